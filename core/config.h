@@ -1,0 +1,96 @@
+// Experiment configuration: the typed form of the config JSON. Parsing
+// validates every field (unknown keys, types, ranges, cross-field rules and the
+// size limits that keep a browser tab safe) and throws nope::Error naming the
+// field, the value and the allowed range. docs/config.md documents each field.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace nope {
+
+enum class PosEncoding { none, sinusoidal, learned, rope, alibi, normalized };
+enum class AttentionMask { causal, bidirectional };
+enum class NormPlacement { pre, post, none };
+enum class InitScheme { normal, xavier, kaiming, gpt2 };
+enum class TaskKind { copy, reverse, sort, position, kth, count, parity, add, lm };
+
+struct InitConfig {
+  InitScheme scheme = InitScheme::normal;
+  double std = 0.02;        // weights (normal and gpt2 schemes)
+  double embed_std = 0.02;  // token (and learned position) embeddings
+};
+
+struct ModelConfig {
+  int d_model = 64;
+  int n_heads = 4;
+  int n_layers = 2;
+  int d_ff = 256;
+  PosEncoding pos_encoding = PosEncoding::none;
+  AttentionMask attention = AttentionMask::causal;
+  NormPlacement norm = NormPlacement::pre;
+  bool bias = true;
+  bool tie_embeddings = false;
+  InitConfig init;
+};
+
+struct TaskConfig {
+  TaskKind name = TaskKind::copy;
+  int train_len = 16;   // items per example during training
+  int test_len = 32;    // longest length evaluated (length generalisation)
+  int vocab_size = 16;  // symbols the task draws from (lm: ignored, fixed by the text)
+};
+
+struct TrainConfig {
+  int steps = 1000;
+  int batch_size = 16;
+  double lr = 1e-3;
+  double weight_decay = 0.1;
+  int warmup = 100;
+  double clip = 1.0;  // global grad-norm clip; 0 disables
+  uint64_t seed = 1;
+};
+
+struct Config {
+  ModelConfig model;
+  TaskConfig task;
+  TrainConfig train;
+};
+
+// Browser-safety limits, enforced by validation (also natively, so a config
+// that runs in the CLI runs in the page).
+struct Limits {
+  static constexpr int max_d_model = 1024;
+  static constexpr int max_layers = 16;
+  static constexpr int max_heads = 32;
+  static constexpr int max_d_ff = 4096;
+  static constexpr int max_len = 256;        // task lengths (items)
+  static constexpr int max_seq = 1024;       // model sequence length T
+  static constexpr int max_batch = 512;
+  static constexpr int max_steps = 1000000;
+  static constexpr int max_vocab = 256;
+  // Parameters + activations of one training step must fit in this many
+  // bytes (float32), so a page cannot exhaust its memory by accident.
+  static constexpr double max_bytes = 1024.0 * 1024.0 * 1024.0;
+};
+
+// Parse and fully validate. Missing fields take their defaults.
+Config config_from_json(const nlohmann::json& j);
+nlohmann::json config_to_json(const Config& c);
+// Apply one `path.to.field=value` override to a config JSON (before
+// validation). The value is parsed as JSON when it parses (numbers, true,
+// false), otherwise taken as a string. Throws on a malformed assignment.
+void config_set(nlohmann::json& j, const std::string& assignment);
+// Throws nope::Error if the config is internally inconsistent or too big.
+void config_validate(const Config& c);
+
+// Names used in JSON, the CLI and the UI.
+const char* to_string(PosEncoding);
+const char* to_string(AttentionMask);
+const char* to_string(NormPlacement);
+const char* to_string(InitScheme);
+const char* to_string(TaskKind);
+
+}  // namespace nope

@@ -1,0 +1,316 @@
+#include "ops.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "gemm.h"
+
+namespace nope {
+
+using ArrR = Eigen::Array<real, Eigen::Dynamic, 1>;
+using MapA = Eigen::Map<ArrR>;
+using CMapA = Eigen::Map<const ArrR>;
+
+// ---------------------------------------------------------------- encoder
+
+void encoder_forward(real* out, const int* tokens, const real* wte, const real* wpe,
+                     const real* table, const real* wnp, int B, int T, int C) {
+  for (int b = 0; b < B; b++) {
+    for (int t = 0; t < T; t++) {
+      real* o = out + ((size_t)b * T + t) * C;  // (C)
+      const real* e = wte + (size_t)tokens[b * T + t] * C;
+      std::memcpy(o, e, sizeof(real) * C);
+      if (wpe) add_inplace(o, wpe + (size_t)t * C, C);
+      if (table) add_inplace(o, table + (size_t)t * C, C);
+      if (wnp) {
+        // Normalised position t/(T-1) in [0, 1] of the *current* length: the
+        // same index means a different value at another length, which is
+        // exactly what the length-generalisation view exposes.
+        const real p = T > 1 ? real(t) / real(T - 1) : real(0);
+        for (int c = 0; c < C; c++) o[c] += p * wnp[c];
+      }
+    }
+  }
+}
+
+void encoder_backward(real* dwte, real* dwpe, real* dwnp, const real* dout,
+                      const int* tokens, int B, int T, int C) {
+  for (int b = 0; b < B; b++) {
+    for (int t = 0; t < T; t++) {
+      const real* d = dout + ((size_t)b * T + t) * C;
+      add_inplace(dwte + (size_t)tokens[b * T + t] * C, d, C);
+      if (dwpe) add_inplace(dwpe + (size_t)t * C, d, C);
+      if (dwnp) {
+        const real p = T > 1 ? real(t) / real(T - 1) : real(0);
+        for (int c = 0; c < C; c++) dwnp[c] += p * d[c];
+      }
+    }
+  }
+}
+
+// -------------------------------------------------------------- layernorm
+
+static constexpr real kLayerNormEps = real(1e-5);
+
+void layernorm_forward(real* out, real* mean, real* rstd, const real* inp,
+                       const real* w, const real* b, int N, int C) {
+  CMapA wa(w, C);
+  for (int i = 0; i < N; i++) {
+    CMapA x(inp + (size_t)i * C, C);
+    MapA o(out + (size_t)i * C, C);
+    const real m = x.sum() / real(C);
+    const real var = (x - m).square().sum() / real(C);
+    const real s = real(1) / std::sqrt(var + kLayerNormEps);
+    if (b) o = (x - m) * s * wa + CMapA(b, C);
+    else o = (x - m) * s * wa;
+    mean[i] = m;
+    rstd[i] = s;
+  }
+}
+
+void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const real* inp,
+                        const real* w, const real* mean, const real* rstd, int N, int C) {
+  // Two passes over the row instead of Eigen temporaries: no allocation.
+  for (int i = 0; i < N; i++) {
+    const real* x = inp + (size_t)i * C;
+    const real* dy = dout + (size_t)i * C;
+    real* dx = dinp + (size_t)i * C;
+    const real m = mean[i], s = rstd[i];
+    real dnorm_mean = 0, dnorm_norm_mean = 0;
+    for (int c = 0; c < C; c++) {
+      const real dn = dy[c] * w[c];
+      dnorm_mean += dn;
+      dnorm_norm_mean += dn * (x[c] - m) * s;
+    }
+    dnorm_mean /= real(C);
+    dnorm_norm_mean /= real(C);
+    for (int c = 0; c < C; c++) {
+      const real norm = (x[c] - m) * s;
+      dx[c] += (dy[c] * w[c] - dnorm_mean - norm * dnorm_norm_mean) * s;
+      dw[c] += dy[c] * norm;
+    }
+    if (db) add_inplace(db, dy, C);
+  }
+}
+
+// ----------------------------------------------------------------- matmul
+
+void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
+                    int N, int C, int OC) {
+  gemm(false, true, N, OC, C, real(1), inp, C, w, C, real(0), out, OC);
+  if (bias) {
+    MapM o(out, N, OC);
+    o.rowwise() += CMapV(bias, OC).transpose();
+  }
+}
+
+void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
+                     const real* inp, const real* w, int N, int C, int OC) {
+  // dinp (N, C) += dout (N, OC) * w (OC, C)
+  gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(1), dinp, C);
+  // dw (OC, C) += dout^T (OC, N) * inp (N, C)
+  gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
+  if (dbias) MapV(dbias, OC) += CMapM(dout, N, OC).colwise().sum().transpose();
+}
+
+// ------------------------------------------------------------------- rope
+
+// Rotates pairs (x[2i], x[2i+1]) of one head vector by angle table[t, i]:
+// sign = +1 forward, -1 inverse.
+static void rope_rotate(real* x, const real* cs, int hs, real sign) {
+  const int half = hs / 2;
+  for (int i = 0; i < half; i++) {
+    const real c = cs[i], s = sign * cs[half + i];
+    const real a = x[2 * i], b = x[2 * i + 1];
+    x[2 * i] = a * c - b * s;
+    x[2 * i + 1] = a * s + b * c;
+  }
+}
+
+static void rope_apply(real* qkv, const real* table, int B, int T, int C, int NH, real sign) {
+  const int hs = C / NH;
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) {
+      real* row = qkv + ((size_t)b * T + t) * 3 * C;
+      const real* cs = table + (size_t)t * hs;
+      for (int h = 0; h < NH; h++) {
+        rope_rotate(row + h * hs, cs, hs, sign);      // q
+        rope_rotate(row + C + h * hs, cs, hs, sign);  // k
+      }
+    }
+}
+
+void rope_forward(real* qkv, const real* table, int B, int T, int C, int NH) {
+  rope_apply(qkv, table, B, T, C, NH, real(1));
+}
+
+void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH) {
+  rope_apply(dqkv, table, B, T, C, NH, real(-1));
+}
+
+// -------------------------------------------------------------- attention
+
+void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
+                       bool causal, int B, int T, int C, int NH) {
+  const int hs = C / NH;
+  const real scale = real(1) / std::sqrt(real(hs));
+  const int C3 = 3 * C;
+  for (int b = 0; b < B; b++) {
+    for (int h = 0; h < NH; h++) {
+      const real* q = qkv + (size_t)b * T * C3 + h * hs;  // (T, hs), stride 3C
+      const real* k = q + C;
+      const real* v = q + 2 * C;
+      real* a = att + ((size_t)b * NH + h) * T * T;  // (T, T)
+      // Causal rows only need the lower triangle, but one full product is
+      // faster than T small ones at these sizes.
+      gemm(false, true, T, T, hs, scale, q, C3, k, C3, real(0), a, T);
+      for (int i = 0; i < T; i++) {
+        real* row = a + (size_t)i * T;
+        const int n = causal ? i + 1 : T;  // visible keys
+        if (alibi) {
+          const real m = alibi[h];
+          for (int j = 0; j < n; j++) row[j] -= m * real(i > j ? i - j : j - i);
+        }
+        MapA r(row, n);
+        r = (r - r.maxCoeff()).exp();
+        r *= real(1) / r.sum();
+        if (n < T) std::memset(row + n, 0, sizeof(real) * (T - n));
+      }
+      // out_h (T, hs) = att (T, T) * v (T, hs)
+      gemm(false, false, T, hs, T, real(1), a, T, v, C3, real(0),
+           out + (size_t)b * T * C + h * hs, C);
+    }
+  }
+}
+
+void attention_backward(real* dqkv, real* datt, const real* dout, const real* qkv,
+                        const real* att, bool causal, int B, int T, int C, int NH) {
+  const int hs = C / NH;
+  const real scale = real(1) / std::sqrt(real(hs));
+  const int C3 = 3 * C;
+  for (int b = 0; b < B; b++) {
+    for (int h = 0; h < NH; h++) {
+      const real* q = qkv + (size_t)b * T * C3 + h * hs;
+      const real* k = q + C;
+      const real* v = q + 2 * C;
+      real* dq = dqkv + (size_t)b * T * C3 + h * hs;
+      real* dk = dq + C;
+      real* dv = dq + 2 * C;
+      const real* a = att + ((size_t)b * NH + h) * T * T;
+      real* da = datt + ((size_t)b * NH + h) * T * T;
+      const real* dy = dout + (size_t)b * T * C + h * hs;  // (T, hs), stride C
+      // datt (T, T) = dy * v^T ; dv += att^T * dy
+      gemm(false, true, T, T, hs, real(1), dy, C, v, C3, real(0), da, T);
+      gemm(true, false, T, hs, T, real(1), a, T, dy, C, real(1), dv, C3);
+      // Softmax backward in place: dpre_ij = a_ij (da_ij - sum_k a_ik da_ik).
+      // Masked entries have a_ij = 0, so they get exactly 0.
+      for (int i = 0; i < T; i++) {
+        const int n = causal ? i + 1 : T;
+        CMapA ar(a + (size_t)i * T, n);
+        MapA dr(da + (size_t)i * T, n);
+        const real dot = (ar * dr).sum();
+        dr = ar * (dr - dot);
+        if (n < T) std::memset(da + (size_t)i * T + n, 0, sizeof(real) * (T - n));
+      }
+      // dq += scale * dpre * k ; dk += scale * dpre^T * q
+      gemm(false, false, T, hs, T, scale, da, T, k, C3, real(1), dq, C3);
+      gemm(true, false, T, hs, T, scale, da, T, q, C3, real(1), dk, C3);
+    }
+  }
+}
+
+// ------------------------------------------------------------------- gelu
+
+static const real kGeluS = real(0.7978845608028654);  // sqrt(2/pi)
+static const real kGeluA = real(0.044715);
+
+void gelu_forward(real* out, const real* inp, int N) {
+  CMapA x(inp, N);
+  MapA(out, N) = real(0.5) * x * (real(1) + (kGeluS * (x + kGeluA * x.cube())).tanh());
+}
+
+void gelu_backward(real* dinp, const real* inp, const real* dout, int N) {
+  // Chunked so the tanh temporary lives on the stack: a warm step must not
+  // allocate.
+  constexpr int kChunk = 1024;
+  for (int s = 0; s < N; s += kChunk) {
+    const int n = N - s < kChunk ? N - s : kChunk;
+    CMapA x(inp + s, n);
+    Eigen::Array<real, Eigen::Dynamic, 1, 0, kChunk, 1> th =
+        (kGeluS * (x + kGeluA * x.cube())).tanh();
+    MapA(dinp + s, n) +=
+        CMapA(dout + s, n) *
+        (real(0.5) * (real(1) + th) +
+         real(0.5) * x * (real(1) - th.square()) * kGeluS * (real(1) + real(3) * kGeluA * x.square()));
+  }
+}
+
+// --------------------------------------------------------------- residual
+
+void residual_forward(real* out, const real* a, const real* b, int N) {
+  MapA(out, N) = CMapA(a, N) + CMapA(b, N);
+}
+
+void add_inplace(real* dst, const real* src, int N) { MapA(dst, N) += CMapA(src, N); }
+
+// ---------------------------------------------------------- cross-entropy
+
+double crossentropy_forward(real* losses, real* probs, const real* logits,
+                            const int* targets, int N, int V, int* count) {
+  double sum = 0;
+  int n = 0;
+  for (int i = 0; i < N; i++) {
+    losses[i] = 0;
+    if (targets[i] < 0) continue;
+    CMapA l(logits + (size_t)i * V, V);
+    MapA p(probs + (size_t)i * V, V);
+    const real m = l.maxCoeff();
+    p = (l - m).exp();
+    const real z = p.sum();
+    // loss = log z - (l_target - m): exact even when p[target] underflows.
+    losses[i] = std::log(z) - (l[targets[i]] - m);
+    p /= z;
+    sum += losses[i];
+    n++;
+  }
+  *count = n;
+  return sum;
+}
+
+void crossentropy_backward(real* dlogits, const real* probs, const int* targets,
+                           int N, int V, real scale) {
+  for (int i = 0; i < N; i++) {
+    if (targets[i] < 0) continue;
+    MapA d(dlogits + (size_t)i * V, V);
+    d += CMapA(probs + (size_t)i * V, V) * scale;
+    d[targets[i]] -= scale;
+  }
+}
+
+// ----------------------------------------------------------------- tables
+
+void sinusoidal_table(real* out, int maxT, int C) {
+  for (int t = 0; t < maxT; t++)
+    for (int i = 0; i < C / 2; i++) {
+      const double freq = std::pow(10000.0, -2.0 * i / C);
+      out[(size_t)t * C + 2 * i] = real(std::sin(t * freq));
+      out[(size_t)t * C + 2 * i + 1] = real(std::cos(t * freq));
+    }
+}
+
+void rope_table(real* out, int maxT, int hs) {
+  const int half = hs / 2;
+  for (int t = 0; t < maxT; t++)
+    for (int i = 0; i < half; i++) {
+      const double theta = std::pow(10000.0, -2.0 * i / hs);
+      out[(size_t)t * hs + i] = real(std::cos(t * theta));
+      out[(size_t)t * hs + half + i] = real(std::sin(t * theta));
+    }
+}
+
+void alibi_slopes(real* out, int NH) {
+  // Press et al.: geometric sequence 2^(-8/NH), 2^(-16/NH), ...
+  for (int h = 0; h < NH; h++) out[h] = real(std::pow(2.0, -8.0 * (h + 1) / NH));
+}
+
+}  // namespace nope

@@ -1,0 +1,66 @@
+// The layers of the model as forward/backward pairs over flat row-major
+// buffers (llm.c style): outputs first, inputs next, dimensions last.
+// Every backward *accumulates* into its gradient outputs; the caller zeroes
+// them once per step.
+#pragma once
+#include "tensor.h"
+
+namespace nope {
+
+// out (B,T,C) = wte[tokens] + wpe[t] (learned, may be null)
+//             + table[t] (sinusoidal, may be null) + t/(T-1) * wnp (may be null)
+void encoder_forward(real* out, const int* tokens, const real* wte, const real* wpe,
+                     const real* table, const real* wnp, int B, int T, int C);
+void encoder_backward(real* dwte, real* dwpe, real* dwnp, const real* dout,
+                      const int* tokens, int B, int T, int C);
+
+// Per-row LayerNorm over C with gain w and bias b (b may be null). N = B*T.
+void layernorm_forward(real* out, real* mean, real* rstd, const real* inp,
+                       const real* w, const real* b, int N, int C);
+void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const real* inp,
+                        const real* w, const real* mean, const real* rstd, int N, int C);
+
+// out (N, OC) = inp (N, C) * w^T + bias, w (OC, C) as nn.Linear stores it.
+void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
+                    int N, int C, int OC);
+void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
+                     const real* inp, const real* w, int N, int C, int OC);
+
+// Rotates q and k of every head in qkv (B, T, 3C) in place by the RoPE angles
+// in table (T, hs) (cos | sin halves); pairs are (2i, 2i+1) within a head.
+void rope_forward(real* qkv, const real* table, int B, int T, int C, int NH);
+// Inverse rotation of dq and dk in place (the rotation is orthogonal).
+void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH);
+
+// Multi-head scaled dot-product attention over qkv (B, T, 3C).
+// out (B, T, C), att (B, NH, T, T) probabilities (zero above the diagonal
+// when causal). alibi_slopes (NH) may be null.
+void attention_forward(real* out, real* att, const real* qkv, const real* alibi_slopes,
+                       bool causal, int B, int T, int C, int NH);
+// datt is (B, NH, T, T) scratch, overwritten.
+void attention_backward(real* dqkv, real* datt, const real* dout, const real* qkv,
+                        const real* att, bool causal, int B, int T, int C, int NH);
+
+// GELU, tanh form (GPT-2).
+void gelu_forward(real* out, const real* inp, int N);
+void gelu_backward(real* dinp, const real* inp, const real* dout, int N);
+
+void residual_forward(real* out, const real* a, const real* b, int N);
+// dst += src
+void add_inplace(real* dst, const real* src, int N);
+
+// Softmax cross-entropy over V for rows whose target >= 0. Writes per-row
+// losses (0 for ignored rows) and probs (ignored rows untouched); returns
+// the sum of losses and the number of counted rows in *count.
+double crossentropy_forward(real* losses, real* probs, const real* logits,
+                            const int* targets, int N, int V, int* count);
+// dlogits += (probs - onehot(target)) * scale on counted rows.
+void crossentropy_backward(real* dlogits, const real* probs, const int* targets,
+                           int N, int V, real scale);
+
+// Fixed tables.
+void sinusoidal_table(real* out, int maxT, int C);     // (maxT, C)
+void rope_table(real* out, int maxT, int hs);          // (maxT, hs)
+void alibi_slopes(real* out, int NH);                  // (NH)
+
+}  // namespace nope

@@ -1,0 +1,74 @@
+// AdamW, the learning-rate schedule and gradient clipping against values
+// computed by hand (torch.optim.AdamW's arithmetic, betas 0.9/0.95, eps 1e-8).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "model.h"
+#include "optimizer.h"
+
+using namespace nope;
+
+static Model tiny_model() {
+  ModelConfig cfg;
+  cfg.d_model = 8;
+  cfg.n_heads = 2;
+  cfg.n_layers = 1;
+  cfg.d_ff = 8;
+  Model m;
+  model_build(m, cfg, 4, 4);
+  return m;
+}
+
+TEST_CASE("adamw matches hand-computed steps, decaying matrices only", "[optimizer]") {
+  Model m = tiny_model();
+  AdamW opt;
+  adamw_init(opt, m);
+  std::fill(m.params.begin(), m.params.end(), real(0.5));
+  const double grads[3] = {0.1, -0.2, 0.05};
+  // p_t by hand: decoupled decay p *= 1 - lr*wd, then
+  // p -= lr/(1-b1^t) * m_t / (sqrt(v_t)/sqrt(1-b2^t) + eps)
+  const double decayed[3] = {0.4895000009999999, 0.4926442402757031, 0.49352382739692174};
+  const double plain[3] = {0.4900000009999999, 0.4936337402767031, 0.4950059716381975};
+  const ParamTensor* w = model_find_tensor(m, "h.0.attn.c_attn.weight");
+  const ParamTensor* b = model_find_tensor(m, "h.0.attn.c_attn.bias");
+  const ParamTensor* g = model_find_tensor(m, "h.0.ln_1.weight");
+  REQUIRE(w->decay);
+  REQUIRE(!b->decay);
+  REQUIRE(!g->decay);
+  for (int t = 0; t < 3; t++) {
+    std::fill(m.grads.begin(), m.grads.end(), real(grads[t]));
+    adamw_update(opt, m, 0.01, 0.1);
+    CHECK(m.params[w->offset] == Approx(decayed[t]).epsilon(1e-6));
+    CHECK(m.params[b->offset] == Approx(plain[t]).epsilon(1e-6));
+    CHECK(m.params[g->offset] == Approx(plain[t]).epsilon(1e-6));
+  }
+  CHECK(opt.t == 3);
+}
+
+TEST_CASE("lr schedule: linear warmup then cosine to 10% of peak", "[optimizer]") {
+  CHECK(lr_schedule(0, 100, 10, 1e-3) == Approx(1e-4));
+  CHECK(lr_schedule(4, 100, 10, 1e-3) == Approx(5e-4));
+  CHECK(lr_schedule(9, 100, 10, 1e-3) == Approx(1e-3));
+  CHECK(lr_schedule(10, 100, 10, 1e-3) == Approx(1e-3));
+  CHECK(lr_schedule(55, 100, 10, 1e-3) == Approx(5.5e-4));
+  CHECK(lr_schedule(99, 100, 10, 1e-3) == Approx(1.0027412784140692e-4));
+  CHECK(lr_schedule(150, 100, 10, 1e-3) == Approx(1e-4));
+  CHECK(lr_schedule(0, 100, 0, 1e-3) == Approx(1e-3));
+}
+
+TEST_CASE("gradient clipping scales to the max norm and reports the norm before", "[optimizer]") {
+  Model m = tiny_model();
+  std::fill(m.grads.begin(), m.grads.end(), real(0));
+  m.grads[0] = 3;
+  m.grads[1] = 4;
+  CHECK(clip_grad_norm(m, 1.0) == Approx(5.0));
+  CHECK(m.grads[0] == Approx(0.6).epsilon(1e-5));
+  CHECK(m.grads[1] == Approx(0.8).epsilon(1e-5));
+  // Below the threshold, and with clipping disabled, nothing changes.
+  CHECK(clip_grad_norm(m, 10.0) == Approx(1.0).epsilon(1e-5));
+  CHECK(m.grads[0] == Approx(0.6).epsilon(1e-5));
+  m.grads[0] = 30;
+  clip_grad_norm(m, 0);
+  CHECK(m.grads[0] == 30);
+}
