@@ -85,6 +85,9 @@ nlohmann::json config_to_json(const Config& c);
 void config_set(nlohmann::json& j, const std::string& assignment);
 // Throws nope::Error if the config is internally inconsistent or too big.
 void config_validate(const Config& c);
+// Estimated bytes (float32) of parameters, optimizer state and one training
+// step's activations at the longest sequence; bounded by Limits::max_bytes.
+double config_step_bytes(const Config& c);
 
 // Names used in JSON, the CLI and the UI.
 const char* to_string(PosEncoding);

@@ -67,6 +67,14 @@ struct LayerActs {
 };
 
 struct Model {
+  // Views point into the model's own buffers: moving is fine (vector storage
+  // moves with it), copying would leave them pointing at the original.
+  Model() = default;
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+  Model(Model&&) = default;
+  Model& operator=(Model&&) = default;
+
   ModelConfig cfg;
   int V = 0;     // vocabulary
   int maxT = 0;  // longest sequence the model will see (learned PE table size)

@@ -1,0 +1,98 @@
+#include "cli_common.h"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "error.h"
+
+namespace nope::cli {
+
+bool Args::flag(const std::string& k) const { return std::find(flags.begin(), flags.end(), k) != flags.end(); }
+
+std::string Args::get(const std::string& k, const std::string& def) const {
+  auto it = values.find(k);
+  return it == values.end() ? def : it->second.back();
+}
+
+int Args::get_int(const std::string& k, int def, int lo, int hi) const {
+  if (!has(k)) return def;
+  const std::string s = get(k);
+  char* end = nullptr;
+  const long v = std::strtol(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0') throw Error("--" + k + " expects an integer, got '" + s + "'");
+  if (v < lo || v > hi)
+    throw Error("--" + k + " = " + s + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return (int)v;
+}
+
+Args parse_args(int argc, char** argv, const std::vector<std::string>& value_opts,
+                const std::vector<std::string>& flag_opts) {
+  Args a;
+  for (int i = 0; i < argc; i++) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) != 0) throw Error("unexpected argument '" + s + "'");
+    std::string name = s.substr(2), value;
+    const size_t eq = name.find('=');
+    const bool inline_value = eq != std::string::npos && name != "set";
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (std::find(flag_opts.begin(), flag_opts.end(), name) != flag_opts.end()) {
+      a.flags.push_back(name);
+    } else if (std::find(value_opts.begin(), value_opts.end(), name) != value_opts.end()) {
+      if (!inline_value) {
+        if (i + 1 >= argc) throw Error("--" + name + " needs a value");
+        value = argv[++i];
+      }
+      a.values[name].push_back(value);
+    } else {
+      throw Error("unknown option --" + name + " (see --help)");
+    }
+  }
+  return a;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  if (!f) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  f << text;
+  if (!f) throw Error("failed writing " + path);
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  const std::string text = read_file(path);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(path + " is not valid JSON: " + e.what());
+  }
+}
+
+Config load_config(const Args& a) {
+  nlohmann::json j = a.has("config") ? read_json_file(a.get("config")) : nlohmann::json::object();
+  // Presets carry a description next to the config; accept them as configs.
+  if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];
+  auto it = a.values.find("set");
+  if (it != a.values.end())
+    for (const std::string& s : it->second) config_set(j, s);
+  return config_from_json(j);
+}
+
+bool wants_help(int argc, char** argv) {
+  for (int i = 0; i < argc; i++)
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) return true;
+  return false;
+}
+
+}  // namespace nope::cli

@@ -1,0 +1,313 @@
+#include "config.h"
+
+#include <cmath>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "tasks.h"
+
+namespace nope {
+
+using json = nlohmann::json;
+
+// ------------------------------------------------------------------ names
+
+template <typename E, size_t N>
+struct EnumNames {
+  const char* names[N];
+};
+
+static const EnumNames<PosEncoding, 6> kPosNames{{"none", "sinusoidal", "learned", "rope", "alibi", "normalized"}};
+static const EnumNames<AttentionMask, 2> kMaskNames{{"causal", "bidirectional"}};
+static const EnumNames<NormPlacement, 3> kNormNames{{"pre", "post", "none"}};
+static const EnumNames<InitScheme, 4> kInitNames{{"normal", "xavier", "kaiming", "gpt2"}};
+static const EnumNames<TaskKind, 9> kTaskNames{
+    {"copy", "reverse", "sort", "position", "kth", "count", "parity", "add", "lm"}};
+
+const char* to_string(PosEncoding v) { return kPosNames.names[(int)v]; }
+const char* to_string(AttentionMask v) { return kMaskNames.names[(int)v]; }
+const char* to_string(NormPlacement v) { return kNormNames.names[(int)v]; }
+const char* to_string(InitScheme v) { return kInitNames.names[(int)v]; }
+const char* to_string(TaskKind v) { return kTaskNames.names[(int)v]; }
+
+// ----------------------------------------------------------------- reader
+
+namespace {
+
+std::string show(const json& v) {
+  std::string s = v.dump();
+  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+// Reads one JSON object, remembering which keys were consumed so unknown
+// ones can be reported with their full path.
+class ObjectReader {
+ public:
+  ObjectReader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+    if (!j_.is_object())
+      throw Error((path_.empty() ? std::string("config") : path_) + " must be a JSON object, got " + show(j_));
+  }
+
+  std::string field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  const json* get(const std::string& key) {
+    seen_.push_back(key);
+    auto it = j_.find(key);
+    return it == j_.end() ? nullptr : &*it;
+  }
+
+  void integer(const std::string& key, int* out, long lo, long hi) {
+    const json* v = get(key);
+    if (!v) return;
+    const std::string f = field(key);
+    if (!v->is_number()) throw Error(f + " must be an integer, got " + show(*v));
+    const double d = v->get<double>();
+    if (!std::isfinite(d) || d != std::floor(d)) throw Error(f + " must be an integer, got " + show(*v));
+    if (d < lo || d > hi) throw range_error(f, show(*v), std::to_string(lo), std::to_string(hi));
+    *out = (int)d;
+  }
+
+  void seed(const std::string& key, uint64_t* out) {
+    const json* v = get(key);
+    if (!v) return;
+    const std::string f = field(key);
+    // Seeds stay below 2^53 so a JavaScript number (the web app's URL state)
+    // represents them exactly.
+    constexpr double kMax = 9007199254740991.0;
+    if (!v->is_number()) throw Error(f + " must be an integer, got " + show(*v));
+    const double d = v->get<double>();
+    if (!std::isfinite(d) || d != std::floor(d)) throw Error(f + " must be an integer, got " + show(*v));
+    if (d < 0 || d > kMax) throw range_error(f, show(*v), "0", "9007199254740991");
+    *out = v->is_number_unsigned() ? v->get<uint64_t>() : (uint64_t)d;
+  }
+
+  // Range is open at lo when lo_open (e.g. std > 0).
+  void number(const std::string& key, double* out, double lo, double hi, bool lo_open = false) {
+    const json* v = get(key);
+    if (!v) return;
+    const std::string f = field(key);
+    if (!v->is_number()) throw Error(f + " must be a number, got " + show(*v));
+    const double d = v->get<double>();
+    if (!std::isfinite(d) || d < lo || d > hi || (lo_open && d == lo)) {
+      std::ostringstream l, h;
+      l << lo;
+      h << hi;
+      throw Error(f + " = " + show(*v) + " is out of range " + (lo_open ? "(" : "[") + l.str() + ", " + h.str() + "]");
+    }
+    *out = d;
+  }
+
+  void boolean(const std::string& key, bool* out) {
+    const json* v = get(key);
+    if (!v) return;
+    if (!v->is_boolean()) throw Error(field(key) + " must be true or false, got " + show(*v));
+    *out = v->get<bool>();
+  }
+
+  template <typename E, size_t N>
+  void choice(const std::string& key, E* out, const EnumNames<E, N>& names) {
+    const json* v = get(key);
+    if (!v) return;
+    const std::string f = field(key);
+    std::string allowed;
+    for (size_t i = 0; i < N; i++) allowed += (i ? "|" : "") + std::string(names.names[i]);
+    if (!v->is_string()) throw Error(f + " must be one of " + allowed + ", got " + show(*v));
+    const std::string s = v->get<std::string>();
+    for (size_t i = 0; i < N; i++)
+      if (s == names.names[i]) {
+        *out = E(i);
+        return;
+      }
+    throw Error(f + " = " + show(*v) + " is not one of " + allowed);
+  }
+
+  const json* object(const std::string& key) {
+    const json* v = get(key);
+    return v;
+  }
+
+  // Every key not read above is a typo or a field from another version.
+  void reject_unknown() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it) {
+      bool known = false;
+      for (const std::string& k : seen_) known |= k == it.key();
+      if (!known) throw Error(field(it.key()) + ": unknown field");
+    }
+  }
+
+  static Error range_error(const std::string& f, const std::string& v, const std::string& lo, const std::string& hi) {
+    return Error(f + " = " + v + " is out of range [" + lo + ", " + hi + "]");
+  }
+
+ private:
+  const json& j_;
+  std::string path_;
+  std::vector<std::string> seen_;
+};
+
+void read_init(const json& j, InitConfig& c) {
+  ObjectReader r(j, "model.init");
+  r.choice("scheme", &c.scheme, kInitNames);
+  r.number("std", &c.std, 0, 10, /*lo_open=*/true);
+  r.number("embed_std", &c.embed_std, 0, 10, true);
+  r.reject_unknown();
+}
+
+void read_model(const json& j, ModelConfig& c) {
+  ObjectReader r(j, "model");
+  r.integer("d_model", &c.d_model, 2, Limits::max_d_model);
+  r.integer("n_heads", &c.n_heads, 1, Limits::max_heads);
+  r.integer("n_layers", &c.n_layers, 1, Limits::max_layers);
+  r.integer("d_ff", &c.d_ff, 1, Limits::max_d_ff);
+  r.choice("pos_encoding", &c.pos_encoding, kPosNames);
+  r.choice("attention", &c.attention, kMaskNames);
+  r.choice("norm", &c.norm, kNormNames);
+  r.boolean("bias", &c.bias);
+  r.boolean("tie_embeddings", &c.tie_embeddings);
+  if (const json* init = r.object("init")) read_init(*init, c.init);
+  r.reject_unknown();
+}
+
+void read_task(const json& j, TaskConfig& c) {
+  ObjectReader r(j, "task");
+  r.choice("name", &c.name, kTaskNames);
+  r.integer("train_len", &c.train_len, 1, Limits::max_len);
+  r.integer("test_len", &c.test_len, 1, Limits::max_len);
+  r.integer("vocab_size", &c.vocab_size, 2, Limits::max_vocab);
+  r.reject_unknown();
+}
+
+void read_train(const json& j, TrainConfig& c) {
+  ObjectReader r(j, "train");
+  r.integer("steps", &c.steps, 0, Limits::max_steps);
+  r.integer("batch_size", &c.batch_size, 1, Limits::max_batch);
+  r.number("lr", &c.lr, 0, 1, true);
+  r.number("weight_decay", &c.weight_decay, 0, 10);
+  r.integer("warmup", &c.warmup, 0, Limits::max_steps);
+  r.number("clip", &c.clip, 0, 1e6);
+  r.seed("seed", &c.seed);
+  r.reject_unknown();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------- validation
+
+double config_step_bytes(const Config& c) {
+  const ModelConfig& m = c.model;
+  const double C = m.d_model, F = m.d_ff, NH = m.n_heads, L = m.n_layers;
+  const double V = task_vocab(c.task), T = task_seq_len(c.task, c.task.test_len), B = c.train.batch_size;
+  const double params = V * C * 2 + T * C + L * (12 * C * C + 13 * C);
+  // Per layer and token: ~10 C-wide buffers, 2 F-wide, NH*T attention;
+  // plus logits/probs; activations and their gradients.
+  const double acts = B * T * (L * (10 * C + 2 * F + NH * T + 6) + 2 * C + 2 * V);
+  // params, grads, AdamW m and v; activations and activation gradients.
+  return 4.0 * (4 * params + 2 * acts);
+}
+
+void config_validate(const Config& c) {
+  const ModelConfig& m = c.model;
+  if (m.d_model % m.n_heads != 0)
+    throw Error("model.d_model = " + std::to_string(m.d_model) + " must be divisible by model.n_heads = " +
+                std::to_string(m.n_heads));
+  if (m.pos_encoding == PosEncoding::rope && (m.d_model / m.n_heads) % 2 != 0)
+    throw Error("model.pos_encoding = rope needs an even head size, but d_model / n_heads = " +
+                std::to_string(m.d_model / m.n_heads));
+  if (m.pos_encoding == PosEncoding::sinusoidal && m.d_model % 2 != 0)
+    throw Error("model.pos_encoding = sinusoidal needs an even model.d_model, got " + std::to_string(m.d_model));
+  const TaskConfig& t = c.task;
+  if (t.test_len < t.train_len)
+    throw Error("task.test_len = " + std::to_string(t.test_len) + " must be at least task.train_len = " +
+                std::to_string(t.train_len));
+  if (t.name == TaskKind::parity && t.vocab_size != 2)
+    throw Error("task.vocab_size = " + std::to_string(t.vocab_size) + " must be 2 for task.name = parity (bits)");
+  const int T = task_seq_len(t, t.test_len);
+  if (T > Limits::max_seq)
+    throw Error("task.test_len = " + std::to_string(t.test_len) + " gives sequences of " + std::to_string(T) +
+                " tokens for task " + to_string(t.name) + ", above the limit of " + std::to_string(Limits::max_seq));
+  if (c.train.warmup > c.train.steps && c.train.steps > 0)
+    throw Error("train.warmup = " + std::to_string(c.train.warmup) + " must not exceed train.steps = " +
+                std::to_string(c.train.steps));
+  const double bytes = config_step_bytes(c);
+  if (bytes > Limits::max_bytes) {
+    std::ostringstream s;
+    s << "this configuration needs about " << (long)(bytes / (1 << 20)) << " MiB for one training step, above the "
+      << (long)(Limits::max_bytes / (1 << 20))
+      << " MiB limit; reduce train.batch_size, task.test_len, model.d_model or model.n_layers";
+    throw Error(s.str());
+  }
+}
+
+Config config_from_json(const json& j) {
+  Config c;
+  ObjectReader r(j, "");
+  if (const json* m = r.object("model")) read_model(*m, c.model);
+  if (const json* t = r.object("task")) read_task(*t, c.task);
+  if (const json* t = r.object("train")) read_train(*t, c.train);
+  r.reject_unknown();
+  config_validate(c);
+  return c;
+}
+
+json config_to_json(const Config& c) {
+  const ModelConfig& m = c.model;
+  return json{
+      {"model",
+       {{"d_model", m.d_model},
+        {"n_heads", m.n_heads},
+        {"n_layers", m.n_layers},
+        {"d_ff", m.d_ff},
+        {"pos_encoding", to_string(m.pos_encoding)},
+        {"attention", to_string(m.attention)},
+        {"norm", to_string(m.norm)},
+        {"bias", m.bias},
+        {"tie_embeddings", m.tie_embeddings},
+        {"init", {{"scheme", to_string(m.init.scheme)}, {"std", m.init.std}, {"embed_std", m.init.embed_std}}}}},
+      {"task",
+       {{"name", to_string(c.task.name)},
+        {"train_len", c.task.train_len},
+        {"test_len", c.task.test_len},
+        {"vocab_size", c.task.vocab_size}}},
+      {"train",
+       {{"steps", c.train.steps},
+        {"batch_size", c.train.batch_size},
+        {"lr", c.train.lr},
+        {"weight_decay", c.train.weight_decay},
+        {"warmup", c.train.warmup},
+        {"clip", c.train.clip},
+        {"seed", c.train.seed}}}};
+}
+
+void config_set(json& j, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw Error("--set expects path.to.field=value, got '" + assignment + "'");
+  const std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  json value;
+  try {
+    value = json::parse(text);
+  } catch (const json::exception&) {
+    value = text;  // bare words such as none or causal are strings
+  }
+  if (!j.is_object()) j = json::object();
+  json* node = &j;
+  size_t start = 0;
+  for (;;) {
+    const size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (key.empty()) throw Error("--set: empty field name in '" + path + "'");
+    if (dot == std::string::npos) {
+      (*node)[key] = value;
+      return;
+    }
+    json& child = (*node)[key];
+    if (child.is_null()) child = json::object();
+    if (!child.is_object()) throw Error("--set: " + path.substr(0, dot) + " is not an object");
+    node = &child;
+    start = dot + 1;
+  }
+}
+
+}  // namespace nope

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# End-to-end checks of the nopelab CLI: help, one-line errors with non-zero
+# exit codes, and a tiny train -> eval -> grad -> analyze round trip.
+# Usage: cli_test.sh path/to/nopelab
+set -uo pipefail
+NOPELAB=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+expect_ok() {  # description, command...
+  local what=$1; shift
+  if "$@" >"$work/out" 2>"$work/err"; then ok; else fail "$what (exit $?): $(head -c 300 "$work/err")"; fi
+}
+expect_error() {  # description, expected substring, command...
+  local what=$1 needle=$2; shift 2
+  if "$@" >"$work/out" 2>"$work/err"; then fail "$what: expected failure"; return; fi
+  local lines
+  lines=$(wc -l <"$work/err")
+  if grep -q "^nopelab: error: .*$needle" "$work/err" && [ "$lines" -eq 1 ]; then ok
+  else fail "$what: wanted one line with '$needle', got: $(cat "$work/err")"; fi
+}
+
+for c in "" train eval analyze grad bench; do
+  expect_ok "help $c" "$NOPELAB" $c --help
+  grep -q "usage" "$work/out" || fail "help $c prints usage"
+done
+
+expect_error "unknown command" "unknown command" "$NOPELAB" frobnicate
+expect_error "unknown option" "unknown option --bogus" "$NOPELAB" train --bogus 1
+expect_error "missing config file" "cannot read" "$NOPELAB" train --config "$work/nope.json"
+echo '{"model": {"d_modle": 4}}' >"$work/typo.json"
+expect_error "unknown field" "model.d_modle: unknown field" "$NOPELAB" train --config "$work/typo.json"
+expect_error "out of range" "model.n_layers = 0 is out of range" "$NOPELAB" train --set model.n_layers=0
+expect_error "bad enum" "model.pos_encoding = \"abc\" is not one of" "$NOPELAB" train --set model.pos_encoding=abc
+expect_error "bad --set" "--set expects path.to.field=value" "$NOPELAB" train --set model.n_layers
+echo '{not json' >"$work/bad.json"
+expect_error "malformed JSON" "is not valid JSON" "$NOPELAB" train --config "$work/bad.json"
+expect_error "malformed checkpoint" "checkpoint: \"format\"" "$NOPELAB" eval --checkpoint "$work/typo.json"
+expect_error "analyze with two sources" "not both" "$NOPELAB" analyze --config "$work/typo.json" --checkpoint "$work/typo.json"
+
+S="--set model.d_model=16 --set model.n_heads=2 --set model.n_layers=1 --set model.d_ff=32
+   --set task.train_len=4 --set task.test_len=6 --set task.vocab_size=4 --set train.batch_size=8
+   --set train.warmup=2"
+expect_ok "train" "$NOPELAB" train $S --steps 20 --out "$work/ck.json" --metrics "$work/m.jsonl" --quiet
+grep -q '"final_loss"' "$work/out" || fail "train prints a summary"
+[ "$(wc -l <"$work/m.jsonl")" -ge 10 ] || fail "train writes metrics"
+expect_ok "eval" "$NOPELAB" eval --checkpoint "$work/ck.json" --length 4 --length 6 --examples 16
+grep -q '"seq_acc"' "$work/out" || fail "eval prints accuracy"
+expect_error "eval length out of range" "--length = 7 is out of range" "$NOPELAB" eval --checkpoint "$work/ck.json" --length 7
+
+echo '{"tokens": [[0,1,2],[3,2,1]], "targets": [[1,2,-1],[-1,0,0]]}' >"$work/tok.json"
+expect_ok "grad" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok.json"
+grep -q '"h.0.attn.c_attn.weight"' "$work/out" || fail "grad lists gradients by name"
+echo '{"tokens": [[0,1,99]], "targets": [[1,2,3]]}' >"$work/tok_bad.json"
+expect_error "grad bad token" "expected an integer in" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok_bad.json"
+
+expect_ok "analyze config" "$NOPELAB" analyze $S --batch 8 --length 8 --seeds 2 --out "$work/a.json" --quiet
+grep -q '"adjacency_score_ci"' "$work/a.json" || fail "analyze --seeds adds _ci companions"
+expect_ok "analyze checkpoint" "$NOPELAB" analyze --checkpoint "$work/ck.json" --batch 8 --out "$work/b.json" --quiet
+grep -q '"length_generalisation"' "$work/b.json" || fail "analyze checkpoint reports length generalisation"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
