@@ -176,6 +176,7 @@ void read_task(const json& j, TaskConfig& c) {
   r.integer("train_len", &c.train_len, 1, Limits::max_len);
   r.integer("test_len", &c.test_len, 1, Limits::max_len);
   r.integer("vocab_size", &c.vocab_size, 2, Limits::max_vocab);
+  r.boolean("vary_length", &c.vary_length);
   r.reject_unknown();
 }
 
@@ -269,7 +270,8 @@ json config_to_json(const Config& c) {
        {{"name", to_string(c.task.name)},
         {"train_len", c.task.train_len},
         {"test_len", c.task.test_len},
-        {"vocab_size", c.task.vocab_size}}},
+        {"vocab_size", c.task.vocab_size},
+        {"vary_length", c.task.vary_length}}},
       {"train",
        {{"steps", c.train.steps},
         {"batch_size", c.train.batch_size},

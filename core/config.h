@@ -41,6 +41,9 @@ struct TaskConfig {
   int train_len = 16;   // items per example during training
   int test_len = 32;    // longest length evaluated (length generalisation)
   int vocab_size = 16;  // symbols the task draws from (lm: ignored, fixed by the text)
+  // Train on lengths drawn uniformly from [1, train_len] (one per batch)
+  // rather than always train_len, as Kazemnejad et al. 2023 do.
+  bool vary_length = false;
 };
 
 struct TrainConfig {
@@ -67,7 +70,7 @@ struct Limits {
   static constexpr int max_heads = 32;
   static constexpr int max_d_ff = 4096;
   static constexpr int max_len = 256;        // task lengths (items)
-  static constexpr int max_seq = 1024;       // model sequence length T
+  static constexpr int max_seq = 512;        // model sequence length T
   static constexpr int max_batch = 512;
   static constexpr int max_steps = 1000000;
   static constexpr int max_vocab = 256;

@@ -49,7 +49,9 @@ StepMetrics trainer_step(Trainer& tr, int n) {
   StepMetrics sm;
   const TrainConfig& tc = tr.cfg.train;
   for (int i = 0; i < n; i++) {
-    task_batch(tr.batch, tr.cfg.task, tr.cfg.task.train_len, tc.batch_size, tr.data_rng);
+    const TaskConfig& task = tr.cfg.task;
+    const int n = task.vary_length ? 1 + (int)rng_below(tr.data_rng, (uint32_t)task.train_len) : task.train_len;
+    task_batch(tr.batch, task, n, tc.batch_size, tr.data_rng);
     model_zero_grad(tr.model);
     const double loss = model_forward(tr.model, tr.batch.tokens.data(), tr.batch.targets.data(),
                                      tr.batch.B, tr.batch.T);

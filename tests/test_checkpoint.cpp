@@ -1,0 +1,98 @@
+// Checkpoint JSON: round trip (same weights, same loss, training resumes),
+// and every malformed or mismatched file gives an error naming the problem
+// while leaving the caller's trainer untouched.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "checkpoint.h"
+#include "error.h"
+
+using namespace nope;
+using json = nlohmann::json;
+
+static Config small() {
+  json j = {{"model", {{"d_model", 16}, {"n_heads", 2}, {"n_layers", 1}, {"d_ff", 32}, {"pos_encoding", "learned"}}},
+            {"task", {{"train_len", 4}, {"test_len", 6}, {"vocab_size", 5}}},
+            {"train", {{"steps", 20}, {"batch_size", 4}, {"warmup", 2}}}};
+  return config_from_json(j);
+}
+
+TEST_CASE("checkpoint round trip keeps weights, optimizer state and loss", "[checkpoint]") {
+  Trainer a;
+  trainer_init(a, small());
+  trainer_step(a, 5);
+  const json j = json::parse(checkpoint_to_json(a, true).dump());
+  CHECK(j["format"] == "nopelab-checkpoint");
+  CHECK(j["version"] == 1);
+  CHECK(j["params"]["h.0.attn.c_attn.weight"]["shape"] == json({48, 16}));
+  CHECK(j["params"]["wpe"]["shape"] == json({13, 16}));
+
+  Trainer b;
+  checkpoint_from_json(b, j);
+  CHECK(b.step == 5);
+  CHECK(b.model.params == a.model.params);
+  CHECK(b.opt.m == a.opt.m);
+  CHECK(b.opt.v == a.opt.v);
+  CHECK(b.opt.t == a.opt.t);
+  const EvalResult ea = evaluate(a.model, a.cfg.task, 1, 4, 16), eb = evaluate(b.model, b.cfg.task, 1, 4, 16);
+  CHECK(ea.loss == eb.loss);
+  CHECK_NOTHROW(trainer_step(b, 2));
+}
+
+TEST_CASE("malformed checkpoints are rejected with a clear message", "[checkpoint]") {
+  Trainer a;
+  trainer_init(a, small());
+  const json good = checkpoint_to_json(a, false);
+  Trainer keep;
+  trainer_init(keep, small());
+  trainer_step(keep, 1);
+  const std::vector<real> before = keep.model.params;
+
+  auto expect = [&](json j, const std::string& needle) {
+    INFO(needle);
+    CHECK_THROWS_WITH(checkpoint_from_json(keep, j), Catch::Contains(needle));
+    CHECK(keep.model.params == before);  // a failed load changes nothing
+    CHECK(keep.step == 1);
+  };
+  expect(json::array(), "not a JSON object");
+  json j = good;
+  j["format"] = "gguf";
+  expect(j, "\"format\" must be \"nopelab-checkpoint\"");
+  j = good;
+  j["version"] = 2;
+  expect(j, "unsupported version 2");
+  j = good;
+  j.erase("params");
+  expect(j, "missing \"params\"");
+  j = good;
+  j["config"]["model"]["d_model"] = 0;
+  expect(j, "bad config: model.d_model = 0 is out of range");
+  j = good;
+  j["params"].erase("h.0.ln_2.bias");
+  expect(j, "missing tensor params.h.0.ln_2.bias");
+  j = good;
+  j["params"]["h.0.mlp.c_fc.weight"]["shape"] = {16, 32};
+  expect(j, "tensor params.h.0.mlp.c_fc.weight has shape [16,32], expected [32,16]");
+  j = good;
+  j["params"]["wte"]["data"].erase(0);
+  expect(j, "tensor params.wte must have 128 numbers");
+  j = good;
+  j["params"]["wte"]["data"][3] = "x";
+  expect(j, "non-finite or non-numeric value at index 3");
+  j = good;
+  j["params"]["wte"]["data"][3] = nullptr;  // how JSON writers spell NaN
+  expect(j, "non-finite or non-numeric value at index 3");
+  j = good;
+  j["params"]["lm_head.bias"] = good["params"]["ln_f.bias"];
+  expect(j, "params.lm_head.bias is not a parameter of this configuration");
+  j = good;
+  j["config"]["model"]["pos_encoding"] = "none";  // wpe no longer belongs
+  expect(j, "params.wpe is not a parameter");
+  j = good;
+  j["optimizer"] = {{"t", 1}};
+  expect(j, "optimizer.m must be an object of tensors");
+  j = good;
+  j["step"] = -3;
+  expect(j, "\"step\" must be an integer");
+}
