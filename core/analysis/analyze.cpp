@@ -192,6 +192,7 @@ json analysis_to_json(const AnalysisResult& r, bool include_matrices) {
                       {"features", to_string(p.features)},
                       {"mad", p.result.mad},
                       {"mad_baseline", p.result.mad_baseline},
+                      {"mad_constant", p.result.mad_constant},
                       {"r2", p.result.r2},
                       {"lambda", p.result.lambda},
                       {"predicted", p.result.predicted}});

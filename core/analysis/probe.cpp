@@ -28,8 +28,8 @@ namespace {
 
 // Rows (b, t) for the given sequences, features per the set.
 MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, ProbeFeatures f,
-                    const MatD& refs /* (R, C), unit rows */) {
-  const int D = f == ProbeFeatures::hidden ? C : f == ProbeFeatures::cosine ? (int)refs.rows() : 2;
+                    const std::vector<int>& refs) {
+  const int D = f == ProbeFeatures::hidden ? C : f == ProbeFeatures::cosine ? (int)refs.size() : 2;
   MatD X((Eigen::Index)seqs.size() * T, D);
   for (size_t s = 0; s < seqs.size(); s++)
     for (int t = 0; t < T; t++) {
@@ -40,9 +40,20 @@ MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, P
         X.row(row) = v.cast<double>().transpose();
       } else if (f == ProbeFeatures::cosine) {
         const VecD xv = v.cast<double>();
-        const double n = xv.norm();
-        if (n > 0) X.row(row) = (refs * xv / n).transpose();
-        else X.row(row).setZero();
+        double other_sum = 0;
+        int self = -1;
+        for (int k = 0; k < D; k++) {
+          if (refs[k] == t) {
+            self = k;
+            continue;
+          }
+          const VecD rv = Eigen::Map<const Eigen::Matrix<real, Eigen::Dynamic, 1>>(
+                              h + ((size_t)seqs[s] * T + refs[k]) * C, C).cast<double>();
+          const double d = xv.norm() * rv.norm();
+          X(row, k) = d > 0 ? xv.dot(rv) / d : 0.0;
+          other_sum += X(row, k);
+        }
+        if (self >= 0) X(row, self) = D > 1 ? other_sum / (D - 1) : 0.0;
       } else {
         const VecD xv = v.cast<double>();
         const double var = (xv.array() - xv.mean()).square().mean();
@@ -74,19 +85,10 @@ ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, 
   const std::vector<int> train(order.begin(), order.begin() + n_train),
       val(order.begin() + n_train, order.begin() + n_train + n_val), test(order.begin() + n_train + n_val, order.end());
 
-  MatD refs;
+  std::vector<int> refs;
   if (f == ProbeFeatures::cosine) {
-    const int R = std::min(T, 64);
-    refs.resize(R, C);
-    for (int r = 0; r < R; r++) {
-      const int t = R == T ? r : (int)((long)r * (T - 1) / (R - 1));
-      VecD mean = VecD::Zero(C);
-      for (int b : train)
-        mean += Eigen::Map<const Eigen::Matrix<real, Eigen::Dynamic, 1>>(h + ((size_t)b * T + t) * C, C).cast<double>();
-      const double n = mean.norm();
-      if (n > 0) refs.row(r) = (mean / n).transpose();
-      else refs.row(r).setZero();
-    }
+    const int R = std::min(T, 32);
+    for (int r = 0; r < R; r++) refs.push_back(R == T ? r : (int)((long)r * (T - 1) / (R - 1)));
   }
   MatD Xtr = build_features(h, train, T, C, f, refs), Xva = build_features(h, val, T, C, f, refs),
        Xte = build_features(h, test, T, C, f, refs);
@@ -130,6 +132,7 @@ ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, 
   r.test_sequences = (int)test.size();
   r.mad = (pred - yte).array().abs().mean();
   r.mad_baseline = random_mad_baseline(T);
+  r.mad_constant = (yte.array() - ymean).abs().mean();
   const double ss_res = (pred - yte).squaredNorm(), ss_tot = (yte.array() - yte.mean()).square().sum();
   r.r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 0;
   r.predicted.assign(T, 0.0);

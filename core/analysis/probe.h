@@ -12,10 +12,11 @@ namespace nope {
 
 // Feature sets:
 //   hidden    the hidden state h_t itself (C features)
-//   cosine    cos(h_t, ref_r) to per-position reference vectors ref_r, the
-//             mean of h at position r over the *training* sequences (all r
-//             when T <= 64, else 64 evenly spaced) - never the token's own
-//             sequence, so S_tt = 1 cannot leak t
+//   cosine    the row of the self-similarity matrix to reference positions:
+//             cos(h_t, h_r) within the same sequence for r in R (all
+//             positions when T <= 32, else 32 evenly spaced). The entry
+//             r = t (always 1) is replaced by the mean of the row's other
+//             entries, so the probe cannot read t off the diagonal.
 //   variance  Var_c(h_t) and log Var_c(h_t)
 enum class ProbeFeatures { hidden, cosine, variance };
 constexpr int kNumProbeFeatures = 3;
@@ -24,6 +25,8 @@ const char* to_string(ProbeFeatures f);
 struct ProbeResult {
   double mad = 0;           // mean |prediction - t| on held-out sequences
   double mad_baseline = 0;  // (T^2 - 1) / (3T): expected MAD of a random guess
+  double mad_constant = 0;  // MAD of always predicting the mean position (~T/4):
+                            // what a probe that learned nothing scores
   double r2 = 0;            // on held-out sequences
   double lambda = 0;        // ridge strength chosen on the validation split
   int train_sequences = 0, test_sequences = 0;
