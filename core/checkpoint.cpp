@@ -11,7 +11,7 @@ namespace nope {
 
 using json = nlohmann::json;
 
-static json tensor_json(const ParamTensor& p, const std::vector<real>& buf) {
+static json tensor_json(const ParamTensor& p, const RealVec& buf) {
   return json{{"shape", p.shape},
               {"data", std::vector<real>(buf.begin() + p.offset, buf.begin() + p.offset + p.size)}};
 }
@@ -37,7 +37,7 @@ json checkpoint_to_json(const Trainer& tr, bool with_optimizer) {
 
 // Copies one named tensor out of `obj` (an object of name -> {shape, data})
 // into buf, checking shape, length and finiteness.
-static void read_tensors(const json& obj, const std::string& where, const Model& m, std::vector<real>& buf) {
+static void read_tensors(const json& obj, const std::string& where, const Model& m, RealVec& buf) {
   if (!obj.is_object()) throw Error("checkpoint: " + where + " must be an object of tensors");
   std::set<std::string> expected;
   for (const ParamTensor& p : m.tensors) expected.insert(p.name);

@@ -199,9 +199,11 @@ static void layout_acts(Model& m, real* base, std::vector<LayerActs>& la, real**
   const size_t BT = (size_t)B * T, C = c.d_model, F = c.d_ff, NH = c.n_heads;
   const bool post = c.norm == NormPlacement::post;
   size_t off = 0;
+  // Every buffer starts on a 64-byte boundary (with the aligned arena), so
+  // vectorised row loops see the same alignment in every model instance.
   auto take = [&](size_t n) -> real* {
     real* p = base ? base + off : nullptr;
-    off += n;
+    off += (n + 15) / 16 * 16;
     return p;
   };
   *encoded = take(BT * C);

@@ -79,8 +79,8 @@ struct Model {
   int V = 0;     // vocabulary
   int maxT = 0;  // longest sequence the model will see (learned PE table size)
 
-  std::vector<real> params;  // every parameter, one allocation
-  std::vector<real> grads;   // same layout as params
+  RealVec params;  // every parameter, one allocation
+  RealVec grads;   // same layout as params
   std::vector<ParamTensor> tensors;
 
   real* wte = nullptr;      // (V, C)
@@ -96,7 +96,7 @@ struct Model {
   // Activations, sized for the largest B*T seen so far.
   int B = 0, T = 0;         // shape of the last forward
   size_t act_capacity = 0;  // in B*T units
-  std::vector<real> acts, dacts;
+  RealVec acts, dacts;
   std::vector<int> tokens, targets;  // (B, T)
   real* encoded = nullptr;           // (B, T, C)
   std::vector<LayerActs> la;
@@ -110,8 +110,8 @@ struct Model {
   real *d_encoded = nullptr, *d_lnf = nullptr, *d_logits = nullptr;
   // Fixed position tables: sinusoidal (maxT, C), or RoPE (maxT, hs) with
   // cos in the first hs/2 columns and sin in the last hs/2.
-  std::vector<real> pe_table;
-  std::vector<real> alibi_slopes;    // (NH)
+  RealVec pe_table;
+  RealVec alibi_slopes;    // (NH)
   double mean_loss = 0;  // of the last forward with targets
   int n_loss = 0;
 };

@@ -13,7 +13,7 @@ namespace nope {
 struct AdamW {
   double beta1 = 0.9, beta2 = 0.95, eps = 1e-8;
   long t = 0;             // updates taken
-  std::vector<real> m, v;  // same layout as Model::params
+  RealVec m, v;  // same layout as Model::params
 };
 
 void adamw_init(AdamW& opt, const Model& model);

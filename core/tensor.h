@@ -5,6 +5,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <cstddef>
+#include <vector>
 
 namespace nope {
 
@@ -25,5 +26,10 @@ using CMapV = Eigen::Map<const VecR>;
 using StrideO = Eigen::OuterStride<>;
 using MapMS = Eigen::Map<MatR, Eigen::Unaligned, StrideO>;
 using CMapMS = Eigen::Map<const MatR, Eigen::Unaligned, StrideO>;
+
+// Buffers for parameters, optimizer state and activations. Aligned to
+// Eigen's widest packet so vectorised reductions split the same way in
+// every instance: two models with equal weights give bit-equal outputs.
+using RealVec = std::vector<real, Eigen::aligned_allocator<real>>;
 
 }  // namespace nope

@@ -47,7 +47,7 @@ TEST_CASE("malformed checkpoints are rejected with a clear message", "[checkpoin
   Trainer keep;
   trainer_init(keep, small());
   trainer_step(keep, 1);
-  const std::vector<real> before = keep.model.params;
+  const RealVec before = keep.model.params;
 
   auto expect = [&](json j, const std::string& needle) {
     INFO(needle);

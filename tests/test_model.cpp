@@ -70,7 +70,7 @@ TEST_CASE("init schemes draw the documented scales, deterministically", "[model]
   CHECK(m.params[model_find_tensor(m, "h.0.ln_1.weight")->offset] == 1);
   CHECK(m.params[model_find_tensor(m, "h.0.mlp.c_fc.bias")->offset] == 0);
 
-  std::vector<real> first = m.params;
+  RealVec first = m.params;
   model_init(m, 7);
   CHECK(first == m.params);
   model_init(m, 8);

@@ -21,7 +21,8 @@ inline std::vector<real> random_vec(size_t n, uint64_t seed, double scale = 1.0)
 }
 
 // Central differences of loss() w.r.t. every entry of x.
-inline std::vector<real> numeric_grad(std::vector<real>& x, const std::function<double()>& loss,
+template <typename Vec>
+std::vector<real> numeric_grad(Vec& x, const std::function<double()>& loss,
                                       double h = 1e-6) {
   std::vector<real> g(x.size());
   for (size_t i = 0; i < x.size(); i++) {

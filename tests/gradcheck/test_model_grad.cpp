@@ -57,7 +57,7 @@ void check_model(const Case& cs) {
   model_zero_grad(m);
   model_forward(m, tokens, targets, B, T);
   model_backward(m);
-  const std::vector<real> analytic = m.grads;
+  const std::vector<real> analytic(m.grads.begin(), m.grads.end());
   auto loss = [&] { return model_forward(m, tokens, targets, B, T); };
   const std::vector<real> numeric = numeric_grad(m.params, loss);
   // Per tensor, so a failure names the parameter.
