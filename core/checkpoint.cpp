@@ -35,9 +35,11 @@ json checkpoint_to_json(const Trainer& tr, bool with_optimizer) {
   return j;
 }
 
-// Copies one named tensor out of `obj` (an object of name -> {shape, data})
-// into buf, checking shape, length and finiteness.
-static void read_tensors(const json& obj, const std::string& where, const Model& m, RealVec& buf) {
+// Copies every named tensor out of `obj` (an object of name -> {shape, data})
+// into buf, checking names, shapes, lengths and finiteness. AdamW's second
+// moment must also be non-negative: its square root divides the update.
+static void read_tensors(const json& obj, const std::string& where, const Model& m, RealVec& buf,
+                         bool non_negative = false) {
   if (!obj.is_object()) throw Error("checkpoint: " + where + " must be an object of tensors");
   std::set<std::string> expected;
   for (const ParamTensor& p : m.tensors) expected.insert(p.name);
@@ -58,10 +60,16 @@ static void read_tensors(const json& obj, const std::string& where, const Model&
       throw Error("checkpoint: tensor " + name + " must have " + std::to_string(p.size) + " numbers in \"data\"");
     for (size_t i = 0; i < p.size; i++) {
       const json& x = data[i];
-      if (!x.is_number() || !std::isfinite(x.get<double>()))
+      // JSON has no NaN or Inf (writers emit null); a finite double such as
+      // 1e300 still overflows to Inf as float32, so check after conversion.
+      const real v = x.is_number() ? real(x.get<double>()) : real(0);
+      if (!x.is_number() || !std::isfinite(v))
         throw Error("checkpoint: tensor " + name + " has a non-finite or non-numeric value at index " +
-                    std::to_string(i));
-      buf[p.offset + i] = real(x.get<double>());
+                    std::to_string(i) + ": " + x.dump());
+      if (non_negative && v < 0)
+        throw Error("checkpoint: tensor " + name + " has a negative value at index " + std::to_string(i) + ": " +
+                    x.dump());
+      buf[p.offset + i] = v;
     }
   }
 }
@@ -98,11 +106,12 @@ void checkpoint_from_json(Trainer& out, const json& j) {
       throw Error("checkpoint: \"optimizer\" must have an integer \"t\" >= 0 and tensors \"m\" and \"v\"");
     tr.opt.t = o["t"].get<long>();
     read_tensors(o.value("m", json()), "optimizer.m", tr.model, tr.opt.m);
-    read_tensors(o.value("v", json()), "optimizer.v", tr.model, tr.opt.v);
+    read_tensors(o.value("v", json()), "optimizer.v", tr.model, tr.opt.v, /*non_negative=*/true);
   }
   tr.step = step;
-  // The data stream continues where it was is not recorded; resume draws
-  // from a stream keyed by the step so resumed runs stay deterministic.
+  // The data RNG's position is not stored; a resumed run draws from a stream
+  // keyed by seed and step, so resuming is deterministic (though it does not
+  // replay the exact batches an uninterrupted run would have seen).
   tr.data_rng = rng_stream(cfg.train.seed + (uint64_t)step * 0x9e3779b97f4a7c15ull, kStreamTrainData);
   out = std::move(tr);
 }

@@ -157,7 +157,7 @@ void read_init(const json& j, InitConfig& c) {
 
 void read_model(const json& j, ModelConfig& c) {
   ObjectReader r(j, "model");
-  r.integer("d_model", &c.d_model, 2, Limits::max_d_model);
+  r.integer("d_model", &c.d_model, 8, Limits::max_d_model);
   r.integer("n_heads", &c.n_heads, 1, Limits::max_heads);
   r.integer("n_layers", &c.n_layers, 1, Limits::max_layers);
   r.integer("d_ff", &c.d_ff, 1, Limits::max_d_ff);
@@ -197,15 +197,23 @@ void read_train(const json& j, TrainConfig& c) {
 // ------------------------------------------------------------- validation
 
 double config_step_bytes(const Config& c) {
+  // Mirrors the buffers model_build and the activation layout in model.cpp
+  // allocate, to within a few percent; the limit is a safety margin, not an
+  // exact budget.
   const ModelConfig& m = c.model;
   const double C = m.d_model, F = m.d_ff, NH = m.n_heads, L = m.n_layers;
   const double V = task_vocab(c.task), T = task_seq_len(c.task, c.task.test_len), B = c.train.batch_size;
-  const double params = V * C * 2 + T * C + L * (12 * C * C + 13 * C);
-  // Per layer and token: ~10 C-wide buffers, 2 F-wide, NH*T attention;
-  // plus logits/probs; activations and their gradients.
-  const double acts = B * T * (L * (10 * C + 2 * F + NH * T + 6) + 2 * C + 2 * V);
-  // params, grads, AdamW m and v; activations and activation gradients.
-  return 4.0 * (4 * params + 2 * acts);
+  const double per_layer = 4 * C * C + 2 * C * F + 9 * C + F;  // c_attn, c_proj, c_fc, c_proj, ln_1, ln_2, biases
+  const double params = V * C * (m.tie_embeddings ? 1 : 2) + (m.pos_encoding == PosEncoding::learned ? T * C : 0) +
+                        L * per_layer + 3 * C;
+  // Per layer and token: the C-wide buffers (ln_1, qkv (3), attention output,
+  // c_proj, residual, ln_2, MLP c_proj, block output; post-norm keeps two
+  // more), two F-wide ones, NH*T attention probabilities and the LayerNorm
+  // statistics; then the embeddings, final norm, logits and probabilities.
+  const double c_wide = m.norm == NormPlacement::post ? 12 : 10;
+  const double acts = B * T * (L * (c_wide * C + 2 * F + NH * T + 4) + 2 * C + 2 * V + 3);
+  // params, grads, AdamW m and v; activations and their gradients.
+  return double(sizeof(float)) * (4 * params + 2 * acts);
 }
 
 void config_validate(const Config& c) {
@@ -234,9 +242,10 @@ void config_validate(const Config& c) {
   const double bytes = config_step_bytes(c);
   if (bytes > Limits::max_bytes) {
     std::ostringstream s;
-    s << "this configuration needs about " << (long)(bytes / (1 << 20)) << " MiB for one training step, above the "
-      << (long)(Limits::max_bytes / (1 << 20))
-      << " MiB limit; reduce train.batch_size, task.test_len, model.d_model or model.n_layers";
+    s << "this configuration needs about " << (long)std::ceil(bytes / (1 << 20))
+      << " MiB (parameters, gradients, AdamW state and one training step's activations at train.batch_size = "
+      << c.train.batch_size << " and " << T << " tokens), above the limit of " << (long)(Limits::max_bytes / (1 << 20))
+      << " MiB; reduce train.batch_size, task.test_len, model.d_model, model.d_ff or model.n_layers";
     throw Error(s.str());
   }
 }

@@ -49,6 +49,8 @@ int cmd_grad(int argc, char** argv) {
   const std::vector<int> tokens = read_rows(batch, "tokens", &B, &T, 0, m.V - 1);
   const std::vector<int> targets = read_rows(batch, "targets", &B2, &T2, -1, m.V - 1);
   if (B != B2 || T != T2) throw Error("tokens file: \"tokens\" and \"targets\" must have the same shape");
+  if (B > Limits::max_batch)
+    throw Error("tokens file: " + std::to_string(B) + " rows exceed the limit of " + std::to_string(Limits::max_batch));
   if (T > m.maxT) throw Error("tokens file: rows of length " + std::to_string(T) + " exceed the model's maximum " + std::to_string(m.maxT));
   model_zero_grad(m);
   const double loss = model_forward(m, tokens.data(), targets.data(), B, T);

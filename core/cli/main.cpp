@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nopelab: error: %s\n", e.what());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "nopelab: error: out of memory\n");
+  } catch (const std::exception& e) {  // a bug rather than bad input, but still one line
+    std::fprintf(stderr, "nopelab: error: %s\n", e.what());
   }
   return 1;
 }
