@@ -41,6 +41,14 @@ std::string show(const json& v) {
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
+// Range ends as a reader would write them: 1000000 rather than 1e+06.
+std::string show_bound(double x) {
+  if (x == std::floor(x) && std::fabs(x) < 1e15) return std::to_string((long long)x);
+  std::ostringstream s;
+  s << x;
+  return s.str();
+}
+
 // Reads one JSON object, remembering which keys were consumed so unknown
 // ones can be reported with their full path.
 class ObjectReader {
@@ -90,12 +98,9 @@ class ObjectReader {
     const std::string f = field(key);
     if (!v->is_number()) throw Error(f + " must be a number, got " + show(*v));
     const double d = v->get<double>();
-    if (!std::isfinite(d) || d < lo || d > hi || (lo_open && d == lo)) {
-      std::ostringstream l, h;
-      l << lo;
-      h << hi;
-      throw Error(f + " = " + show(*v) + " is out of range " + (lo_open ? "(" : "[") + l.str() + ", " + h.str() + "]");
-    }
+    if (!std::isfinite(d) || d < lo || d > hi || (lo_open && d == lo))
+      throw Error(f + " = " + show(*v) + " is out of range " + (lo_open ? "(" : "[") + show_bound(lo) + ", " +
+                  show_bound(hi) + "]");
     *out = d;
   }
 

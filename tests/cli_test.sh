@@ -2,7 +2,7 @@
 # End-to-end checks of the nopelab CLI: help, one-line errors with non-zero
 # exit codes, and a tiny train -> eval -> grad -> analyze round trip.
 # Usage: cli_test.sh path/to/nopelab
-set -uo pipefail
+set -euo pipefail
 NOPELAB=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -40,6 +40,36 @@ TEST_CASE("checkpoint round trip keeps weights, optimizer state and loss", "[che
   CHECK_NOTHROW(trainer_step(b, 2));
 }
 
+TEST_CASE("every architecture switch round-trips through checkpoint text", "[checkpoint]") {
+  const char* variants[][2] = {{"model.pos_encoding", "none"},       {"model.pos_encoding", "sinusoidal"},
+                               {"model.pos_encoding", "rope"},       {"model.pos_encoding", "alibi"},
+                               {"model.pos_encoding", "normalized"}, {"model.tie_embeddings", "true"},
+                               {"model.bias", "false"},              {"model.norm", "none"},
+                               {"model.norm", "post"},               {"model.attention", "bidirectional"}};
+  for (const auto& v : variants) {
+    json cj = config_to_json(small());
+    config_set(cj, std::string(v[0]) + "=" + v[1]);
+    INFO(cj.dump());
+    Trainer a;
+    trainer_init(a, config_from_json(cj));
+    trainer_step(a, 2);
+    const json j = json::parse(checkpoint_to_json(a, false).dump());
+    CHECK(!j.contains("optimizer"));
+    // Shapes are as documented: the JSON lists exactly the model's tensors.
+    CHECK(j["params"].size() == a.model.tensors.size());
+    CHECK(j["params"].contains("lm_head.weight") == !a.cfg.model.tie_embeddings);
+    Trainer b;
+    checkpoint_from_json(b, j);
+    CHECK(b.model.params == a.model.params);
+    CHECK(config_to_json(b.cfg) == config_to_json(a.cfg));
+    // Same weights, same forward: identical loss on the same batch.
+    const Batch& batch = a.batch;
+    const double la = model_forward(a.model, batch.tokens.data(), batch.targets.data(), batch.B, batch.T);
+    const double lb = model_forward(b.model, batch.tokens.data(), batch.targets.data(), batch.B, batch.T);
+    CHECK(la == lb);
+  }
+}
+
 TEST_CASE("malformed checkpoints are rejected with a clear message", "[checkpoint]") {
   Trainer a;
   trainer_init(a, small());
@@ -95,4 +125,50 @@ TEST_CASE("malformed checkpoints are rejected with a clear message", "[checkpoin
   j = good;
   j["step"] = -3;
   expect(j, "\"step\" must be an integer");
+  j = good;
+  j["step"] = "5";
+  expect(j, "\"step\" must be an integer");
+  j = good;
+  j.erase("format");
+  expect(j, "\"format\" must be \"nopelab-checkpoint\"");
+  j = good;
+  j["version"] = "1";
+  expect(j, "unsupported version \"1\"");
+  j = good;
+  j.erase("version");
+  expect(j, "unsupported version (missing)");
+  j = good;
+  j.erase("config");
+  expect(j, "missing \"config\"");
+  j = good;
+  j["config"]["model"]["d_modle"] = 16;
+  expect(j, "bad config: model.d_modle: unknown field");
+  j = good;
+  j["config"]["model"]["d_model"] = 32;  // a valid config the tensors do not match
+  expect(j, "tensor params.wte has shape [8,16], expected [8,32]");
+  j = good;
+  j["params"] = json::array();
+  expect(j, "params must be an object of tensors");
+  j = good;
+  j["params"]["wte"] = json::array();
+  expect(j, "tensor params.wte must have \"shape\" and \"data\"");
+  j = good;
+  j["params"]["wte"]["data"] = 0;
+  expect(j, "tensor params.wte must have 128 numbers");
+  j = good;
+  j["params"]["wte"]["data"][5] = 1e300;  // finite as a double, Inf as float32
+  expect(j, "non-finite or non-numeric value at index 5: 1e+300");
+  j = checkpoint_to_json(a, true);
+  j["optimizer"]["t"] = -1;
+  expect(j, "\"optimizer\" must have an integer \"t\" >= 0");
+  j = checkpoint_to_json(a, true);
+  j["optimizer"]["v"]["ln_f.weight"]["data"][0] = -0.5;
+  expect(j, "tensor optimizer.v.ln_f.weight has a negative value at index 0");
+  j = checkpoint_to_json(a, true);
+  j["optimizer"]["m"].erase("wte");
+  expect(j, "missing tensor optimizer.m.wte");
+  // The untouched checkpoint still loads after all that.
+  CHECK_NOTHROW(checkpoint_from_json(keep, good));
+  CHECK(keep.model.params == a.model.params);
+  CHECK(keep.step == 0);
 }
