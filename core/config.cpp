@@ -37,7 +37,9 @@ const char* to_string(TaskKind v) { return kTaskNames.names[(int)v]; }
 namespace {
 
 std::string show(const json& v) {
-  std::string s = v.dump();
+  // Replace invalid UTF-8 (a --set value can hold any bytes) instead of
+  // letting dump() throw while we build the error message.
+  std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 

@@ -19,6 +19,19 @@ void trainer_init(Trainer& tr, const Config& cfg) {
   tr.data_rng = rng_stream(cfg.train.seed, kStreamTrainData);
 }
 
+uint64_t batch_hash(const Batch& b) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&](int v) {
+    for (int k = 0; k < 4; k++) {
+      h ^= (uint64_t)((uint32_t)v >> (8 * k)) & 0xff;
+      h *= 0x100000001b3ull;
+    }
+  };
+  for (int v : b.tokens) mix(v);
+  for (int v : b.targets) mix(v);
+  return h;
+}
+
 void accuracy_of_last_forward(const Model& m, double* token_acc, double* seq_acc) {
   long tok_ok = 0, tok_n = 0, seq_ok = 0, seq_n = 0;
   for (int b = 0; b < m.B; b++) {
@@ -57,7 +70,7 @@ StepMetrics trainer_step(Trainer& tr, int n) {
                                      tr.batch.B, tr.batch.T);
     if (!std::isfinite(loss))
       throw Error("training diverged at step " + std::to_string(tr.step + 1) + ": loss is " +
-                  std::to_string(loss) + " (try a lower train.lr or a smaller model.init.std)");
+                  (std::isnan(loss) ? "NaN" : "infinite") + " (try a lower train.lr or a smaller model.init.std)");
     model_backward(tr.model);
     const double norm = clip_grad_norm(tr.model, tc.clip);
     if (!std::isfinite(norm))
@@ -71,8 +84,12 @@ StepMetrics trainer_step(Trainer& tr, int n) {
     sm.lr = lr;
     sm.grad_norm = norm;
   }
-  if (n > 0) accuracy_of_last_forward(tr.model, &sm.token_acc, nullptr);
-  else sm.step = tr.step;
+  if (n > 0) {
+    accuracy_of_last_forward(tr.model, &sm.token_acc, nullptr);
+    sm.batch_hash = batch_hash(tr.batch);
+  } else {
+    sm.step = tr.step;
+  }
   return sm;
 }
 

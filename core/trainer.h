@@ -20,6 +20,9 @@ struct StepMetrics {
   double lr = 0;
   double grad_norm = 0;  // before clipping
   double token_acc = 0;  // on the last training batch, target positions only
+  // FNV-1a of the last batch's tokens and targets: equal hashes on native
+  // and wasm show the training data is bit-identical.
+  uint64_t batch_hash = 0;
 };
 
 struct EvalResult {
@@ -48,6 +51,7 @@ StepMetrics trainer_step(Trainer& tr, int n = 1);
 // Evaluates on `examples` fresh examples with n items (deterministic:
 // its own RNG stream seeded from the config seed and n).
 EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples);
+uint64_t batch_hash(const Batch& b);
 // Token and sequence accuracy of the last forward of `m` against targets.
 void accuracy_of_last_forward(const Model& m, double* token_acc, double* seq_acc);
 

@@ -58,10 +58,40 @@ grep -q '"h.0.attn.c_attn.weight"' "$work/out" || fail "grad lists gradients by 
 echo '{"tokens": [[0,1,99]], "targets": [[1,2,3]]}' >"$work/tok_bad.json"
 expect_error "grad bad token" "expected an integer in" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok_bad.json"
 
+echo '{"tokens": [[0,1],[2]], "targets": [[1,2],[3]]}' >"$work/tok_ragged.json"
+expect_error "grad ragged rows" "same length" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok_ragged.json"
+echo '{"tokens": [[0,1]], "targets": [[1,2,3]]}' >"$work/tok_shape.json"
+expect_error "grad shape mismatch" "same shape" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok_shape.json"
+echo '{"tokens": [[0,0,0,0,0,0,0,0,0,0,0,0,0,0]], "targets": [[0,0,0,0,0,0,0,0,0,0,0,0,0,0]]}' >"$work/tok_long.json"
+expect_error "grad too long" "exceed the model's maximum 13" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok_long.json"
+expect_error "grad needs both" "grad needs --checkpoint CKPT and --tokens F" "$NOPELAB" grad --checkpoint "$work/ck.json"
+sed 's/"data":\[[^,]*/"data":[null/' "$work/ck.json" >"$work/ck_null.json"
+expect_error "checkpoint with a null weight" "non-finite or non-numeric value" "$NOPELAB" eval --checkpoint "$work/ck_null.json"
+expect_ok "eval all lengths" "$NOPELAB" eval --checkpoint "$work/ck.json" --examples 4
+[ "$(grep -c '"length"' "$work/out")" -eq 6 ] || fail "eval without --length covers lengths 1..test_len"
+expect_ok "train from a checkpointed config" "$NOPELAB" train --config "$work/ck.json" --steps 2 --quiet
+expect_ok "bench" "$NOPELAB" bench --steps 1 --json
+grep -q '"ms_per_step"' "$work/out" || fail "bench --json prints ms_per_step"
+
 expect_ok "analyze config" "$NOPELAB" analyze $S --batch 8 --length 8 --seeds 2 --out "$work/a.json" --quiet
 grep -q '"adjacency_score_ci"' "$work/a.json" || fail "analyze --seeds adds _ci companions"
 expect_ok "analyze checkpoint" "$NOPELAB" analyze --checkpoint "$work/ck.json" --batch 8 --out "$work/b.json" --quiet
 grep -q '"length_generalisation"' "$work/b.json" || fail "analyze checkpoint reports length generalisation"
+
+# docs/checkpoint.md is enough to reimplement the model: an independent
+# plain-Python forward from that page must reproduce nopelab's logits.
+if command -v python3 >/dev/null; then
+  echo '{"tokens": [[4,0,1,2,5,0,1],[4,3,3,2,5,3,3]], "targets": [[-1,-1,-1,-1,0,1,2],[-1,-1,-1,-1,3,3,2]]}' >"$work/ref.json"
+  for v in "pos_encoding=rope model.norm=post" "pos_encoding=alibi model.attention=bidirectional" \
+           "pos_encoding=normalized model.tie_embeddings=true model.bias=false" "pos_encoding=sinusoidal model.norm=none" \
+           "pos_encoding=learned model.n_layers=2"; do
+    sets=()
+    for a in $v; do sets+=(--set "model.${a#model.}"); done
+    expect_ok "train for reference ($v)" "$NOPELAB" train $S --set model.init.std=0.3 --set model.init.embed_std=0.5 \
+      "${sets[@]}" --steps 3 --quiet --out "$work/ref_ck.json"
+    expect_ok "documented forward matches ($v)" python3 "$(dirname "$0")/checkpoint_reference.py" "$NOPELAB" "$work/ref_ck.json" "$work/ref.json"
+  done
+fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,7 +13,7 @@ using namespace nope;
 using json = nlohmann::json;
 
 static void expect_error(const json& j, const std::string& needle) {
-  INFO(j.dump());
+  INFO(j.dump(-1, ' ', false, json::error_handler_t::replace));
   CHECK_THROWS_WITH(config_from_json(j), Catch::Contains(needle));
 }
 
@@ -251,6 +251,9 @@ TEST_CASE("--set assignments", "[config]") {
   expect_error(typo, "model.n_layer: unknown field");
   // A value that is a number but a string is expected.
   expect_error(with("model.norm=1"), "model.norm must be one of pre|post|none, got 1");
+  // Any bytes may arrive on a command line; the message must still build
+  // (found by fuzz/fuzz_config.cpp: dump() threw on invalid UTF-8).
+  expect_error(with("model.norm=pr\xff"), "model.norm = \"pr");
   // Non-object roots are replaced by an object.
   json scalar = 5;
   config_set(scalar, "train.steps=7");

@@ -14,7 +14,7 @@ static const char* kHelp =
     "\n"
     "Evaluates on fresh examples (deterministic for the checkpoint's seed) and prints\n"
     "JSON {\"results\": [{length, seq_len, loss, token_acc, seq_acc, examples}...]}.\n"
-    "Without --length: every length from 1 to task.test_len.\n";
+    "Without --length: every length from 1 to task.test_len. --examples defaults to 256.\n";
 
 int cmd_eval(int argc, char** argv) {
   if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;

@@ -1,6 +1,6 @@
 // nopelab grad: loss, logits and every parameter gradient for a batch given
 // in a file, so the core can be checked against any other framework
-// (bench/pytorch_reference.py does this for PyTorch).
+// (docs/checkpoint.md describes the weights and the forward pass).
 #include <cstdio>
 
 #include "checkpoint.h"
@@ -15,7 +15,8 @@ static const char* kHelp =
     "\n"
     "F is {\"tokens\": [[ids...]...], \"targets\": [[ids or -1...]...]} (B rows of equal\n"
     "length T <= the model's maximum). Prints {loss, logits, grads: {name: [...]}} where\n"
-    "loss is the mean cross-entropy over targets != -1 and logits is (B, T, V) flat.\n";
+    "loss is the mean cross-entropy over targets != -1, logits is (B, T, V) flat\n"
+    "row-major, and each gradient is flat in the tensor's shape (docs/checkpoint.md).\n";
 
 static std::vector<int> read_rows(const nlohmann::json& j, const char* key, int* B, int* T, int lo, int hi) {
   if (!j.contains(key) || !j[key].is_array() || j[key].empty())

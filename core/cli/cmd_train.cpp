@@ -22,7 +22,8 @@ static const char* kHelp =
     "prints a JSON summary with accuracy at task.train_len and task.test_len.\n"
     "  --steps N          override train.steps\n"
     "  --out CKPT         write a checkpoint (docs/checkpoint.md) at the end\n"
-    "  --metrics F        append one JSON object per logged step\n"
+    "  --metrics F        write one JSON line per logged step (every 1% of the run):\n"
+    "                     {step, loss, token_acc, lr, grad_norm, elapsed_s}\n"
     "  --eval-examples N  examples per evaluated length (default 256)\n"
     "  --quiet            no progress line\n";
 
@@ -54,8 +55,16 @@ int cmd_train(int argc, char** argv) {
   const int log_every = std::max(1, total / 100), print_every = tty ? std::max(1, total / 200) : std::max(1, total / 10);
   const auto t0 = std::chrono::steady_clock::now();
   StepMetrics m;
+  double first_loss = 0;
+  std::string first_hash;
   while (tr.step < total) {
     m = trainer_step(tr, 1);
+    if (m.step == 1) {
+      first_loss = m.loss;
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)m.batch_hash);
+      first_hash = hex;
+    }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (metrics && (m.step % log_every == 0 || m.step == total))
       metrics << nlohmann::json{{"step", m.step}, {"loss", m.loss}, {"token_acc", m.token_acc}, {"lr", m.lr},
@@ -76,6 +85,7 @@ int cmd_train(int argc, char** argv) {
   }
   if (a.has("out")) write_file(a.get("out"), checkpoint_to_json(tr, true).dump());
   nlohmann::json summary{{"steps", tr.step},       {"final_loss", m.loss},
+                         {"first_loss", first_loss}, {"first_batch_hash", first_hash},
                          {"seconds", seconds},     {"steps_per_s", tr.step / std::max(seconds, 1e-9)},
                          {"params", tr.model.params.size()}, {"eval", evals},
                          {"config", config_to_json(cfg)}};

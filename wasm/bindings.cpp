@@ -1,0 +1,251 @@
+// embind facade over the core for JavaScript: a Session that owns one
+// Trainer. Every method returns a plain JS object {ok: true, ...} or
+// {ok: false, error: "message"}; nothing the caller passes can abort the
+// module. Big arrays come back as Float32Array *copies* owned by JS (safe to
+// transfer to another thread; they do not alias wasm memory, which may move
+// when it grows). docs/wasm-api.md documents the API.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdio>
+#include <new>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/analyze.h"
+#include "checkpoint.h"
+#include "error.h"
+#include "trainer.h"
+
+using emscripten::val;
+using nlohmann::json;
+
+namespace {
+
+val error_value(const std::string& message) {
+  val v = val::object();
+  v.set("ok", false);
+  v.set("error", message);
+  return v;
+}
+
+val ok_value() {
+  val v = val::object();
+  v.set("ok", true);
+  return v;
+}
+
+// Runs fn and turns every failure into an error value.
+template <typename Fn>
+val guarded(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const nope::Error& e) {
+    return error_value(e.what());
+  } catch (const json::exception& e) {
+    return error_value(std::string("invalid JSON: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return error_value("out of memory");
+  } catch (const std::exception& e) {
+    return error_value(e.what());
+  }
+}
+
+template <typename T>
+val float_array(const T* data, size_t n) {
+  std::vector<float> tmp(data, data + n);
+  val out = val::global("Float32Array").new_(n);
+  out.call<void>("set", val(emscripten::typed_memory_view(n, tmp.data())));
+  return out;
+}
+
+val float_array(const std::vector<double>& v) { return float_array(v.data(), v.size()); }
+
+std::string hex64(uint64_t x) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)x);
+  return buf;
+}
+
+nope::Config parse_config(const std::string& text) {
+  json j = json::parse(text);
+  if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];  // presets
+  return nope::config_from_json(j);
+}
+
+val model_info(const nope::Trainer& tr) {
+  val v = ok_value();
+  v.set("params", (double)tr.model.params.size());
+  v.set("vocab", tr.model.V);
+  v.set("max_seq_len", tr.model.maxT);
+  v.set("train_seq_len", nope::task_seq_len(tr.cfg.task, tr.cfg.task.train_len));
+  v.set("step", tr.step);
+  v.set("config", nope::config_to_json(tr.cfg).dump());
+  return v;
+}
+
+}  // namespace
+
+class Session {
+ public:
+  val create(const std::string& config_json) {
+    return guarded([&] {
+      nope::Trainer tr;
+      nope::trainer_init(tr, parse_config(config_json));
+      trainer_ = std::move(tr);
+      ready_ = true;
+      return model_info(trainer_);
+    });
+  }
+
+  val info() {
+    return guarded([&] { return require() ? model_info(trainer_) : not_ready(); });
+  }
+
+  val step(int n) {
+    return guarded([&] {
+      if (!require()) return not_ready();
+      if (n < 1 || n > 100000) throw nope::Error("step count " + std::to_string(n) + " is out of range [1, 100000]");
+      const nope::StepMetrics m = nope::trainer_step(trainer_, n);
+      val v = ok_value();
+      v.set("step", m.step);
+      v.set("loss", m.loss);
+      v.set("lr", m.lr);
+      v.set("grad_norm", m.grad_norm);
+      v.set("token_acc", m.token_acc);
+      v.set("batch_hash", hex64(m.batch_hash));
+      return v;
+    });
+  }
+
+  val evaluate(int length, int examples) {
+    return guarded([&] {
+      if (!require()) return not_ready();
+      const nope::TaskConfig& task = trainer_.cfg.task;
+      if (length < 1 || length > task.test_len)
+        throw nope::Error("length " + std::to_string(length) + " is out of range [1, " + std::to_string(task.test_len) + "]");
+      if (examples < 1 || examples > 4096)
+        throw nope::Error("examples " + std::to_string(examples) + " is out of range [1, 4096]");
+      const nope::EvalResult r = nope::evaluate(trainer_.model, task, trainer_.cfg.train.seed, length, examples);
+      val v = ok_value();
+      v.set("length", r.length);
+      v.set("seq_len", r.seq_len);
+      v.set("loss", r.loss);
+      v.set("token_acc", r.token_acc);
+      v.set("seq_acc", r.seq_acc);
+      v.set("examples", r.examples);
+      v.set("trained", length <= task.train_len);
+      return v;
+    });
+  }
+
+  // request_json: see nope::analysis_request_from_json. Returns
+  //   meta:  analysis JSON without matrices, plus site_order / layer_order
+  //   similarity (S, T, T), variance (S, T), decay (S, T), theory (S, T; 0
+  //   where it does not apply), attention (L, NH, T, T), probe_predicted (P, T)
+  // where S indexes meta.site_order, L meta.layer_order, P meta.probes.
+  val analyze(const std::string& request_json) {
+    return guarded([&] {
+      if (!require()) return not_ready();
+      nope::AnalysisRequest req =
+          nope::analysis_request_from_json(request_json.empty() ? json::object() : json::parse(request_json));
+      if (!json::parse(request_json.empty() ? "{}" : request_json).contains("seed")) req.seed = trainer_.cfg.train.seed;
+      const nope::AnalysisResult r = nope::analyze(trainer_.model, trainer_.cfg.task, req);
+      const size_t T = r.T, S = r.sites.size();
+      std::vector<float> sim(S * T * T), var(S * T), decay(S * T), theory(S * T, 0.0f);
+      json site_order = json::array(), layer_order = json::array();
+      for (size_t s = 0; s < S; s++) {
+        const nope::SiteResult& x = r.sites[s];
+        site_order.push_back({{"layer", x.layer}, {"site", nope::to_string(x.site)}});
+        std::copy(x.similarity.mean_similarity.begin(), x.similarity.mean_similarity.end(), sim.begin() + s * T * T);
+        std::copy(x.variance.begin(), x.variance.end(), var.begin() + s * T);
+        std::copy(x.similarity.decay.begin(), x.similarity.decay.end(), decay.begin() + s * T);
+        std::copy(x.theory.begin(), x.theory.end(), theory.begin() + s * T);
+      }
+      std::vector<float> att;
+      int NH = 0;
+      for (const nope::LayerAttention& a : r.attention) {
+        layer_order.push_back(a.layer);
+        NH = a.summary.NH;
+        att.insert(att.end(), a.summary.maps.begin(), a.summary.maps.end());
+      }
+      std::vector<float> pred;
+      for (const nope::ProbeEntry& p : r.probes) pred.insert(pred.end(), p.result.predicted.begin(), p.result.predicted.end());
+      json meta = nope::analysis_to_json(r, false);
+      for (json& p : meta["probes"]) p.erase("predicted");  // in probe_predicted
+      meta["site_order"] = site_order;
+      meta["layer_order"] = layer_order;
+      meta["n_heads"] = NH;
+      meta["step"] = trainer_.step;
+      val v = ok_value();
+      v.set("meta", meta.dump());
+      v.set("similarity", float_array(sim.data(), sim.size()));
+      v.set("variance", float_array(var.data(), var.size()));
+      v.set("decay", float_array(decay.data(), decay.size()));
+      v.set("theory", float_array(theory.data(), theory.size()));
+      v.set("attention", float_array(att.data(), att.size()));
+      v.set("probe_predicted", float_array(pred.data(), pred.size()));
+      return v;
+    });
+  }
+
+  val save_checkpoint(bool with_optimizer) {
+    return guarded([&] {
+      if (!require()) return not_ready();
+      val v = ok_value();
+      v.set("checkpoint", nope::checkpoint_to_json(trainer_, with_optimizer).dump());
+      return v;
+    });
+  }
+
+  val load_checkpoint(const std::string& text) {
+    return guarded([&] {
+      json j;
+      try {
+        j = json::parse(text);
+      } catch (const json::parse_error& e) {
+        throw nope::Error(std::string("checkpoint is not valid JSON: ") + e.what());
+      }
+      nope::checkpoint_from_json(trainer_, j);  // leaves trainer_ intact on error
+      ready_ = true;
+      return model_info(trainer_);
+    });
+  }
+
+ private:
+  bool require() const { return ready_; }
+  static val not_ready() { return error_value("no model yet: call create(config) first"); }
+
+  nope::Trainer trainer_;
+  bool ready_ = false;
+};
+
+static val validate_config(const std::string& text) {
+  return guarded([&] {
+    const nope::Config c = parse_config(text);
+    val v = ok_value();
+    v.set("config", nope::config_to_json(c).dump());
+    v.set("bytes", nope::config_step_bytes(c));
+    v.set("vocab", nope::task_vocab(c.task));
+    v.set("train_seq_len", nope::task_seq_len(c.task, c.task.train_len));
+    v.set("test_seq_len", nope::task_seq_len(c.task, c.task.test_len));
+    return v;
+  });
+}
+
+static std::string version() { return NOPE_VERSION; }
+
+EMSCRIPTEN_BINDINGS(nopelab) {
+  emscripten::class_<Session>("Session")
+      .constructor<>()
+      .function("create", &Session::create)
+      .function("info", &Session::info)
+      .function("step", &Session::step)
+      .function("evaluate", &Session::evaluate)
+      .function("analyze", &Session::analyze)
+      .function("saveCheckpoint", &Session::save_checkpoint)
+      .function("loadCheckpoint", &Session::load_checkpoint);
+  emscripten::function("validateConfig", &validate_config);
+  emscripten::function("version", &version);
+}
