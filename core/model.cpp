@@ -347,8 +347,16 @@ void model_backward(Model& m) {
   layout_acts(m, m.dacts.data(), m.dla, &m.d_encoded, &m.d_lnf, &d_logits, B, T, &total);
   m.d_logits = d_logits;
   // Activation gradients accumulate (residual branches add into them), so
-  // the used part is cleared once here.
-  std::memset(m.dacts.data(), 0, sizeof(real) * total);
+  // the used part is cleared once here - except the (B, NH, T, T) attention
+  // slots, which attention_backward uses as scratch and overwrites: at long
+  // T they are most of the buffer.
+  real* cleared = m.dacts.data();
+  const size_t att_size = ((size_t)B * NH * T * T + 15) / 16 * 16;
+  for (const LayerActs& d : m.dla) {
+    std::memset(cleared, 0, sizeof(real) * (d.att - cleared));
+    cleared = d.att + att_size;
+  }
+  std::memset(cleared, 0, sizeof(real) * (m.dacts.data() + total - cleared));
 
   if (m.n_loss == 0) return;  // nothing counted: zero gradient
   crossentropy_backward(m.d_logits, m.probs, m.targets.data(), N, m.V, real(1) / real(m.n_loss));

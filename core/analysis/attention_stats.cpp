@@ -9,19 +9,20 @@ void attention_summary(AttentionSummary& out, const real* att, int B, int NH, in
   out.T = T;
   out.maps.assign((size_t)NH * T * T, 0.0);
   out.mean_distance.assign(NH, 0.0);
-  for (int b = 0; b < B; b++)
-    for (int h = 0; h < NH; h++) {
-      const real* a = att + ((size_t)b * NH + h) * T * T;
-      double* map = out.maps.data() + (size_t)h * T * T;
-      double dist = 0;
-      for (int i = 0; i < T; i++)
-        for (int j = 0; j < T; j++) {
-          const double p = a[(size_t)i * T + j];
-          map[(size_t)i * T + j] += p / B;
-          dist += p * std::abs(i - j);
-        }
-      out.mean_distance[h] += dist / T / B;
-    }
+  const size_t TT = (size_t)T * T;
+  Eigen::Matrix<real, Eigen::Dynamic, 1> sum(TT);
+  for (int h = 0; h < NH; h++) {
+    sum.setZero();
+    for (int b = 0; b < B; b++) sum += CMapV(att + ((size_t)b * NH + h) * TT, TT);
+    double* map = out.maps.data() + (size_t)h * TT;
+    double dist = 0;  // linear in the map: the batch mean's distance is the mean distance
+    for (int i = 0; i < T; i++)
+      for (int j = 0; j < T; j++) {
+        map[(size_t)i * T + j] = double(sum[(size_t)i * T + j]) / B;
+        dist += map[(size_t)i * T + j] * std::abs(i - j);
+      }
+    out.mean_distance[h] = dist / T;
+  }
 }
 
 }  // namespace nope

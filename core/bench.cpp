@@ -1,0 +1,83 @@
+#include "bench.h"
+
+#include <chrono>
+#include <vector>
+
+#include "analysis/analyze.h"
+#include "model.h"
+#include "optimizer.h"
+#include "rng.h"
+
+namespace nope {
+
+namespace {
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+struct BenchRun {
+  Model m;
+  AdamW opt;
+  std::vector<int> tokens, targets;
+  int B = 0, T = 0;
+
+  explicit BenchRun(const BenchModel& bm) : B(bm.B), T(bm.T) {
+    ModelConfig c;
+    c.d_model = bm.C;
+    c.n_layers = bm.L;
+    c.n_heads = bm.NH;
+    c.d_ff = bm.F;
+    model_build(m, c, bm.V, bm.T);
+    model_init(m, 1);
+    adamw_init(opt, m);
+    Rng r = rng_seed(2);
+    tokens.resize((size_t)bm.B * bm.T);
+    targets.resize(tokens.size());
+    for (size_t i = 0; i < tokens.size(); i++) {
+      tokens[i] = (int)rng_below(r, bm.V);
+      targets[i] = (int)rng_below(r, bm.V);
+    }
+  }
+
+  void step() {
+    model_zero_grad(m);
+    model_forward(m, tokens.data(), targets.data(), B, T);
+    model_backward(m);
+    clip_grad_norm(m, 1.0);
+    adamw_update(opt, m, 1e-3, 0.1);
+  }
+};
+
+}  // namespace
+
+BenchResult bench_training(const BenchModel& bm, int steps) {
+  BenchRun run(bm);
+  for (int i = 0; i < 3; i++) run.step();
+  const double t0 = now_ms();
+  for (int i = 0; i < steps; i++) run.step();
+  const double ms = (now_ms() - t0) / steps;
+  return {ms, (double)bm.B * bm.T / ms * 1000.0};
+}
+
+AnalysisBench bench_analysis(int repeats) {
+  const BenchModel bm{"analysis", 128, 4, 4, 512, 256, 16, 32, 1};
+  BenchRun run(bm);
+  run.step();
+  AnalysisBench r;
+  double t0 = now_ms();
+  for (int i = 0; i < repeats; i++) run.step();
+  r.train_step_ms = (now_ms() - t0) / repeats;
+  TaskConfig task;
+  task.vocab_size = 29;  // V = 32 with the 3 specials
+  AnalysisRequest req;
+  req.batch = bm.B;
+  req.length = bm.T;
+  req.probes = false;
+  t0 = now_ms();
+  for (int i = 0; i < repeats; i++) analyze(run.m, task, req);
+  r.analysis_ms = (now_ms() - t0) / repeats;
+  return r;
+}
+
+}  // namespace nope
