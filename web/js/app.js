@@ -1,0 +1,324 @@
+// Wires the page: settings <-> URL <-> controls, the worker session, the
+// training loop's progress, and the views (which only draw plain arrays).
+import { el, download } from './dom.js';
+import { WorkerClient } from './worker_client.js';
+import { AnalysisData } from './analysis_data.js';
+import { buildControls } from './controls.js';
+import { readUrl, writeUrl } from './url_state.js';
+import { FIELDS, toConfig, fromConfig, cliCommand } from './settings.js';
+import { VIEWS } from './views/registry.js';
+import { loadPresets } from './presets.js';
+import { savedRuns } from './saved_runs.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class App {
+  constructor({ embed = false } = {}) {
+    this.embed = embed;
+    const url = readUrl();
+    this.settings = url.settings;
+    this.viewId = VIEWS.some((v) => v.id === url.view) ? url.view : 'similarity';
+    this.presetId = url.preset;
+    this.urlProblems = url.problems;
+    this.sel = { layer: 0, site: 'attn_out', head: 0, features: 'cosine' };
+    this.status = { step: 0, training: false, paused: false };
+    this.curves = { step: [], loss: [], acc: [] };
+    this.analysis = null;
+    this.lengthGen = null;
+    this.views = new Map();
+    this.client = new WorkerClient('worker.js', { onCrash: (e) => this.recover(e) });
+  }
+
+  // ------------------------------------------------------------- messages
+  showError(message) {
+    const box = $('error');
+    box.textContent = message || '';
+    box.hidden = !message;
+  }
+
+  setBusy(text) { $('busy').textContent = text || ''; }
+
+  async recover(err) {
+    this.showError(err.message);
+    this.status.training = false;
+    this.refreshButtons();
+    await this.createSession();
+  }
+
+  // ------------------------------------------------------------- session
+  analysisRequest() {
+    return { batch: 32, input: 'random', seed: this.settings['train.seed'] };
+  }
+
+  async createSession() {
+    const config = toConfig(this.settings);
+    const v = await this.client.call('validate', { config });
+    if (this.controls) this.controls.showError(v.ok ? '' : v.error);
+    if (!v.ok) {
+      this.showError(`Invalid settings: ${v.error}`);
+      return false;
+    }
+    this.showError(this.urlProblems.join('; '));
+    this.curves = { step: [], loss: [], acc: [] };
+    this.status.step = 0;
+    await this.client.call('create', { config });
+    await this.refreshAnalysis();
+    await this.refreshLengths();
+    this.updateStats();
+    return true;
+  }
+
+  async refreshAnalysis() {
+    const t0 = performance.now();
+    this.analysis = new AnalysisData(await this.client.call('analyze', { request: this.analysisRequest() }));
+    this.analysisMs = performance.now() - t0;
+    const L = this.analysis.layers;
+    if (!L.includes(this.sel.layer)) this.sel.layer = L[0];
+    document.body.dataset.analysisReady = 'true';
+    this.redraw();
+  }
+
+  async refreshLengths() {
+    const maxLen = this.settings['task.test_len'];
+    const step = Math.max(1, Math.ceil(maxLen / 16));
+    const lengths = [];
+    for (let n = 1; n <= maxLen; n += step) lengths.push(n);
+    if (lengths.at(-1) !== maxLen) lengths.push(maxLen);
+    if (!lengths.includes(this.settings['task.train_len'])) lengths.push(this.settings['task.train_len']);
+    lengths.sort((a, b) => a - b);
+    this.lengthGen = await this.client.call('evaluate', { lengths, examples: 64 });
+    if (this.viewId === 'length') this.redraw();
+  }
+
+  // ------------------------------------------------------------- training
+  async train() {
+    if (this.status.training) return;
+    const remaining = this.settings['train.steps'] - this.status.step;
+    if (remaining <= 0) {
+      this.showError(`Already trained ${this.status.step} of ${this.settings['train.steps']} steps: raise "steps" or reset.`);
+      return;
+    }
+    this.showError('');
+    this.status.training = true;
+    this.status.paused = false;
+    this.refreshButtons();
+    let lastAnalysis = performance.now();
+    try {
+      await this.client.call('train', { steps: remaining }, (p) => {
+        if (p.paused) return;
+        this.onMetrics(p);
+        // Re-measure while training, at most every 1.5 s (the worker answers
+        // between training chunks).
+        if (performance.now() - lastAnalysis > 1500 && this.viewId !== 'training') {
+          lastAnalysis = performance.now();
+          this.refreshAnalysis().catch(() => {});
+        }
+      });
+      await this.refreshAnalysis();
+      await this.refreshLengths();
+    } catch (err) {
+      this.showError(err.message);
+    } finally {
+      this.status.training = false;
+      this.status.paused = false;
+      this.refreshButtons();
+    }
+  }
+
+  onMetrics(p) {
+    this.status.step = p.step;
+    this.status.loss = p.loss;
+    this.status.acc = p.token_acc;
+    this.status.rate = p.steps_per_s;
+    this.curves.step.push(p.step);
+    this.curves.loss.push(p.loss);
+    this.curves.acc.push(p.token_acc);
+    this.updateStats();
+    if (this.viewId === 'training') this.views.get('training')?.update();
+  }
+
+  async stepOnce() {
+    try {
+      const p = await this.client.call('step', { n: 1 });
+      this.onMetrics(p);
+      await this.refreshAnalysis();
+    } catch (err) {
+      this.showError(err.message);
+    }
+  }
+
+  async togglePause() {
+    if (!this.status.training) return;
+    this.status.paused = !this.status.paused;
+    await this.client.call(this.status.paused ? 'pause' : 'resume');
+    this.refreshButtons();
+    if (this.status.paused) {
+      await this.refreshAnalysis();
+      await this.refreshLengths();
+    }
+  }
+
+  async reset() {
+    if (this.status.training) await this.client.call('stop');
+    await this.createSession();
+  }
+
+  // ------------------------------------------------------------- UI state
+  updateStats() {
+    const s = this.status, total = this.settings['train.steps'];
+    $('stat-step').textContent = `${s.step} / ${total}`;
+    $('stat-loss').textContent = s.loss != null ? s.loss.toFixed(4) : '-';
+    $('stat-acc').textContent = s.acc != null ? s.acc.toFixed(3) : '-';
+    $('stat-rate').textContent = s.rate ? s.rate.toFixed(1) : '-';
+    const bar = $('progress');
+    bar.max = Math.max(1, total);
+    bar.value = Math.min(s.step, total);
+  }
+
+  refreshButtons() {
+    const s = this.status;
+    $('btn-train').disabled = s.training;
+    $('btn-pause').disabled = !s.training;
+    $('btn-pause').textContent = s.paused ? 'Resume' : 'Pause';
+    $('btn-step').disabled = s.training && !s.paused;
+    if (this.controls) this.controls.disable(s.training);
+  }
+
+  syncUrl() {
+    history.replaceState(null, '', writeUrl(this.settings, this.viewId));
+    if (!this.embed) $('cli').textContent = cliCommand(this.settings);
+  }
+
+  select(partial) {
+    Object.assign(this.sel, partial);
+    this.redraw();
+  }
+
+  redraw() {
+    const view = this.views.get(this.viewId);
+    if (view) view.update();
+  }
+
+  showView(id) {
+    this.viewId = id;
+    for (const v of VIEWS) {
+      $(`panel-${v.id}`).hidden = v.id !== id;
+      const tab = $(`tab-${v.id}`);
+      if (tab) tab.setAttribute('aria-selected', String(v.id === id));
+    }
+    this.syncUrl();
+    this.redraw();
+  }
+
+  async applySettings(settings, view = null) {
+    this.settings = settings;
+    if (view) this.showView(view);
+    if (this.controls) this.controls.set(settings);
+    this.syncUrl();
+    await this.createSession();
+  }
+
+  // ------------------------------------------------------------- exports
+  exportView(kind) {
+    const view = this.views.get(this.viewId);
+    if (!view) return;
+    const base = `nopelab-${this.viewId}-step${this.status.step}`;
+    if (kind === 'png') {
+      const canvas = view.canvas();
+      if (!canvas) return this.showError('nothing drawn in this view yet');
+      canvas.toBlob((blob) => download(`${base}.png`, blob));
+    } else if (kind === 'csv') {
+      download(`${base}.csv`, view.csv(), 'text/csv');
+    } else {
+      download(`${base}.json`, JSON.stringify({ settings: this.settings, step: this.status.step, data: view.data() }), 'application/json');
+    }
+  }
+
+  async downloadCheckpoint() {
+    try {
+      const r = await this.client.call('saveCheckpoint', { withOptimizer: true });
+      download(`nopelab-step${this.status.step}.json`, r.checkpoint, 'application/json');
+    } catch (err) {
+      this.showError(err.message);
+    }
+  }
+
+  async uploadCheckpoint(file) {
+    try {
+      if (file.size > 512 * 1024 * 1024) throw new Error('file is larger than 512 MB');
+      const info = await this.client.call('loadCheckpoint', { text: await file.text() });
+      this.settings = fromConfig(info.config);
+      this.controls.set(this.settings);
+      this.status.step = info.step;
+      this.curves = { step: [], loss: [], acc: [] };
+      this.syncUrl();
+      this.showError('');
+      await this.refreshAnalysis();
+      await this.refreshLengths();
+      this.updateStats();
+    } catch (err) {
+      this.showError(`Could not load ${file.name}: ${err.message}`);
+    }
+  }
+
+  embedCode() {
+    const url = new URL(`embed.html${writeUrl(this.settings, this.viewId)}`, location.href);
+    return `<iframe src="${url.href}" width="720" height="520" style="border:0" loading="lazy" title="NoPE Lab: ${this.viewId}"></iframe>`;
+  }
+
+  // ------------------------------------------------------------- start
+  async start() {
+    if (!this.embed) {
+      this.controls = buildControls($('controls'), this.settings, (path, v) => {
+        this.applySettings({ ...this.settings, [path]: v });
+      });
+      this.controls.set(this.settings);
+    }
+    const tabs = $('tabs');
+    for (const v of VIEWS) {
+      if (tabs) tabs.append(el('button', { id: `tab-${v.id}`, role: 'tab', 'aria-controls': `panel-${v.id}`,
+        onclick: () => this.showView(v.id), text: v.title }));
+      const panel = el('section', { id: `panel-${v.id}`, class: 'panel', role: 'tabpanel', hidden: true },
+        el('p', { class: 'caption', text: v.caption }));
+      $('views').append(panel);
+      this.views.set(v.id, v.make(panel, this));
+    }
+    $('btn-train').addEventListener('click', () => this.train());
+    $('btn-pause').addEventListener('click', () => this.togglePause());
+    $('btn-step').addEventListener('click', () => this.stepOnce());
+    $('btn-reset').addEventListener('click', () => this.reset());
+    for (const kind of ['png', 'csv', 'json']) $(`export-${kind}`)?.addEventListener('click', () => this.exportView(kind));
+    if (!this.embed) this.wirePageOnly();
+    else this.presets = loadPresets(null, null, (settings, view) => this.applySettings(settings, view));
+    this.showView(this.viewId);
+    this.refreshButtons();
+    try {
+      const { version } = await this.client.ready;
+      $('version').textContent = `core ${version}`;
+      if (this.presetId) await this.presets?.apply(this.presetId);
+      else await this.createSession();
+    } catch (err) {
+      this.showError(err.message);
+    }
+  }
+
+  wirePageOnly() {
+    $('btn-ckpt-save').addEventListener('click', () => this.downloadCheckpoint());
+    $('ckpt-file').addEventListener('change', (e) => {
+      if (e.target.files[0]) this.uploadCheckpoint(e.target.files[0]);
+      e.target.value = '';
+    });
+    $('btn-share').addEventListener('click', async () => {
+      await navigator.clipboard?.writeText(location.href).catch(() => {});
+      $('share-note').textContent = 'link copied';
+    });
+    $('btn-embed').addEventListener('click', async () => {
+      const code = this.embedCode();
+      $('embed-code').value = code;
+      await navigator.clipboard?.writeText(code).catch(() => {});
+    });
+    this.presets = loadPresets($('presets'), $('preset-info'), (settings, view) => this.applySettings(settings, view));
+    savedRuns($('saved-runs'), this);
+    this.syncUrl();
+  }
+}

@@ -1,0 +1,27 @@
+// Presets: the same JSON files the CLI runs (presets/*.json, copied to
+// dist/presets by scripts/build-web), each reproducing one finding with its
+// explanation and the papers it comes from.
+import { el } from './dom.js';
+import { fromConfig } from './settings.js';
+
+export function loadPresets(selectBox, infoBox, apply) {
+  let list = [];
+  const ready = fetch('dist/presets/index.json').then((r) => r.json()).then((index) => {
+    list = index;
+    if (!selectBox) return;
+    selectBox.replaceChildren(el('option', { value: '', text: 'Presets: reproduce a finding...' }),
+      ...index.map((p) => el('option', { value: p.id, text: p.title })));
+  });
+  async function applyId(id) {
+    await ready;
+    const p = list.find((x) => x.id === id);
+    if (!p) throw new Error(`unknown preset "${id}"`);
+    const preset = await (await fetch(`dist/presets/${p.file}`)).json();
+    if (infoBox) infoBox.replaceChildren(el('strong', { text: preset.title }), el('p', { text: preset.explanation }),
+      el('p', { class: 'cites', text: `Sources: ${(preset.cites || []).join('; ')}` }));
+    if (infoBox) infoBox.hidden = false;
+    await apply(fromConfig(preset.config), preset.view);
+  }
+  if (selectBox) selectBox.addEventListener('change', () => selectBox.value && applyId(selectBox.value));
+  return { apply: applyId };
+}

@@ -1,0 +1,62 @@
+// Line charts through uPlot (vendored from npm by scripts/build-web; no
+// CDN). A thin wrapper: named series, optional log axes, resize with the
+// container, data replaced wholesale on update.
+/* global uPlot */
+import { SERIES_COLORS } from './colormap.js';
+
+export class LineChart {
+  constructor(container, { xLabel = '', yLabel = '', logX = false, logY = false, height = 220, points = false, integerX = false } = {}) {
+    this.container = container;
+    this.opts = { xLabel, yLabel, logX, logY, height, points, integerX };
+    this.plot = null;
+    this.names = null;
+    this.observer = new ResizeObserver(() => this.plot && this.plot.setSize(this.size()));
+    this.observer.observe(container);
+  }
+
+  size() {
+    return { width: Math.max(200, this.container.clientWidth - 4), height: this.opts.height };
+  }
+
+  // series: [{name, values, dash?, color?}], x: array
+  update(x, series) {
+    const names = series.map((s) => s.name).join('|');
+    const data = [Float64Array.from(x), ...series.map((s) => Float64Array.from(s.values, (v) => (Number.isFinite(v) ? v : null)))];
+    if (this.plot && names === this.names) {
+      this.plot.setData(data);
+      return;
+    }
+    if (this.plot) this.plot.destroy();
+    this.names = names;
+    const { xLabel, yLabel, logX, logY, points, integerX } = this.opts;
+    this.plot = new uPlot({
+      ...this.size(),
+      scales: { x: { time: false, distr: logX ? 3 : 1 }, y: { distr: logY ? 3 : 1 } },
+      axes: [{ label: xLabel, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50] } : {}) }, { label: yLabel, size: 60 }],
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+      series: [
+        { label: xLabel },
+        ...series.map((s, k) => ({
+          label: s.name,
+          stroke: s.color || SERIES_COLORS[k % SERIES_COLORS.length],
+          width: s.width || 2,
+          dash: s.dash,
+          points: { show: points || !!s.points },
+        })),
+      ],
+    }, data, this.container);
+  }
+
+  canvas() {
+    return this.plot ? this.plot.ctx.canvas : null;
+  }
+
+  csv() {
+    if (!this.plot) return '';
+    const header = this.plot.series.map((s) => JSON.stringify(String(s.label)));
+    const rows = [header.join(',')];
+    for (let i = 0; i < this.plot.data[0].length; i++) rows.push(this.plot.data.map((col) => col[i] ?? '').join(','));
+    return rows.join('\n');
+  }
+}

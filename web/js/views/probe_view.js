@@ -1,0 +1,43 @@
+// Position probes: held-out MAD by layer for each feature set against the
+// random-guess baseline, and predicted vs true position for one layer.
+import { el, select } from '../dom.js';
+import { SITES } from '../analysis_data.js';
+import { LineChart } from './line_chart.js';
+
+const FEATURES = ['hidden', 'cosine', 'variance'];
+
+export function probeView(root, app) {
+  const controls = el('div', { class: 'view-controls' });
+  const madBox = el('div', { class: 'chart' });
+  const predBox = el('div', { class: 'chart' });
+  root.append(controls, el('div', { class: 'two-col' },
+    el('div', {}, el('h4', { text: 'held-out MAD by layer (lower = more position)' }), madBox),
+    el('div', {}, el('h4', { text: 'predicted vs true position' }), predBox)));
+  const mad = new LineChart(madBox, { xLabel: 'layer', yLabel: 'MAD (positions)', points: true, integerX: true, height: 240 });
+  const pred = new LineChart(predBox, { xLabel: 'true position', yLabel: 'predicted', height: 240 });
+  return {
+    update() {
+      const a = app.analysis;
+      if (!a || !a.meta.probes.length) return;
+      controls.replaceChildren(
+        el('label', {}, 'site ', select(SITES.map((s) => [s, s]), app.sel.site, (v) => app.select({ site: v }), 'site')),
+        el('label', {}, 'layer ', select(a.layers.map((l) => [l, String(l)]), app.sel.layer, (v) => app.select({ layer: +v }), 'layer')),
+        el('label', {}, 'features ', select(FEATURES.map((f) => [f, f]), app.sel.features, (v) => app.select({ features: v }), 'probe features')),
+      );
+      const at = (l, f) => a.probes({ layer: l, site: app.sel.site, features: f })[0];
+      const base = at(a.layers[0], 'hidden');
+      mad.update(a.layers, [
+        ...FEATURES.map((f) => ({ name: f, values: a.layers.map((l) => at(l, f)?.mad) })),
+        { name: 'random guess (N²-1)/3N', values: a.layers.map(() => base?.mad_baseline), dash: [4, 4], color: '#777' },
+        { name: 'predict the mean', values: a.layers.map(() => base?.mad_constant), dash: [2, 3], color: '#aaa' },
+      ]);
+      const p = at(app.sel.layer, app.sel.features);
+      const x = Array.from({ length: a.T }, (_, t) => t);
+      pred.update(x, [{ name: `layer ${app.sel.layer} ${app.sel.features}`, values: p ? p.predicted : [], points: true },
+        { name: 'perfect', values: x, dash: [4, 4], color: '#777' }]);
+    },
+    canvas: () => mad.canvas(),
+    csv: () => mad.csv(),
+    data: () => app.analysis.meta.probes,
+  };
+}

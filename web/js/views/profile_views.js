@@ -1,0 +1,60 @@
+// Per-position profiles of one site across layers: variance across
+// dimensions (log-log, with the small-sigma theory line) and the
+// similarity-decay profile.
+import { el, select } from '../dom.js';
+import { SITES } from '../analysis_data.js';
+import { LineChart } from './line_chart.js';
+import { fmt } from './heatmap.js';
+
+function siteControls(controls, app) {
+  controls.replaceChildren(el('label', {}, 'site ',
+    select(SITES.map((s) => [s, s]), app.sel.site, (v) => app.select({ site: v }), 'site')));
+}
+
+export function varianceView(root, app) {
+  const controls = el('div', { class: 'view-controls' });
+  const box = el('div', { class: 'chart' });
+  const note = el('p', { class: 'score' });
+  root.append(controls, box, note);
+  const chart = new LineChart(box, { xLabel: 'position t', yLabel: 'Var across dims', logX: true, logY: true, height: 280 });
+  return {
+    update() {
+      const a = app.analysis;
+      if (!a) return;
+      siteControls(controls, app);
+      const x = Array.from({ length: a.T }, (_, t) => t + 1);
+      const series = a.layers.filter((l) => a.has(l, app.sel.site)).map((l) => ({
+        name: `layer ${l} (slope ${fmt(a.site(l, app.sel.site).variance_slope)})`, values: a.variance(l, app.sel.site),
+      }));
+      const theory = a.layers.map((l) => a.theory(l, app.sel.site)).find((t) => t);
+      if (theory) series.push({ name: 'theory σ⁴d²/t', values: theory, dash: [6, 4], color: '#777' });
+      chart.update(x, series);
+      note.textContent = theory ? 'Dashed: Chi et al.\'s small-σ prediction for the first attention output at init.'
+        : 'The σ⁴d²/t line applies to the first layer\'s attn_out of a pre-norm causal model at normal init.';
+    },
+    canvas: () => chart.canvas(),
+    csv: () => chart.csv(),
+    data: () => ({ site: app.sel.site, layers: app.analysis.layers.map((l) => ({ layer: l,
+      variance: Array.from(app.analysis.variance(l, app.sel.site) || []) })) }),
+  };
+}
+
+export function decayView(root, app) {
+  const controls = el('div', { class: 'view-controls' });
+  const box = el('div', { class: 'chart' });
+  root.append(controls, box);
+  const chart = new LineChart(box, { xLabel: 'offset k', yLabel: 'mean S(i, i-k)', height: 280 });
+  return {
+    update() {
+      const a = app.analysis;
+      if (!a) return;
+      siteControls(controls, app);
+      const x = Array.from({ length: a.T }, (_, k) => k);
+      chart.update(x, a.layers.filter((l) => a.has(l, app.sel.site)).map((l) => ({ name: `layer ${l}`, values: a.decay(l, app.sel.site) })));
+    },
+    canvas: () => chart.canvas(),
+    csv: () => chart.csv(),
+    data: () => ({ site: app.sel.site, layers: app.analysis.layers.map((l) => ({ layer: l,
+      decay: Array.from(app.analysis.decay(l, app.sel.site) || []) })) }),
+  };
+}
