@@ -63,7 +63,9 @@ export class Heatmap {
       if (values[k] > hi) hi = values[k];
     }
     if (this.fixedRange) [lo, hi] = this.fixedRange;
-    if (!(hi > lo)) hi = lo + 1e-9;
+    // A near-constant matrix (e.g. bidirectional attention output, where all
+    // positions are alike) would otherwise stretch float noise over the map.
+    if (!(hi - lo > 1e-3)) lo = hi - 1e-3;
     this.range = [lo, hi];
     this.canvas.width = cols;
     this.canvas.height = rows;
