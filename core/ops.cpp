@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "fast_math.h"
 #include "gemm.h"
 
 namespace nope {
@@ -172,7 +173,8 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
           for (int j = 0; j < n; j++) row[j] -= m * real(i > j ? i - j : j - i);
         }
         MapA r(row, n);
-        r = (r - r.maxCoeff()).exp();
+        r -= r.maxCoeff();
+        exp_inplace(row, n);
         r *= real(1) / r.sum();
         if (n < T) std::memset(row + n, 0, sizeof(real) * (T - n));
       }
@@ -224,20 +226,27 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
 static const real kGeluS = real(0.7978845608028654);  // sqrt(2/pi)
 static const real kGeluA = real(0.044715);
 
+// Both passes work in chunks with the tanh temporary on the stack: a warm
+// step must not allocate.
+constexpr int kGeluChunk = 1024;
+using GeluTmp = Eigen::Array<real, Eigen::Dynamic, 1, 0, kGeluChunk, 1>;
+
 void gelu_forward(real* out, const real* inp, int N) {
-  CMapA x(inp, N);
-  MapA(out, N) = real(0.5) * x * (real(1) + (kGeluS * (x + kGeluA * x.cube())).tanh());
+  for (int s = 0; s < N; s += kGeluChunk) {
+    const int n = N - s < kGeluChunk ? N - s : kGeluChunk;
+    CMapA x(inp + s, n);
+    GeluTmp u = kGeluS * (x + kGeluA * x.cube()), th(n);
+    tanh_into(th.data(), u.data(), n);
+    MapA(out + s, n) = real(0.5) * x * (real(1) + th);
+  }
 }
 
 void gelu_backward(real* dinp, const real* inp, const real* dout, int N) {
-  // Chunked so the tanh temporary lives on the stack: a warm step must not
-  // allocate.
-  constexpr int kChunk = 1024;
-  for (int s = 0; s < N; s += kChunk) {
-    const int n = N - s < kChunk ? N - s : kChunk;
+  for (int s = 0; s < N; s += kGeluChunk) {
+    const int n = N - s < kGeluChunk ? N - s : kGeluChunk;
     CMapA x(inp + s, n);
-    Eigen::Array<real, Eigen::Dynamic, 1, 0, kChunk, 1> th =
-        (kGeluS * (x + kGeluA * x.cube())).tanh();
+    GeluTmp u = kGeluS * (x + kGeluA * x.cube()), th(n);
+    tanh_into(th.data(), u.data(), n);
     MapA(dinp + s, n) +=
         CMapA(dout + s, n) *
         (real(0.5) * (real(1) + th) +

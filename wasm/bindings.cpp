@@ -5,6 +5,7 @@
 // transfer to another thread; they do not alias wasm memory, which may move
 // when it grows). docs/wasm-api.md documents the API.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <cstdio>
@@ -14,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
+#include "bench.h"
+#include "gemm.h"
 #include "checkpoint.h"
 #include "error.h"
 #include "trainer.h"
@@ -236,6 +239,29 @@ static val validate_config(const std::string& text) {
 
 static std::string version() { return NOPE_VERSION; }
 
+// The native `nopelab bench` workloads (core/bench.h), for bench/wasm_bench.mjs.
+static val bench_training(int model, int steps) {
+  return guarded([&] {
+    if (model < 0 || model > 1 || steps < 1) throw nope::Error("benchTraining(model 0|1, steps >= 1)");
+    const nope::BenchResult r = nope::bench_training(nope::kBenchModels[model], steps);
+    val v = ok_value();
+    v.set("model", std::string(nope::kBenchModels[model].name));
+    v.set("ms_per_step", r.ms_per_step);
+    v.set("tokens_per_s", r.tokens_per_s);
+    return v;
+  });
+}
+
+// GFLOP/s of the SIMD GEMM on an n x n x n product (A B^T, the linear-layer form).
+static double bench_gemm(int n, int reps) {
+  std::vector<float> a((size_t)n * n, 0.5f), b((size_t)n * n, 0.25f), c((size_t)n * n);
+  nope::gemm(false, true, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+  const double t0 = emscripten_get_now();
+  for (int i = 0; i < reps; i++) nope::gemm(false, true, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+  const double ms = emscripten_get_now() - t0;
+  return 2.0 * n * n * (double)n * reps / (ms * 1e6);
+}
+
 EMSCRIPTEN_BINDINGS(nopelab) {
   emscripten::class_<Session>("Session")
       .constructor<>()
@@ -248,4 +274,6 @@ EMSCRIPTEN_BINDINGS(nopelab) {
       .function("loadCheckpoint", &Session::load_checkpoint);
   emscripten::function("validateConfig", &validate_config);
   emscripten::function("version", &version);
+  emscripten::function("benchTraining", &bench_training);
+  emscripten::function("benchGemm", &bench_gemm);
 }
