@@ -1,6 +1,7 @@
 #include "rng.h"
 
 #include <cmath>
+#include <limits>
 
 namespace nope {
 
@@ -60,7 +61,11 @@ double rng_uniform(Rng& r) { return (double)(rng_u64(r) >> 11) * 0x1.0p-53; }
 // Natural log from +,-,*,/ only, so it is bit-identical under every libm:
 // x = m * 2^e with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m-1)/(m+1),
 // |s| < 0.172, and the odd series to s^21 is below 1e-17 relative error.
-static double det_log(double x) {
+double rng_log(double x) {
+  // Outside (0, inf) follow std::log's special values.
+  if (x == 0) return -std::numeric_limits<double>::infinity();
+  if (!(x > 0)) return std::numeric_limits<double>::quiet_NaN();  // x < 0 or NaN
+  if (x == std::numeric_limits<double>::infinity()) return x;
   int e = 0;
   double m = std::frexp(x, &e);  // exact: m in [0.5, 1)
   if (m < 0.70710678118654752440) {
@@ -83,7 +88,7 @@ double rng_normal(Rng& r) {
   for (;;) {
     const double u = 2 * rng_uniform(r) - 1, v = 2 * rng_uniform(r) - 1;
     const double s = u * u + v * v;
-    if (s > 0 && s < 1) return u * std::sqrt(-2 * det_log(s) / s);
+    if (s > 0 && s < 1) return u * std::sqrt(-2 * rng_log(s) / s);
   }
 }
 

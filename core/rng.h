@@ -26,6 +26,10 @@ double rng_uniform(Rng& r);
 // IEEE-754) plus the project's own log, so results are bit-identical across
 // libms. The translation unit is compiled with -ffp-contract=off.
 double rng_normal(Rng& r);
+// The natural log behind rng_normal, from frexp, +,-,*,/ only (~1 ulp), so it
+// is bit-identical under glibc, musl and Emscripten. Exposed for its tests.
+// x <= 0 gives -inf (x == 0) or NaN; +inf and NaN pass through.
+double rng_log(double x);
 
 // Stream ids in use (documented so new uses pick fresh ones).
 enum RngStream : uint64_t {

@@ -62,7 +62,7 @@ int task_seq_len(const TaskConfig& t, int n) {
     case TaskKind::copy:
     case TaskKind::reverse:
     case TaskKind::sort: return 2 * n + 1;
-    case TaskKind::position:
+    case TaskKind::position: return n + 1;
     case TaskKind::count:
     case TaskKind::parity:
     case TaskKind::lm: return n;
@@ -77,7 +77,7 @@ std::string task_format(TaskKind k) {
     case TaskKind::copy: return "<bos> x1..xn | x1..xn  (loss on the copy)";
     case TaskKind::reverse: return "<bos> x1..xn | xn..x1  (loss on the reversed copy)";
     case TaskKind::sort: return "<bos> x1..xn | sorted(x)  (loss on the sorted copy)";
-    case TaskKind::position: return "x1..xn -> #1..#n  (predict each token's 1-based index)";
+    case TaskKind::position: return "<bos> x1..xn -> #1..#n  (predict each token's 1-based index)";
     case TaskKind::kth: return "<bos> x1..xn ? #k -> xk  (retrieve the token at position k)";
     case TaskKind::count: return "x1..xn -> #c_t  (running count of symbol 0 up to t)";
     case TaskKind::parity: return "b1..bn -> p_t  (running parity of the bits so far, as 0/1)";
@@ -148,9 +148,12 @@ void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng) {
         break;
       }
       case TaskKind::position:
+        // <bos> x1..xn: attending to <bos> with weight 1/t is how a causal
+        // model without positional encoding can count its predecessors.
+        tok[0] = bos(t);
         for (int i = 0; i < n; i++) {
-          tok[i] = (int)rng_below(rng, S);
-          tgt[i] = label(t, i + 1);
+          tok[1 + i] = (int)rng_below(rng, S);
+          tgt[1 + i] = label(t, i + 1);
         }
         break;
       case TaskKind::kth: {

@@ -57,13 +57,16 @@ TEST_CASE("copy, reverse and sort: <bos> x | y with loss on y only", "[tasks]") 
 TEST_CASE("position: the target of each token is its 1-based index", "[tasks]") {
   const TaskConfig t = task(TaskKind::position);
   const Batch b = sample(t, 7);
-  REQUIRE(b.T == 7);
+  REQUIRE(b.T == 8);
   check_ranges(t, b);
-  for (int e = 0; e < b.B; e++)
-    for (int i = 0; i < 7; i++) {
-      CHECK(b.tokens[e * 7 + i] < t.vocab_size);
-      CHECK(task_token_name(t, b.targets[e * 7 + i]) == "#" + std::to_string(i + 1));
+  for (int e = 0; e < b.B; e++) {
+    CHECK(task_token_name(t, b.tokens[e * 8]) == "<bos>");
+    CHECK(b.targets[e * 8] == -1);
+    for (int i = 1; i <= 7; i++) {
+      CHECK(b.tokens[e * 8 + i] < t.vocab_size);
+      CHECK(task_token_name(t, b.targets[e * 8 + i]) == "#" + std::to_string(i));
     }
+  }
 }
 
 TEST_CASE("kth: the answer is the token at the queried position", "[tasks]") {
