@@ -112,39 +112,37 @@ void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng) {
   if (uses_labels(t.name) && n > t.test_len)
     throw Error("task length " + std::to_string(n) + " exceeds task.test_len = " + std::to_string(t.test_len) +
                 " (the vocabulary has labels only up to it)");
-  if (B < 1) throw Error("batch size must be at least 1");
+  if (t.name == TaskKind::lm && (size_t)n >= text_corpus_size())
+    throw Error("task length " + std::to_string(n) + " needs windows of " + std::to_string(n + 1) +
+                " characters, longer than the text corpus (" + std::to_string(text_corpus_size()) + ")");
+  if (B < 1) throw Error("batch size " + std::to_string(B) + " must be at least 1");
   const int T = task_seq_len(t, n);
   out.B = B;
   out.T = T;
+  // assign() keeps the capacity, so a warm call (same or smaller size) never
+  // allocates; examples are written in place, with no scratch buffers.
   if (out.tokens.size() != (size_t)B * T) {
     out.tokens.assign((size_t)B * T, 0);
     out.targets.assign((size_t)B * T, -1);
   }
   const int S = symbols(t);
-  // Scratch for one example; sized by the largest task length used so far.
-  thread_local std::vector<int> x, y;
-  if ((int)x.size() < 2 * n + 2) {
-    x.resize(2 * n + 2);
-    y.resize(2 * n + 2);
-  }
   for (int b = 0; b < B; b++) {
-    int* tok = out.tokens.data() + (size_t)b * T;
-    int* tgt = out.targets.data() + (size_t)b * T;
+    int* tok = out.tokens.data() + (size_t)b * T;  // (T,)
+    int* tgt = out.targets.data() + (size_t)b * T;  // (T,)
     std::fill(tgt, tgt + T, -1);
     switch (t.name) {
       case TaskKind::copy:
       case TaskKind::reverse:
       case TaskKind::sort: {
-        // seq = <bos> x1..xn | y1..yn; tokens = seq[0..2n], targets = seq[1..2n+1]
-        for (int i = 0; i < n; i++) x[i] = (int)rng_below(rng, S);
-        for (int i = 0; i < n; i++) y[i] = t.name == TaskKind::reverse ? x[n - 1 - i] : x[i];
-        if (t.name == TaskKind::sort) std::sort(y.begin(), y.begin() + n);
+        // seq = <bos> x1..xn | y1..yn; tokens = seq[0..2n], targets = seq[1..2n+1].
+        // Position p predicts seq[p + 1], so the answers y sit at n+1..2n.
         tok[0] = bos(t);
-        for (int i = 0; i < n; i++) tok[1 + i] = x[i];
+        for (int i = 0; i < n; i++) tok[1 + i] = (int)rng_below(rng, S);
         tok[n + 1] = sep(t);
-        for (int i = 0; i < n - 1; i++) tok[n + 2 + i] = y[i];
-        // Position p predicts seq[p + 1]: the answers start after the separator.
-        for (int i = 0; i < n; i++) tgt[n + 1 + i] = y[i];
+        int* y = tgt + n + 1;
+        for (int i = 0; i < n; i++) y[i] = t.name == TaskKind::reverse ? tok[n - i] : tok[1 + i];
+        if (t.name == TaskKind::sort) std::sort(y, y + n);
+        for (int i = 0; i < n - 1; i++) tok[n + 2 + i] = y[i];  // teacher forcing
         break;
       }
       case TaskKind::position:
@@ -189,33 +187,30 @@ void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng) {
         // a and b most significant digit first; the sum is written least
         // significant first so each answer digit depends only on digits
         // already seen plus one carry (learnable left to right).
-        for (int i = 0; i < n; i++) x[i] = (int)rng_below(rng, kDigits);
-        for (int i = 0; i < n; i++) y[i] = (int)rng_below(rng, kDigits);
+        const int* lhs = tok + 1;      // a, most significant digit first
+        const int* rhs = tok + n + 2;  // b
         tok[0] = bos(t);
-        for (int i = 0; i < n; i++) tok[1 + i] = x[i];
+        for (int i = 0; i < n; i++) tok[1 + i] = (int)rng_below(rng, kDigits);
         tok[n + 1] = sep(t);
-        for (int i = 0; i < n; i++) tok[n + 2 + i] = y[i];
+        for (int i = 0; i < n; i++) tok[n + 2 + i] = (int)rng_below(rng, kDigits);
         tok[2 * n + 2] = query(t);
         int carry = 0;
         for (int i = 0; i <= n; i++) {
-          const int a = i < n ? x[n - 1 - i] : 0, bb = i < n ? y[n - 1 - i] : 0;
-          const int s = a + bb + carry;
+          const int s = (i < n ? lhs[n - 1 - i] + rhs[n - 1 - i] : 0) + carry;
           carry = s / 10;
           // Answer digit i is the target at the position just before it.
           tgt[2 * n + 2 + i] = s % 10;
-          if (2 * n + 3 + i < T) tok[2 * n + 3 + i] = s % 10;
+          if (i < n) tok[2 * n + 3 + i] = s % 10;
         }
         break;
       }
       case TaskKind::lm: {
+        // A window of n+1 characters starting anywhere in the text.
         const CorpusVocab& v = corpus_vocab();
-        const char* text = text_corpus();
-        const size_t size = text_corpus_size();
-        if ((size_t)n + 1 > size) throw Error("task.train_len/test_len longer than the text corpus");
-        const size_t start = rng_below(rng, (uint32_t)(size - n));
+        const char* text = text_corpus() + rng_below(rng, (uint32_t)(text_corpus_size() - n));
         for (int i = 0; i < n; i++) {
-          tok[i] = v.id_of[(unsigned char)text[start + i]];
-          tgt[i] = v.id_of[(unsigned char)text[start + i + 1]];
+          tok[i] = v.id_of[(unsigned char)text[i]];
+          tgt[i] = v.id_of[(unsigned char)text[i + 1]];
         }
         break;
       }

@@ -3,9 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "config.h"
 #include "error.h"
 #include "tasks.h"
+#include "text_corpus.h"
 
 using namespace nope;
 
@@ -166,4 +171,225 @@ TEST_CASE("generators are deterministic per seed and reject bad lengths", "[task
   Batch out;
   Rng r = rng_seed(1);
   CHECK_THROWS_WITH(task_batch(out, task(TaskKind::position), 10, 4, r), Catch::Contains("exceeds task.test_len"));
+}
+
+// ------------------------------------------------- every task, every length
+
+static const TaskKind kAllTasks[] = {TaskKind::copy,  TaskKind::reverse, TaskKind::sort,
+                                     TaskKind::position, TaskKind::kth, TaskKind::count,
+                                     TaskKind::parity, TaskKind::add,   TaskKind::lm};
+
+// The loss positions of each format, written out from docs/tasks.md rather
+// than taken from the generator.
+static bool is_answer(TaskKind k, int n, int p) {
+  switch (k) {
+    case TaskKind::copy:
+    case TaskKind::reverse:
+    case TaskKind::sort: return p >= n + 1 && p <= 2 * n;
+    case TaskKind::position: return p >= 1;
+    case TaskKind::kth: return p == n + 2;
+    case TaskKind::add: return p >= 2 * n + 2;
+    case TaskKind::count:
+    case TaskKind::parity:
+    case TaskKind::lm: return true;
+  }
+  return false;
+}
+
+// Tasks whose answers are fed back as the next input (teacher forcing).
+static bool answer_is_next_input(TaskKind k) {
+  return k == TaskKind::copy || k == TaskKind::reverse || k == TaskKind::sort || k == TaskKind::add ||
+         k == TaskKind::lm;
+}
+
+static std::string render(const TaskConfig& t, const std::vector<int>& v, int from, int T) {
+  std::string s;
+  for (int i = 0; i < T; i++) {
+    if (i) s += ' ';
+    s += v[from + i] < 0 ? "-" : task_token_name(t, v[from + i]);
+  }
+  return s;
+}
+
+TEST_CASE("every task at every length: ids in range, loss exactly on the answers", "[tasks]") {
+  for (TaskKind k : kAllTasks)
+    for (int vocab : {2, 3, 30}) {
+      if (k == TaskKind::parity && vocab != 2) continue;
+      const TaskConfig t = task(k, 6, 12, vocab);
+      Rng r = rng_seed(21);
+      Batch b;
+      for (int n = 1; n <= t.test_len; n++) {
+        INFO(to_string(k) << " vocab " << vocab << " n " << n);
+        task_batch(b, t, n, 16, r);
+        REQUIRE(b.B == 16);
+        REQUIRE(b.T == task_seq_len(t, n));
+        REQUIRE(b.tokens.size() == (size_t)16 * b.T);
+        REQUIRE(b.targets.size() == (size_t)16 * b.T);
+        check_ranges(t, b);
+        for (int e = 0; e < b.B; e++)
+          for (int p = 0; p < b.T; p++) {
+            const int y = b.targets[e * b.T + p];
+            REQUIRE((y >= 0) == is_answer(k, n, p));
+            if (y >= 0 && p + 1 < b.T && answer_is_next_input(k)) REQUIRE(b.tokens[e * b.T + p + 1] == y);
+          }
+      }
+    }
+}
+
+TEST_CASE("one example of each task is pinned for a seed (docs/tasks.md)", "[tasks]") {
+  // tokens / targets as token names, '-' = no loss. These are the worked
+  // examples in docs/tasks.md; a change here changes every saved experiment.
+  struct Pin {
+    TaskKind k;
+    const char* tokens;
+    const char* targets;
+  };
+  const Pin pins[] = {
+      {TaskKind::copy, "<bos> c b d d | c b d", "- - - - - c b d d"},
+      {TaskKind::reverse, "<bos> c b d d | d d b", "- - - - - d d b c"},
+      {TaskKind::sort, "<bos> c b d d | b c d", "- - - - - b c d d"},
+      {TaskKind::position, "<bos> c b d d", "- #1 #2 #3 #4"},
+      {TaskKind::kth, "<bos> c b d d ? #4", "- - - - - - d"},
+      {TaskKind::count, "b d d a", "#0 #0 #0 #1"},
+      {TaskKind::parity, "1 0 1 1", "1 1 0 1"},
+      {TaskKind::add, "<bos> 7 2 8 9 + 9 8 0 1 = 0 9 0 7", "- - - - - - - - - - 0 9 0 7 1"},
+      {TaskKind::lm, "n e ; \\n S w e e t   f l", "e ; \\n S w e e t   f l a"},
+  };
+  for (const Pin& pin : pins) {
+    INFO(to_string(pin.k));
+    const TaskConfig t = task(pin.k, 4, 8, pin.k == TaskKind::parity ? 2 : 4);
+    const Batch b = sample(t, pin.k == TaskKind::lm ? 12 : 4, 1, 7);
+    CHECK(render(t, b.tokens, 0, b.T) == pin.tokens);
+    CHECK(render(t, b.targets, 0, b.T) == pin.targets);
+    CHECK(!task_format(pin.k).empty());
+  }
+}
+
+TEST_CASE("add: the reversed answer digits sum the operands at larger n", "[tasks]") {
+  const TaskConfig t = task(TaskKind::add, 9, 9);
+  const int n = 9;
+  const Batch b = sample(t, n, 200, 5);
+  int carries_out = 0;
+  for (int e = 0; e < b.B; e++) {
+    const int* tok = &b.tokens[e * b.T];
+    const int* tgt = &b.targets[e * b.T];
+    long long a = 0, c = 0, sum = 0, place = 1;
+    for (int i = 0; i < n; i++) {
+      a = a * 10 + tok[1 + i];
+      c = c * 10 + tok[n + 2 + i];
+    }
+    for (int i = 0; i <= n; i++, place *= 10) sum += tgt[2 * n + 2 + i] * place;
+    CHECK(sum == a + c);
+    carries_out += tgt[3 * n + 2] == 1;
+  }
+  // The leading digit (a carry out of the top place) happens about half the time.
+  CHECK(carries_out > 60);
+  CHECK(carries_out < 140);
+}
+
+TEST_CASE("lm: the vocabulary is the text's characters and windows are slices of it", "[tasks]") {
+  const std::string text(text_corpus(), text_corpus_size());
+  CHECK(text.size() > 30000);
+  CHECK(text.size() < 60000);
+  const TaskConfig t = task(TaskKind::lm, 64, 128);
+  std::set<char> chars(text.begin(), text.end());
+  REQUIRE(task_vocab(t) == (int)chars.size());
+  // The vocabulary does not depend on vocab_size.
+  CHECK(task_vocab(task(TaskKind::lm, 64, 128, 2)) == task_vocab(t));
+  const Batch b = sample(t, 64, 50, 9);
+  for (int e = 0; e < b.B; e++) {
+    std::string window;
+    for (int i = 0; i < 64; i++) {
+      const std::string name = task_token_name(t, b.tokens[e * 64 + i]);
+      window += name == "\\n" ? "\n" : name;
+    }
+    const std::string last = task_token_name(t, b.targets[e * 64 + 63]);
+    window += last == "\\n" ? "\n" : last;
+    CHECK(text.find(window) != std::string::npos);
+  }
+}
+
+TEST_CASE("a warm task_batch writes in place", "[tasks]") {
+  for (TaskKind k : kAllTasks) {
+    INFO(to_string(k));
+    const TaskConfig t = task(k, 6, 9, k == TaskKind::parity ? 2 : 6);
+    Rng r = rng_seed(2);
+    Batch b;
+    task_batch(b, t, 6, 8, r);
+    const int* tokens = b.tokens.data();
+    const int* targets = b.targets.data();
+    // Same size (every training step), then shorter and back (vary_length):
+    // the buffers are reused, never reallocated.
+    for (int n : {6, 3, 1, 6}) {
+      task_batch(b, t, n, 8, r);
+      CHECK(b.tokens.data() == tokens);
+      CHECK(b.targets.data() == targets);
+    }
+  }
+}
+
+TEST_CASE("bad lengths and batch sizes throw, naming the value", "[tasks]") {
+  for (TaskKind k : kAllTasks) {
+    INFO(to_string(k));
+    const TaskConfig t = task(k, 5, 9, k == TaskKind::parity ? 2 : 6);
+    Batch out;
+    Rng r = rng_seed(1);
+    CHECK_THROWS_WITH(task_batch(out, t, 0, 4, r), Catch::Contains("task length 0"));
+    CHECK_THROWS_WITH(task_batch(out, t, -3, 4, r), Catch::Contains("task length -3"));
+    CHECK_THROWS_WITH(task_batch(out, t, 4, 0, r), Catch::Contains("batch size 0"));
+    CHECK_NOTHROW(task_batch(out, t, t.test_len, 4, r));
+    const bool labelled = k == TaskKind::position || k == TaskKind::kth || k == TaskKind::count;
+    if (labelled) {
+      CHECK_THROWS_WITH(task_batch(out, t, t.test_len + 1, 4, r), Catch::Contains("task.test_len = 9"));
+    } else {
+      CHECK_NOTHROW(task_batch(out, t, t.test_len + 1, 4, r));
+    }
+  }
+  Batch out;
+  Rng r = rng_seed(1);
+  const int too_long = (int)text_corpus_size();
+  CHECK_THROWS_WITH(task_batch(out, task(TaskKind::lm), too_long, 1, r), Catch::Contains("longer than the text"));
+  CHECK_NOTHROW(task_batch(out, task(TaskKind::lm), too_long - 1, 1, r));
+}
+
+TEST_CASE("sequence lengths grow with n and fit at the longest test length", "[tasks]") {
+  for (TaskKind k : kAllTasks) {
+    INFO(to_string(k));
+    const TaskConfig t = task(k, 16, Limits::max_len, k == TaskKind::parity ? 2 : Limits::max_vocab);
+    CHECK(task_seq_len(t, 1) >= 1);
+    for (int n = 1; n < Limits::max_len; n++) REQUIRE(task_seq_len(t, n) < task_seq_len(t, n + 1));
+    CHECK(task_seq_len(t, Limits::max_len) <= 1024);
+    // Labels up to test_len fit in the vocabulary at the largest settings.
+    Batch b;
+    Rng r = rng_seed(4);
+    task_batch(b, t, Limits::max_len, 2, r);
+    check_ranges(t, b);
+  }
+}
+
+TEST_CASE("token names are distinct and readable", "[tasks]") {
+  for (TaskKind k : kAllTasks)
+    for (int vocab : {2, 6, 30}) {
+      if (k == TaskKind::parity && vocab != 2) continue;
+      const TaskConfig t = task(k, 5, 9, vocab);
+      INFO(to_string(k) << " vocab " << vocab);
+      std::set<std::string> names;
+      for (int id = 0; id < task_vocab(t); id++) {
+        const std::string name = task_token_name(t, id);
+        CHECK(!name.empty());
+        names.insert(name);
+      }
+      CHECK((int)names.size() == task_vocab(t));
+      CHECK(task_token_name(t, task_vocab(t)) == "?");
+      CHECK(task_token_name(t, -1) == "?");
+    }
+  const TaskConfig copy = task(TaskKind::copy);
+  CHECK(task_token_name(copy, 0) == "a");
+  CHECK(task_token_name(copy, 6) == "<bos>");
+  CHECK(task_token_name(copy, 7) == "|");
+  CHECK(task_token_name(task(TaskKind::copy, 5, 9, 30), 29) == "29");
+  CHECK(task_token_name(task(TaskKind::count), 9) == "#0");
+  CHECK(task_token_name(task(TaskKind::add), 10) == "<bos>");
+  CHECK(task_token_name(task(TaskKind::add), 11) == "+");
+  CHECK(task_token_name(task(TaskKind::add), 12) == "=");
 }
