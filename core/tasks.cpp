@@ -79,8 +79,8 @@ std::string task_format(TaskKind k) {
     case TaskKind::sort: return "<bos> x1..xn | sorted(x)  (loss on the sorted copy)";
     case TaskKind::position: return "<bos> x1..xn -> #1..#n  (predict each token's 1-based index)";
     case TaskKind::kth: return "<bos> x1..xn ? #k -> xk  (retrieve the token at position k)";
-    case TaskKind::count: return "x1..xn -> #c_t  (running count of symbol 0 up to t)";
-    case TaskKind::parity: return "b1..bn -> p_t  (running parity of the bits so far, as 0/1)";
+    case TaskKind::count: return "x1..xn -> #c_t  (running count of symbol a, id 0, up to t)";
+    case TaskKind::parity: return "b1..bn -> p_t  (running parity of the bits so far, as 0/1; vocab_size 2)";
     case TaskKind::add: return "<bos> a1..an + b1..bn = s0..sn  (digits, sum least significant first)";
     case TaskKind::lm: return "c1..cn -> c2..cn+1  (next character of the shipped text)";
   }
@@ -116,6 +116,8 @@ void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng) {
     throw Error("task length " + std::to_string(n) + " needs windows of " + std::to_string(n + 1) +
                 " characters, longer than the text corpus (" + std::to_string(text_corpus_size()) + ")");
   if (B < 1) throw Error("batch size " + std::to_string(B) + " must be at least 1");
+  if (t.name != TaskKind::lm && symbols(t) < 2)
+    throw Error("task.vocab_size = " + std::to_string(t.vocab_size) + " must be at least 2");
   const int T = task_seq_len(t, n);
   out.B = B;
   out.T = T;

@@ -1,7 +1,7 @@
 // William Shakespeare, Sonnets I-LX (1609), public domain: the text behind
 // the character-level `lm` task, as printed by Project Gutenberg (etext 1041)
-// with the curly quotes made ASCII, an em dash written "--" and four of its
-// typos mended (repose, debarr'd, worth, privilege). About 37 KB, 59 distinct
+// with the curly quotes made ASCII, an em dash written "--" and three of its
+// typos mended (repose, debarr'd, privilege). About 37 KB, 59 distinct
 // characters. Split into several raw literals, each well under the 16 KB
 // that some compilers allow for one string literal.
 #include "text_corpus.h"

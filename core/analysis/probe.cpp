@@ -31,15 +31,26 @@ MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, P
                     const std::vector<int>& refs) {
   const int D = f == ProbeFeatures::hidden ? C : f == ProbeFeatures::cosine ? (int)refs.size() : 2;
   MatD X((Eigen::Index)seqs.size() * T, D);
-  for (size_t s = 0; s < seqs.size(); s++)
-    for (int t = 0; t < T; t++) {
-      const real* x = h + ((size_t)seqs[s] * T + t) * C;
-      const Eigen::Index row = (Eigen::Index)s * T + t;
-      Eigen::Map<const Eigen::Matrix<real, Eigen::Dynamic, 1>> v(x, C);
-      if (f == ProbeFeatures::hidden) {
-        X.row(row) = v.cast<double>().transpose();
-      } else if (f == ProbeFeatures::cosine) {
-        const VecD xv = v.cast<double>();
+  MatD U(T, C), G;
+  for (size_t s = 0; s < seqs.size(); s++) {
+    const MatD H = CMapM(h + (size_t)seqs[s] * T * C, T, C).cast<double>();  // (T, C)
+    const Eigen::Index row0 = (Eigen::Index)s * T;
+    if (f == ProbeFeatures::hidden) {
+      X.middleRows(row0, T) = H;
+    } else if (f == ProbeFeatures::variance) {
+      for (int t = 0; t < T; t++) {
+        const double var = (H.row(t).array() - H.row(t).mean()).square().mean();
+        X(row0 + t, 0) = var;
+        X(row0 + t, 1) = std::log(std::max(var, 1e-30));
+      }
+    } else {
+      // One Gram matrix of unit rows per sequence gives every cosine.
+      for (int t = 0; t < T; t++) {
+        const double n = H.row(t).norm();
+        U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
+      }
+      G.noalias() = U * U.transpose();
+      for (int t = 0; t < T; t++) {
         double other_sum = 0;
         int self = -1;
         for (int k = 0; k < D; k++) {
@@ -47,20 +58,13 @@ MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, P
             self = k;
             continue;
           }
-          const VecD rv = Eigen::Map<const Eigen::Matrix<real, Eigen::Dynamic, 1>>(
-                              h + ((size_t)seqs[s] * T + refs[k]) * C, C).cast<double>();
-          const double d = xv.norm() * rv.norm();
-          X(row, k) = d > 0 ? xv.dot(rv) / d : 0.0;
-          other_sum += X(row, k);
+          X(row0 + t, k) = G(t, refs[k]);
+          other_sum += G(t, refs[k]);
         }
-        if (self >= 0) X(row, self) = D > 1 ? other_sum / (D - 1) : 0.0;
-      } else {
-        const VecD xv = v.cast<double>();
-        const double var = (xv.array() - xv.mean()).square().mean();
-        X(row, 0) = var;
-        X(row, 1) = std::log(std::max(var, 1e-30));
+        if (self >= 0) X(row0 + t, self) = D > 1 ? other_sum / (D - 1) : 0.0;
       }
     }
+  }
   return X;
 }
 
