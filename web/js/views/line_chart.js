@@ -4,6 +4,13 @@
 /* global uPlot */
 import { SERIES_COLORS } from './colormap.js';
 
+// Tick labels that stay readable on log axes spanning 1e-6..1.
+function tick(v) {
+  if (v == null) return '';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-2 || a >= 1e5) ? v.toExponential(0) : String(+v.toPrecision(3));
+}
+
 export class LineChart {
   constructor(container, { xLabel = '', yLabel = '', logX = false, logY = false, height = 220, points = false, integerX = false } = {}) {
     this.container = container;
@@ -32,7 +39,8 @@ export class LineChart {
     this.plot = new uPlot({
       ...this.size(),
       scales: { x: { time: false, distr: logX ? 3 : 1 }, y: { distr: logY ? 3 : 1 } },
-      axes: [{ label: xLabel, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50] } : {}) }, { label: yLabel, size: 60 }],
+      axes: [{ label: xLabel, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50] } : {}) },
+        { label: yLabel, size: 60, values: (u, splits) => splits.map(tick) }],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
