@@ -352,7 +352,8 @@ TEST_CASE("bad lengths and batch sizes throw, naming the value", "[tasks]") {
   CHECK_NOTHROW(task_batch(out, task(TaskKind::lm), too_long - 1, 1, r));
   // vocab_size is validated by the config parser; the generator still
   // refuses a value that would put ids out of range.
-  CHECK_THROWS_WITH(task_batch(out, task(TaskKind::count, 5, 9, 0), 3, 1, r), Catch::Contains("task.vocab_size = 0"));
+  CHECK_THROWS_WITH(task_batch(out, task(TaskKind::count, 5, 9, 0), 3, 1, r),
+                    Catch::Contains("task.vocab_size = 0"));
   CHECK_NOTHROW(task_batch(out, task(TaskKind::add, 5, 9, 0), 3, 1, r));
 }
 
