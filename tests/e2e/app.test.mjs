@@ -151,3 +151,23 @@ test('embed mode renders one view lazily; two embeds work independently', async 
   assert.match(await frames[1].textContent('#panel-similarity .score'), /P_adj = 0\.0\d+/);
   await host.close();
 });
+
+test('pause holds training between chunks, resume continues, reset starts over', async () => {
+  const { page, errors } = await open('?v=1&model.d_model=32&task.train_len=6&task.test_len=10&task.vocab_size=6&train.steps=100000');
+  const step = () => page.evaluate(() => window.nopeApp.status.step);
+  await page.click('#btn-train');
+  await page.waitForFunction(() => window.nopeApp.status.step > 20);
+  await page.click('#btn-pause');
+  await page.waitForFunction(() => document.getElementById('btn-pause').textContent === 'Resume');
+  await page.waitForTimeout(300);  // a chunk in flight may still land
+  const held = await step();
+  await page.waitForTimeout(700);
+  assert.equal(await step(), held, 'training advanced while paused');
+  await page.click('#btn-pause');
+  await page.waitForFunction((h) => window.nopeApp.status.step > h + 10, held);
+  await page.click('#btn-reset');
+  await page.waitForFunction(() => window.nopeApp.status.step === 0 && !window.nopeApp.status.training);
+  assert.equal(await page.textContent('#stat-step'), '0 / 100000');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

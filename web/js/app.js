@@ -60,7 +60,8 @@ export class App {
     }
     this.showError(this.urlProblems.join('; '));
     this.curves = { step: [], loss: [], acc: [] };
-    this.status.step = 0;
+    Object.assign(this.status, { step: 0, loss: null, acc: null, rate: null });
+    this.updateStats();
     await this.client.call('create', { config });
     await this.refreshAnalysis();
     await this.refreshLengths();
@@ -91,8 +92,12 @@ export class App {
   }
 
   // ------------------------------------------------------------- training
-  async train() {
-    if (this.status.training) return;
+  train() {
+    if (!this.status.training) this.training = this.runTraining();
+    return this.training;
+  }
+
+  async runTraining() {
     const remaining = this.settings['train.steps'] - this.status.step;
     if (remaining <= 0) {
       this.showError(`Already trained ${this.status.step} of ${this.settings['train.steps']} steps: raise "steps" or reset.`);
@@ -159,7 +164,10 @@ export class App {
   }
 
   async reset() {
-    if (this.status.training) await this.client.call('stop');
+    if (this.status.training) {
+      await this.client.call('stop');
+      await this.training;  // its last progress messages land before the new session
+    }
     await this.createSession();
   }
 
