@@ -151,9 +151,9 @@ class Session {
   val analyze(const std::string& request_json) {
     return guarded([&] {
       if (!require()) return not_ready();
-      nope::AnalysisRequest req =
-          nope::analysis_request_from_json(request_json.empty() ? json::object() : json::parse(request_json));
-      if (!json::parse(request_json.empty() ? "{}" : request_json).contains("seed")) req.seed = trainer_.cfg.train.seed;
+      const json request = request_json.empty() ? json::object() : json::parse(request_json);
+      nope::AnalysisRequest req = nope::analysis_request_from_json(request);
+      if (!request.contains("seed")) req.seed = trainer_.cfg.train.seed;  // default: the run's seed
       const nope::AnalysisResult r = nope::analyze(trainer_.model, trainer_.cfg.task, req);
       const size_t T = r.T, S = r.sites.size();
       std::vector<float> sim(S * T * T), var(S * T), decay(S * T), theory(S * T, 0.0f);
