@@ -13,11 +13,6 @@ namespace nope {
 
 using json = nlohmann::json;
 
-// For error messages: never throws, even on invalid UTF-8 in a string.
-static std::string show(const json& v) {
-  std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
-  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
-}
 
 // A float32 as the shortest decimal (6 to 9 significant digits) that reads
 // back to the same float: 0.02 rather than 0.019999999552965164, so files
@@ -81,7 +76,7 @@ static void read_tensors(const json& obj, const std::string& where, const Model&
       throw Error("checkpoint: tensor " + name + " must have \"shape\" and \"data\"");
     const json& shape = (*it)["shape"];
     if (shape != json(p.shape))
-      throw Error("checkpoint: tensor " + name + " has shape " + show(shape) + ", expected " + json(p.shape).dump());
+      throw Error("checkpoint: tensor " + name + " has shape " + json_show(shape) + ", expected " + json(p.shape).dump());
     const json& data = (*it)["data"];
     if (!data.is_array() || data.size() != p.size)
       throw Error("checkpoint: tensor " + name + " must have " + std::to_string(p.size) + " numbers in \"data\"");
@@ -92,10 +87,10 @@ static void read_tensors(const json& obj, const std::string& where, const Model&
       const real v = x.is_number() ? real(x.get<double>()) : real(0);
       if (!x.is_number() || !std::isfinite(v))
         throw Error("checkpoint: tensor " + name + " has a non-finite or non-numeric value at index " +
-                    std::to_string(i) + ": " + show(x));
+                    std::to_string(i) + ": " + json_show(x));
       if (non_negative && v < 0)
         throw Error("checkpoint: tensor " + name + " has a negative value at index " + std::to_string(i) + ": " +
-                    show(x));
+                    json_show(x));
       buf[p.offset + i] = v;
     }
   }
@@ -106,7 +101,7 @@ void checkpoint_from_json(Trainer& out, const json& j) {
   if (j.value("format", json()) != kCheckpointFormat)
     throw Error(std::string("checkpoint: \"format\" must be \"") + kCheckpointFormat + "\"");
   if (!j.contains("version") || j["version"] != kCheckpointVersion)
-    throw Error("checkpoint: unsupported version " + (j.contains("version") ? show(j["version"]) : "(missing)") +
+    throw Error("checkpoint: unsupported version " + (j.contains("version") ? json_show(j["version"]) : "(missing)") +
                 ", this build reads version " + std::to_string(kCheckpointVersion));
   if (!j.contains("config")) throw Error("checkpoint: missing \"config\"");
   if (!j.contains("params")) throw Error("checkpoint: missing \"params\"");

@@ -34,14 +34,14 @@ const char* to_string(TaskKind v) { return kTaskNames.names[(int)v]; }
 
 // ----------------------------------------------------------------- reader
 
-namespace {
-
-std::string show(const json& v) {
+std::string json_show(const json& v) {
   // Replace invalid UTF-8 (a --set value can hold any bytes) instead of
   // letting dump() throw while we build the error message.
   std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
+
+namespace {
 
 // Range ends as a reader would write them: 1000000 rather than 1e+06.
 std::string show_bound(double x) {
@@ -57,7 +57,7 @@ class ObjectReader {
  public:
   ObjectReader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
     if (!j_.is_object())
-      throw Error((path_.empty() ? std::string("config") : path_) + " must be a JSON object, got " + show(j_));
+      throw Error((path_.empty() ? std::string("config") : path_) + " must be a JSON object, got " + json_show(j_));
   }
 
   std::string field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
@@ -72,10 +72,10 @@ class ObjectReader {
     const json* v = get(key);
     if (!v) return;
     const std::string f = field(key);
-    if (!v->is_number()) throw Error(f + " must be an integer, got " + show(*v));
+    if (!v->is_number()) throw Error(f + " must be an integer, got " + json_show(*v));
     const double d = v->get<double>();
-    if (!std::isfinite(d) || d != std::floor(d)) throw Error(f + " must be an integer, got " + show(*v));
-    if (d < lo || d > hi) throw range_error(f, show(*v), std::to_string(lo), std::to_string(hi));
+    if (!std::isfinite(d) || d != std::floor(d)) throw Error(f + " must be an integer, got " + json_show(*v));
+    if (d < lo || d > hi) throw range_error(f, json_show(*v), std::to_string(lo), std::to_string(hi));
     *out = (int)d;
   }
 
@@ -86,10 +86,10 @@ class ObjectReader {
     // Seeds stay below 2^53 so a JavaScript number (the web app's URL state)
     // represents them exactly.
     constexpr double kMax = 9007199254740991.0;
-    if (!v->is_number()) throw Error(f + " must be an integer, got " + show(*v));
+    if (!v->is_number()) throw Error(f + " must be an integer, got " + json_show(*v));
     const double d = v->get<double>();
-    if (!std::isfinite(d) || d != std::floor(d)) throw Error(f + " must be an integer, got " + show(*v));
-    if (d < 0 || d > kMax) throw range_error(f, show(*v), "0", "9007199254740991");
+    if (!std::isfinite(d) || d != std::floor(d)) throw Error(f + " must be an integer, got " + json_show(*v));
+    if (d < 0 || d > kMax) throw range_error(f, json_show(*v), "0", "9007199254740991");
     *out = v->is_number_unsigned() ? v->get<uint64_t>() : (uint64_t)d;
   }
 
@@ -98,10 +98,10 @@ class ObjectReader {
     const json* v = get(key);
     if (!v) return;
     const std::string f = field(key);
-    if (!v->is_number()) throw Error(f + " must be a number, got " + show(*v));
+    if (!v->is_number()) throw Error(f + " must be a number, got " + json_show(*v));
     const double d = v->get<double>();
     if (!std::isfinite(d) || d < lo || d > hi || (lo_open && d == lo))
-      throw Error(f + " = " + show(*v) + " is out of range " + (lo_open ? "(" : "[") + show_bound(lo) + ", " +
+      throw Error(f + " = " + json_show(*v) + " is out of range " + (lo_open ? "(" : "[") + show_bound(lo) + ", " +
                   show_bound(hi) + "]");
     *out = d;
   }
@@ -109,7 +109,7 @@ class ObjectReader {
   void boolean(const std::string& key, bool* out) {
     const json* v = get(key);
     if (!v) return;
-    if (!v->is_boolean()) throw Error(field(key) + " must be true or false, got " + show(*v));
+    if (!v->is_boolean()) throw Error(field(key) + " must be true or false, got " + json_show(*v));
     *out = v->get<bool>();
   }
 
@@ -120,14 +120,14 @@ class ObjectReader {
     const std::string f = field(key);
     std::string allowed;
     for (size_t i = 0; i < N; i++) allowed += (i ? "|" : "") + std::string(names.names[i]);
-    if (!v->is_string()) throw Error(f + " must be one of " + allowed + ", got " + show(*v));
+    if (!v->is_string()) throw Error(f + " must be one of " + allowed + ", got " + json_show(*v));
     const std::string s = v->get<std::string>();
     for (size_t i = 0; i < N; i++)
       if (s == names.names[i]) {
         *out = E(i);
         return;
       }
-    throw Error(f + " = " + show(*v) + " is not one of " + allowed);
+    throw Error(f + " = " + json_show(*v) + " is not one of " + allowed);
   }
 
   const json* object(const std::string& key) {

@@ -92,6 +92,10 @@ void config_validate(const Config& c);
 // step's activations at the longest sequence; bounded by Limits::max_bytes.
 double config_step_bytes(const Config& c);
 
+// A JSON value shortened for an error message (at most 60 characters).
+// Never throws, even on invalid UTF-8 inside a string.
+std::string json_show(const nlohmann::json& v);
+
 // Names used in JSON, the CLI and the UI.
 const char* to_string(PosEncoding);
 const char* to_string(AttentionMask);

@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "error.h"
@@ -30,6 +31,12 @@ uint64_t batch_hash(const Batch& b) {
   for (int v : b.tokens) mix(v);
   for (int v : b.targets) mix(v);
   return h;
+}
+
+std::string batch_hash_hex(uint64_t h) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+  return hex;
 }
 
 void accuracy_of_last_forward(const Model& m, double* token_acc, double* seq_acc) {

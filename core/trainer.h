@@ -4,6 +4,7 @@
 // weights of the last good step intact.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "config.h"
@@ -52,6 +53,8 @@ StepMetrics trainer_step(Trainer& tr, int n = 1);
 // its own RNG stream seeded from the config seed and n).
 EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples);
 uint64_t batch_hash(const Batch& b);
+// The hash as 16 hex digits (JSON-safe; a JS number cannot hold 64 bits).
+std::string batch_hash_hex(uint64_t h);
 // Token and sequence accuracy of the last forward of `m` against targets.
 void accuracy_of_last_forward(const Model& m, double* token_acc, double* seq_acc);
 

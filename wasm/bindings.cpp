@@ -65,11 +65,6 @@ val float_array(const T* data, size_t n) {
 
 val float_array(const std::vector<double>& v) { return float_array(v.data(), v.size()); }
 
-std::string hex64(uint64_t x) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)x);
-  return buf;
-}
 
 nope::Config parse_config(const std::string& text) {
   json j = json::parse(text);
@@ -117,7 +112,7 @@ class Session {
       v.set("lr", m.lr);
       v.set("grad_norm", m.grad_norm);
       v.set("token_acc", m.token_acc);
-      v.set("batch_hash", hex64(m.batch_hash));
+      v.set("batch_hash", nope::batch_hash_hex(m.batch_hash));
       return v;
     });
   }

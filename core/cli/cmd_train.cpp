@@ -61,9 +61,7 @@ int cmd_train(int argc, char** argv) {
     m = trainer_step(tr, 1);
     if (m.step == 1) {
       first_loss = m.loss;
-      char hex[17];
-      std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)m.batch_hash);
-      first_hash = hex;
+      first_hash = batch_hash_hex(m.batch_hash);
     }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (metrics && (m.step % log_every == 0 || m.step == total))
