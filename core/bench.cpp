@@ -1,9 +1,11 @@
 #include "bench.h"
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
 #include "analysis/analyze.h"
+#include "gemm.h"
 #include "model.h"
 #include "optimizer.h"
 #include "rng.h"
@@ -54,10 +56,28 @@ struct BenchRun {
 BenchResult bench_training(const BenchModel& bm, int steps) {
   BenchRun run(bm);
   for (int i = 0; i < 3; i++) run.step();
-  const double t0 = now_ms();
-  for (int i = 0; i < steps; i++) run.step();
-  const double ms = (now_ms() - t0) / steps;
+  std::vector<double> times(steps);
+  for (double& t : times) {
+    const double t0 = now_ms();
+    run.step();
+    t = now_ms() - t0;
+  }
+  std::nth_element(times.begin(), times.begin() + steps / 2, times.end());
+  const double ms = times[steps / 2];
   return {ms, (double)bm.B * bm.T / ms * 1000.0};
+}
+
+double bench_gemm(const BenchGemmShape& s) {
+  const int lda = s.trans_a ? s.M : s.K, ldb = s.trans_b ? s.K : s.N;
+  std::vector<real> a((size_t)s.M * s.K, real(0.5)), b((size_t)s.K * s.N, real(0.25)), c((size_t)s.M * s.N);
+  double best = 1e300;
+  for (int round = 0; round < 5; round++) {
+    const double t0 = now_ms();
+    for (int i = 0; i < s.reps; i++)
+      gemm(s.trans_a, s.trans_b, s.M, s.N, s.K, real(1), a.data(), lda, b.data(), ldb, real(0), c.data(), s.N);
+    best = std::min(best, now_ms() - t0);
+  }
+  return 2.0 * s.M * s.N * (double)s.K * s.reps / (best * 1e6);
 }
 
 AnalysisBench bench_analysis(int repeats) {

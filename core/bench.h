@@ -21,8 +21,35 @@ struct BenchResult {
 };
 
 // Forward + backward + clip + AdamW on fixed random tokens, after 3 warm-up
-// steps; wall-clock over `steps` steps.
+// steps; the median of `steps` timed steps (robust to a shared machine's
+// stalls).
 BenchResult bench_training(const BenchModel& bm, int steps);
+
+// The matrix products of a model-B training step (every nope::gemm call has
+// one of these forms), to time the GEMM where it matters.
+struct BenchGemmShape {
+  const char* name;
+  bool trans_a, trans_b;
+  int M, N, K, reps;
+};
+constexpr BenchGemmShape kBenchGemmShapes[] = {
+    {"fc      x W^T  (2048x512x128)", false, true, 2048, 512, 128, 2},
+    {"fc dX   dY W   (2048x128x512)", false, false, 2048, 128, 512, 2},
+    {"fc dW   dY^T x (512x128x2048)", true, false, 512, 128, 2048, 2},
+    {"scores  Q K^T  (128x128x32)", false, true, 128, 128, 32, 64},
+    {"mix     P V    (128x32x128)", false, false, 128, 32, 128, 64},
+    {"dV      P^T dO (128x32x128)", true, false, 128, 32, 128, 64}};
+
+// GFLOP/s of nope::gemm on one shape: the best of 5 rounds of `reps` products.
+double bench_gemm(const BenchGemmShape& s);
+
+// The float SIMD arithmetic ceiling of this build (bench_peak.cpp): vector
+// width in lanes and GFLOP/s.
+struct SimdPeak {
+  int lanes = 0;
+  double gflops = 0;
+};
+SimdPeak bench_simd_peak();
 
 // Analysis of a 4-layer d_model 128 model at T 256, batch 16, every site,
 // similarity + variance + attention (probes off), against one training step

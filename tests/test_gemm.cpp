@@ -1,6 +1,7 @@
 // nope::gemm against a naive triple loop: every transpose combination,
 // beta 0 and 1, odd sizes that exercise the SIMD kernel's edges, and leading
-// dimensions larger than the rows. Runs natively (Eigen path) and in the
+// dimensions larger than the rows, and sizes that cross the wasm GEMM's
+// cache blocks. Runs natively (Eigen path) and in the
 // wasm suite (the hand-written wasm_simd128 kernel).
 #include <catch2/catch.hpp>
 
@@ -14,7 +15,9 @@ using namespace nope;
 
 TEST_CASE("gemm matches a naive product for all transposes, betas and edge sizes", "[gemm]") {
   Rng r = rng_seed(17);
-  const int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {5, 9, 3}, {13, 17, 11}, {33, 31, 64}, {64, 24, 40}};
+  const int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {5, 9, 3}, {13, 17, 11}, {33, 31, 64}, {64, 24, 40},
+                          // past the wasm kernel's block sizes (K 256, M 128, N 512)
+                          {130, 9, 300}, {6, 530, 20}};
   for (const auto& s : sizes) {
     const int M = s[0], N = s[1], K = s[2];
     for (int ta = 0; ta < 2; ta++)

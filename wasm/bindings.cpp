@@ -5,7 +5,6 @@
 // transfer to another thread; they do not alias wasm memory, which may move
 // when it grows). docs/wasm-api.md documents the API.
 #include <emscripten/bind.h>
-#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <cstdio>
@@ -16,7 +15,6 @@
 
 #include "analysis/analyze.h"
 #include "bench.h"
-#include "gemm.h"
 #include "checkpoint.h"
 #include "error.h"
 #include "trainer.h"
@@ -247,14 +245,25 @@ static val bench_training(int model, int steps) {
   });
 }
 
-// GFLOP/s of the SIMD GEMM on an n x n x n product (A B^T, the linear-layer form).
-static double bench_gemm(int n, int reps) {
-  std::vector<float> a((size_t)n * n, 0.5f), b((size_t)n * n, 0.25f), c((size_t)n * n);
-  nope::gemm(false, true, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
-  const double t0 = emscripten_get_now();
-  for (int i = 0; i < reps; i++) nope::gemm(false, true, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
-  const double ms = emscripten_get_now() - t0;
-  return 2.0 * n * n * (double)n * reps / (ms * 1e6);
+// The GEMM on the model-B product shapes (core/bench.h) and the SIMD
+// arithmetic ceiling, so the node bench can put them next to native.
+static val bench_gemm() {
+  val out = val::array();
+  for (const nope::BenchGemmShape& shape : nope::kBenchGemmShapes) {
+    val v = val::object();
+    v.set("shape", std::string(shape.name));
+    v.set("gflops", nope::bench_gemm(shape));
+    out.call<void>("push", v);
+  }
+  return out;
+}
+
+static val bench_simd_peak() {
+  const nope::SimdPeak p = nope::bench_simd_peak();
+  val v = val::object();
+  v.set("lanes", p.lanes);
+  v.set("gflops", p.gflops);
+  return v;
 }
 
 EMSCRIPTEN_BINDINGS(nopelab) {
@@ -271,4 +280,5 @@ EMSCRIPTEN_BINDINGS(nopelab) {
   emscripten::function("version", &version);
   emscripten::function("benchTraining", &bench_training);
   emscripten::function("benchGemm", &bench_gemm);
+  emscripten::function("benchSimdPeak", &bench_simd_peak);
 }
