@@ -116,3 +116,18 @@ test('divergence stops training with a message and keeps the last good weights',
   // The failed step did not touch the weights.
   assert.deepEqual(JSON.parse(s.saveCheckpoint(false).checkpoint).params, before);
 });
+
+test('bench entry points report the 4-lane SIMD build and every product shape', () => {
+  const peak = lab.benchSimdPeak();
+  assert.equal(peak.lanes, 4);  // wasm simd128
+  assert.ok(peak.gflops > 0);
+  const gemm = lab.benchGemm();
+  assert.equal(gemm.length, 6);
+  for (const g of gemm) {
+    assert.match(g.shape, /\(\d+x\d+x\d+\)$/);
+    assert.ok(g.gflops > 0, g.shape);
+  }
+  const bad = lab.benchTraining(2, 1);
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /benchTraining/);
+});
