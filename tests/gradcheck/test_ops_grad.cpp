@@ -104,12 +104,14 @@ TEST_CASE("rope backward matches finite differences and preserves norms", "[grad
   CHECK(normalised_error(d, numeric_grad(qkv, loss)) < kTol);
 }
 
-static void check_attention(bool causal, bool alibi) {
-  const int B = 2, T = 5, C = 6, NH = 2;
+static void check_attention(bool causal, bool alibi, int B = 2, int T = 5) {
+  const int C = 6, NH = 2;
   auto qkv = random_vec(B * T * 3 * C, 18), R = random_vec(B * T * C, 19);
   std::vector<real> slopes(NH);
   alibi_slopes(slopes.data(), NH);
-  std::vector<real> out(B * T * C), att(B * NH * T * T);
+  // Stale values in the (B, NH, T, T) buffers must not leak through: causal
+  // attention works in row blocks and never writes past a block's keys.
+  std::vector<real> out(B * T * C), att(B * NH * T * T, real(7));
   auto loss = [&] {
     attention_forward(out.data(), att.data(), qkv.data(), alibi ? slopes.data() : nullptr, causal, B,
                       T, C, NH);
@@ -126,7 +128,7 @@ static void check_attention(bool causal, bool alibi) {
       }
       CHECK(s == Approx(1.0).epsilon(1e-12));
     }
-  std::vector<real> dqkv(qkv.size(), 0), datt(att.size());
+  std::vector<real> dqkv(qkv.size(), 0), datt(att.size(), real(7));
   attention_backward(dqkv.data(), datt.data(), R.data(), qkv.data(), att.data(), causal, B, T, C, NH);
   CHECK(normalised_error(dqkv, numeric_grad(qkv, loss)) < kTol);
 }
@@ -136,6 +138,9 @@ TEST_CASE("attention backward matches finite differences", "[grad][ops]") {
   SECTION("bidirectional") { check_attention(false, false); }
   SECTION("causal + alibi") { check_attention(true, true); }
   SECTION("bidirectional + alibi") { check_attention(false, true); }
+  // T 70 spans three causal row blocks (32, 32, 6).
+  SECTION("causal, several row blocks") { check_attention(true, false, 1, 70); }
+  SECTION("causal + alibi, several row blocks") { check_attention(true, true, 1, 70); }
 }
 
 TEST_CASE("cross-entropy backward matches finite differences", "[grad][ops]") {
