@@ -112,7 +112,10 @@ void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
   gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(1), dinp, C);
   // dw (OC, C) += dout^T (OC, N) * inp (N, C)
   gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
-  if (dbias) MapV(dbias, OC) += CMapM(dout, N, OC).colwise().sum().transpose();
+  // Row by row: contiguous adds that vectorise (a column-wise reduction of
+  // the row-major dout walks it with a stride of OC).
+  if (dbias)
+    for (int n = 0; n < N; n++) add_inplace(dbias, dout + (size_t)n * OC, OC);
 }
 
 // ------------------------------------------------------------------- rope
