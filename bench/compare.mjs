@@ -1,27 +1,53 @@
-// Formats bench/compare.sh's run: the JSON of `nopelab bench` (this CPU's
-// native build and, if given, the portable SSE2 build), the PyTorch reference
-// and the wasm build, all taken in one run.
-//   node bench/compare.mjs native.json portable.json torch.json wasm.json
-import { readFileSync } from 'node:fs';
+// Formats bench/compare.sh's run from the JSON files in one directory:
+// native-<i>.json and wasm-<i>.json (`nopelab bench --json` and
+// `wasm_bench.mjs --json`, taken in alternating rounds), portable.json (the
+// same native bench built without -march=native) and torch.json. Each figure
+// is the median over the rounds, so a burst on the shared machine during one
+// round does not decide a ratio.
+//   node bench/compare.mjs <dir>
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 
-const load = (f) => { try { return JSON.parse(readFileSync(f, 'utf8')); } catch { return {}; } };
-const [native, portable, torch, wasm] = process.argv.slice(2).map(load);
-const row = (arr, m) => (arr || []).find((x) => x.model === m);
-const ms = (r) => (r ? r.ms_per_step.toFixed(2).padStart(8) : '     n/a');
-const ratio = (a, b) => (a && b ? (b.ms_per_step / a.ms_per_step).toFixed(2).padStart(5) : '  n/a');
+const dir = process.argv[2];
+const load = (f) => { try { return JSON.parse(readFileSync(path.join(dir, f), 'utf8')); } catch { return {}; } };
+const rounds = (prefix) => readdirSync(dir).filter((f) => f.startsWith(prefix)).sort().map(load);
+const median = (xs) => { const s = xs.filter((x) => x !== undefined).sort((a, b) => a - b); return s.length ? s[s.length >> 1] : undefined; };
 
+// One record per engine: {models: {A: ms, B: ms}, peak: {lanes, gflops}, gemm: [{shape, gflops}]}.
+function summarise(runs, key) {
+  const ms = (m) => median(runs.map((r) => (r[key] || []).find((x) => x.model === m)?.ms_per_step));
+  const shapes = runs.find((r) => r.gemm)?.gemm || [];
+  return {
+    rounds: runs.length,
+    models: { A: ms('A'), B: ms('B') },
+    peak: runs[0]?.simd_peak && { lanes: runs[0].simd_peak.lanes, gflops: median(runs.map((r) => r.simd_peak?.gflops)) },
+    gemm: shapes.map((g, i) => ({ shape: g.shape, gflops: median(runs.map((r) => r.gemm?.[i]?.gflops)) })),
+    analysis: runs[0]?.analysis && {
+      analysis_ms: median(runs.map((r) => r.analysis?.analysis_ms)),
+      train_step_ms: median(runs.map((r) => r.analysis?.train_step_ms)),
+    },
+  };
+}
+
+const native = summarise(rounds('native-'), 'native');
+const wasm = summarise(rounds('wasm-'), 'wasm');
+const portable = summarise([load('portable.json')], 'native');
+const torch = summarise([load('torch.json')], 'pytorch');
+
+const f = (x, w = 8) => (x === undefined ? 'n/a'.padStart(w) : x.toFixed(2).padStart(w));
+const over = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
+console.log(`${native.rounds} alternating rounds of native and wasm (medians), portable and PyTorch once\n`);
 console.log('ms/step (median)  native  portable   pytorch      wasm | pytorch/native  wasm throughput / native  / portable');
 for (const m of ['A', 'B']) {
-  const n = row(native.native, m), p = row(portable.native, m), t = row(torch.pytorch, m), w = row(wasm.wasm, m);
-  console.log(`model ${m}          ${ms(n)}  ${ms(p)}  ${ms(t)}  ${ms(w)} |          ${ratio(n, t)}                     ${ratio(w, n)}      ${ratio(w, p)}`);
+  const [n, p, t, w] = [native, portable, torch, wasm].map((e) => e.models[m]);
+  console.log(`model ${m}         ${f(n)}  ${f(p)}  ${f(t)}  ${f(w)} |       ${f(over(t, n))}                  ${f(over(n, w))}   ${f(over(p, w))}`);
 }
-const peak = (j) => (j.simd_peak ? `${j.simd_peak.gflops.toFixed(1)} (${j.simd_peak.lanes} lanes)` : 'n/a');
+const peak = (e) => (e.peak ? `${e.peak.gflops.toFixed(1)} (${e.peak.lanes} lanes)` : 'n/a');
 console.log(`\nSIMD ceiling GFLOP/s: native ${peak(native)}, portable ${peak(portable)}, wasm ${peak(wasm)}`);
-console.log('GEMM GFLOP/s                          native  portable   wasm   wasm / native');
-for (const [i, g] of (native.gemm || []).entries()) {
-  const p = portable.gemm?.[i], w = wasm.gemm?.[i];
-  const f = (x) => (x ? x.gflops.toFixed(1).padStart(7) : '    n/a');
-  console.log(`  ${g.shape.padEnd(32)} ${f(g)}  ${f(p)}  ${f(w)}   ${w ? (w.gflops / g.gflops).toFixed(2) : 'n/a'}`);
-}
+console.log('GEMM GFLOP/s                          native  portable     wasm  wasm / native');
+native.gemm.forEach((g, i) => {
+  const p = portable.gemm[i]?.gflops, w = wasm.gemm[i]?.gflops;
+  console.log(`  ${g.shape.padEnd(32)} ${f(g.gflops, 7)}  ${f(p, 7)}  ${f(w, 7)}  ${f(over(w, g.gflops), 6)}`);
+});
 if (native.analysis)
   console.log(`\nanalysis (d128 L4 T256 B16): ${native.analysis.analysis_ms.toFixed(1)} ms vs one training step ${native.analysis.train_step_ms.toFixed(1)} ms`);

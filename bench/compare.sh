@@ -2,9 +2,11 @@
 # Native core (this CPU's build and a portable SSE2 build) vs PyTorch (one
 # thread) vs the wasm build, in one run, on the models of core/bench.h;
 # prints ms/step, GEMM GFLOP/s against each build's SIMD ceiling, and ratios.
-#   bash bench/compare.sh        (after scripts/test or scripts/start built everything)
+# Native and wasm alternate for ROUNDS rounds (default 3) and report medians.
+#   bash bench/compare.sh [ROUNDS]    (after scripts/test or scripts/start built everything)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+rounds=${1:-3}
 # The portable build is the same core without -march=native: 4-lane SSE2,
 # the same vector width as wasm SIMD.
 if [ ! -x build-portable/nopelab ]; then
@@ -13,8 +15,10 @@ if [ ! -x build-portable/nopelab ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-./build/nopelab bench --json >"$out/native.json"
+for i in $(seq "$rounds"); do
+  ./build/nopelab bench --json >"$out/native-$i.json"
+  node bench/wasm_bench.mjs --json >"$out/wasm-$i.json" 2>/dev/null || echo '{}' >"$out/wasm-$i.json"
+done
 ./build-portable/nopelab bench --json >"$out/portable.json"
 /usr/bin/python3 bench/pytorch_bench.py --json >"$out/torch.json" 2>/dev/null || echo '{}' >"$out/torch.json"
-node bench/wasm_bench.mjs --json >"$out/wasm.json" 2>/dev/null || echo '{}' >"$out/wasm.json"
-node bench/compare.mjs "$out/native.json" "$out/portable.json" "$out/torch.json" "$out/wasm.json"
+node bench/compare.mjs "$out"
