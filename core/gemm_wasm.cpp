@@ -26,8 +26,8 @@ namespace nope {
 
 namespace {
 
-constexpr int MR = 4, NR = 8;          // micro-tile: 8 f32x4 accumulators
-constexpr int KC = 256, MC = 128, NC = 512;  // block sizes (floats)
+constexpr int MR = 4, NR = 8;                // micro-tile: 8 f32x4 accumulators
+constexpr int KC = 256, MC = 128, NC = 512;  // cache blocks (floats)
 
 // Packing buffers, static so that a training step allocates nothing. (The
 // module is single-threaded.)
@@ -104,13 +104,12 @@ void micro_kernel(int kc, const float* a, int lda, const float* b, float* C, int
     c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
   }
+  const v128_t acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
   const v128_t va = wasm_f32x4_splat(alpha);
-  const v128_t acc[MR][2] = {{wasm_f32x4_mul(va, c00), wasm_f32x4_mul(va, c01)}, {wasm_f32x4_mul(va, c10), wasm_f32x4_mul(va, c11)},
-                             {wasm_f32x4_mul(va, c20), wasm_f32x4_mul(va, c21)}, {wasm_f32x4_mul(va, c30), wasm_f32x4_mul(va, c31)}};
   if (rows == MR && cols == NR) {
     for (int r = 0; r < MR; r++) {
       float* c = C + (size_t)r * ldc;
-      v128_t o0 = acc[r][0], o1 = acc[r][1];
+      v128_t o0 = wasm_f32x4_mul(va, acc[r][0]), o1 = wasm_f32x4_mul(va, acc[r][1]);
       if (accumulate) {
         o0 = wasm_f32x4_add(o0, wasm_v128_load(c));
         o1 = wasm_f32x4_add(o1, wasm_v128_load(c + 4));
@@ -123,8 +122,8 @@ void micro_kernel(int kc, const float* a, int lda, const float* b, float* C, int
   alignas(16) float tile[NR];  // an edge tile: write only the valid part
   for (int r = 0; r < rows; r++) {
     float* c = C + (size_t)r * ldc;
-    wasm_v128_store(tile, acc[r][0]);
-    wasm_v128_store(tile + 4, acc[r][1]);
+    wasm_v128_store(tile, wasm_f32x4_mul(va, acc[r][0]));
+    wasm_v128_store(tile + 4, wasm_f32x4_mul(va, acc[r][1]));
     for (int q = 0; q < cols; q++) c[q] = (accumulate ? c[q] : 0.0f) + tile[q];
   }
 }
