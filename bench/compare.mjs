@@ -49,5 +49,6 @@ native.gemm.forEach((g, i) => {
   const p = portable.gemm[i]?.gflops, w = wasm.gemm[i]?.gflops;
   console.log(`  ${g.shape.padEnd(32)} ${f(g.gflops, 7)}  ${f(p, 7)}  ${f(w, 7)}  ${f(over(w, g.gflops), 6)}`);
 });
-if (native.analysis)
-  console.log(`\nanalysis (d128 L4 T256 B16): ${native.analysis.analysis_ms.toFixed(1)} ms vs one training step ${native.analysis.train_step_ms.toFixed(1)} ms`);
+const analysis = (e) => `${e.analysis.analysis_ms.toFixed(1)} ms vs one training step ${e.analysis.train_step_ms.toFixed(1)} ms`;
+if (native.analysis) console.log(`\nanalysis (d128 L4 T256 B16): native ${analysis(native)}`);
+if (wasm.analysis) console.log(`                             wasm   ${analysis(wasm)}`);

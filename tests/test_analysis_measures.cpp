@@ -49,6 +49,48 @@ TEST_CASE("similarity matrix, decay profile and adjacency on hand-made vectors",
   CHECK(sum.mean_similarity[1] == Approx(std::cos(pi / 6)).margin(1e-6));
 }
 
+TEST_CASE("similarity matrix over several Gram row blocks matches direct cosines", "[analysis]") {
+  // T = 150 spans three row blocks of the lower-triangle product (the last
+  // one partial) and the mirrored upper triangle.
+  const int T = 150, C = 5;
+  std::vector<real> h((size_t)T * C);
+  Rng r = rng_seed(8);
+  for (real& x : h) x = real(rng_normal(r));
+  std::vector<double> S((size_t)T * T);
+  similarity_matrix(S.data(), h.data(), T, C);
+  for (int i = 0; i < T; i++)
+    for (int j = 0; j < T; j++) {
+      double dot = 0, ni = 0, nj = 0;
+      for (int c = 0; c < C; c++) {
+        dot += double(h[i * C + c]) * h[j * C + c];
+        ni += double(h[i * C + c]) * h[i * C + c];
+        nj += double(h[j * C + c]) * h[j * C + c];
+      }
+      REQUIRE(S[(size_t)i * T + j] == Approx(dot / std::sqrt(ni * nj)).margin(1e-5));
+    }
+}
+
+TEST_CASE("batch adjacency score equals adjacency_hits per sequence, ties included", "[analysis]") {
+  // States from a 3-symbol alphabet in 2 dimensions repeat often, so rows
+  // hold exact ties: the batch path (row maxima) must break them like
+  // adjacency_hits (lowest j).
+  const int B = 20, T = 9, C = 2;
+  std::vector<real> h((size_t)B * T * C);
+  Rng r = rng_seed(4);
+  for (real& x : h) x = real(int(rng_below(r, 3)) - 1);
+  long hits = 0;
+  std::vector<double> S((size_t)T * T);
+  for (int b = 0; b < B; b++) {
+    similarity_matrix(S.data(), h.data() + (size_t)b * T * C, T, C);
+    hits += adjacency_hits(S.data(), T);
+  }
+  SimilaritySummary s;
+  similarity_summary(s, h.data(), B, T, C);
+  CHECK(s.adjacency_score == Approx(double(hits) / (B * T)));
+  CHECK(hits > 0);
+  CHECK(hits < B * T);
+}
+
 TEST_CASE("zero vectors have similarity 0, and 1 with themselves", "[analysis]") {
   const real h[4] = {0, 0, 1, 0};
   double S[4];

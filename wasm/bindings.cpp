@@ -258,6 +258,19 @@ static val bench_gemm() {
   return out;
 }
 
+// A full analysis (every site, no probes) against one training step of the
+// same model, as in the last line of `nopelab bench`.
+static val bench_analysis(int repeats) {
+  return guarded([&] {
+    if (repeats < 1) throw nope::Error("benchAnalysis(repeats >= 1)");
+    const nope::AnalysisBench r = nope::bench_analysis(repeats);
+    val v = ok_value();
+    v.set("analysis_ms", r.analysis_ms);
+    v.set("train_step_ms", r.train_step_ms);
+    return v;
+  });
+}
+
 static val bench_simd_peak() {
   const nope::SimdPeak p = nope::bench_simd_peak();
   val v = val::object();
@@ -281,4 +294,5 @@ EMSCRIPTEN_BINDINGS(nopelab) {
   emscripten::function("benchTraining", &bench_training);
   emscripten::function("benchGemm", &bench_gemm);
   emscripten::function("benchSimdPeak", &bench_simd_peak);
+  emscripten::function("benchAnalysis", &bench_analysis);
 }

@@ -2,36 +2,53 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
+#include <limits>
 
-#include <Eigen/Core>
+#include "gemm.h"
 
 namespace nope {
 
 namespace {
 
-using GramMat = Eigen::Matrix<real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// Rows per product when building the symmetric Gram matrix: block i meets
+// only rows 0 .. end of block i, so at T = 256 the products do 62% of the
+// full product's work (measured: 30% faster in wasm, 10% natively, with the
+// mirroring included).
+constexpr int kGramRowBlock = 64;
 
-// Cosines as one product of row-normalised states: U U^T with U = h / |h|.
-// Scratch U (T, C) and G (T, T) are reused across sequences.
-void cosine_gram(GramMat& G, GramMat& U, const real* h, int T, int C) {
-  U = CMapM(h, T, C);
+// Cosines as products of row-normalised states: G = U U^T with U = h / |h|,
+// lower triangle in row blocks, then mirrored. The products go through the
+// model's gemm, so the wasm build uses its SIMD kernel.
+void cosine_gram(real* G, real* U, const real* h, int T, int C) {
   for (int i = 0; i < T; i++) {
-    const real n = U.row(i).norm();
-    if (n > 0) U.row(i) /= n;
+    const real n = CMapV(h + (size_t)i * C, C).norm();
+    MapV(U + (size_t)i * C, C) = CMapV(h + (size_t)i * C, C) / (n > 0 ? n : real(1));
   }
-  G.noalias() = U * U.transpose();
-  for (int i = 0; i < T; i++) G(i, i) = 1;  // exact, also for zero rows
+  for (int i0 = 0; i0 < T; i0 += kGramRowBlock) {
+    const int rows = std::min(kGramRowBlock, T - i0);
+    gemm(false, true, rows, i0 + rows, C, 1, U + (size_t)i0 * C, C, U, C, 0, G + (size_t)i0 * T, T);
+  }
+  for (int i = 0; i < T; i++) {
+    for (int j = i + 1; j < T; j++) G[(size_t)i * T + j] = G[(size_t)j * T + i];
+    G[(size_t)i * T + i] = 1;  // exact, also for zero rows
+  }
 }
 
-int adjacency_hits_f(const GramMat& G, int T) {
+real max_of(const real* p, int n) {
+  return n > 0 ? CMapV(p, n).maxCoeff() : -std::numeric_limits<real>::infinity();
+}
+
+// adjacency_hits on a float Gram matrix, with vectorised row maxima instead
+// of a scalar argmax: row i is a hit when i-1 or i+1 is the first j != i
+// holding the row's maximum (ties go to the lowest j, as in adjacency_hits).
+int adjacency_hits_f(const real* G, int T) {
   int hits = 0;
   for (int i = 0; i < T; i++) {
-    const real* row = G.data() + (size_t)i * T;
-    int best = -1;
-    for (int j = 0; j < T; j++)
-      if (j != i && (best < 0 || row[j] > row[best])) best = j;
-    if (best == i - 1 || best == i + 1) hits++;
+    const real* row = G + (size_t)i * T;
+    const real before_prev = max_of(row, i - 1 > 0 ? i - 1 : 0);  // j < i-1
+    const real best = std::max(max_of(row, i), max_of(row + i + 1, T - i - 1));
+    if (i > 0 && row[i - 1] == best && before_prev < best) hits++;
+    else if (i + 1 < T && row[i + 1] == best && max_of(row, i) < best) hits++;
   }
   return hits;
 }
@@ -39,9 +56,9 @@ int adjacency_hits_f(const GramMat& G, int T) {
 }  // namespace
 
 void similarity_matrix(double* S, const real* h, int T, int C) {
-  GramMat G, U;
-  cosine_gram(G, U, h, T, C);
-  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(S, T, T) = G.cast<double>();
+  RealVec G((size_t)T * T), U((size_t)T * C);
+  cosine_gram(G.data(), U.data(), h, T, C);
+  Eigen::Map<Eigen::VectorXd>(S, G.size()) = CMapV(G.data(), G.size()).cast<double>();
 }
 
 void decay_profile(double* out, const double* S, int T) {
@@ -69,16 +86,15 @@ double adjacency_chance(int T) { return T < 2 ? 0.0 : 2.0 / T; }
 
 void similarity_summary(SimilaritySummary& out, const real* h, int B, int T, int C) {
   out.T = T;
-  GramMat G(T, T), U(T, C), sum = GramMat::Zero(T, T);
+  RealVec G((size_t)T * T), U((size_t)T * C), sum((size_t)T * T, real(0));
   long hits = 0;
   for (int b = 0; b < B; b++) {
-    cosine_gram(G, U, h + (size_t)b * T * C, T, C);
-    hits += adjacency_hits_f(G, T);
-    sum += G;
+    cosine_gram(G.data(), U.data(), h + (size_t)b * T * C, T, C);
+    hits += adjacency_hits_f(G.data(), T);
+    MapV(sum.data(), sum.size()) += CMapV(G.data(), G.size());
   }
   out.mean_similarity.resize((size_t)T * T);
-  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(out.mean_similarity.data(), T, T) =
-      sum.cast<double>() / double(B);
+  Eigen::Map<Eigen::VectorXd>(out.mean_similarity.data(), sum.size()) = CMapV(sum.data(), sum.size()).cast<double>() / double(B);
   out.decay.assign(T, 0.0);
   decay_profile(out.decay.data(), out.mean_similarity.data(), T);
   out.adjacency_score = T > 1 ? double(hits) / (double(B) * T) : 0.0;

@@ -6,14 +6,13 @@ namespace nope {
 
 void variance_profile(double* out, const real* h, int B, int T, int C) {
   for (int t = 0; t < T; t++) out[t] = 0;
+  // Per-state mean and spread in `real` (vectorised; C terms each), summed
+  // over the batch in double.
   for (int b = 0; b < B; b++)
     for (int t = 0; t < T; t++) {
-      const real* x = h + ((size_t)b * T + t) * C;
-      double mean = 0, sq = 0;
-      for (int c = 0; c < C; c++) mean += x[c];
-      mean /= C;
-      for (int c = 0; c < C; c++) sq += (x[c] - mean) * (x[c] - mean);
-      out[t] += sq / C / B;
+      const auto x = CMapV(h + ((size_t)b * T + t) * C, C).array();
+      const real mean = x.sum() / real(C);
+      out[t] += double((x - mean).square().sum()) / C / B;
     }
 }
 

@@ -127,6 +127,10 @@ test('bench entry points report the 4-lane SIMD build and every product shape', 
     assert.match(g.shape, /\(\d+x\d+x\d+\)$/);
     assert.ok(g.gflops > 0, g.shape);
   }
+  const analysis = lab.benchAnalysis(1);
+  assert.equal(analysis.ok, true);
+  assert.ok(analysis.analysis_ms > 0 && analysis.train_step_ms > 0);
+  assert.equal(lab.benchAnalysis(0).ok, false);
   const bad = lab.benchTraining(2, 1);
   assert.equal(bad.ok, false);
   assert.match(bad.error, /benchTraining/);
