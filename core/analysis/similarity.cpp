@@ -45,10 +45,10 @@ int adjacency_hits_f(const real* G, int T) {
   int hits = 0;
   for (int i = 0; i < T; i++) {
     const real* row = G + (size_t)i * T;
-    const real before_prev = max_of(row, i - 1 > 0 ? i - 1 : 0);  // j < i-1
-    const real best = std::max(max_of(row, i), max_of(row + i + 1, T - i - 1));
-    if (i > 0 && row[i - 1] == best && before_prev < best) hits++;
-    else if (i + 1 < T && row[i + 1] == best && max_of(row, i) < best) hits++;
+    const real left = max_of(row, i);  // j < i
+    const real best = std::max(left, max_of(row + i + 1, T - i - 1));
+    if (i > 0 && row[i - 1] == best && max_of(row, i - 1) < best) hits++;
+    else if (i + 1 < T && row[i + 1] == best && left < best) hits++;
   }
   return hits;
 }
