@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/analyze.h"
+#include "bench_peak.h"
 #include "gemm.h"
 #include "model.h"
 #include "optimizer.h"
@@ -16,6 +17,19 @@ namespace {
 
 double now_ms() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The fastest of `rounds` runs of f, in ms: the run least disturbed by the
+// rest of the machine, for micro-benchmarks that measure a peak.
+template <class F>
+double best_ms(int rounds, F f) {
+  double best = 1e300;
+  for (int round = 0; round < rounds; round++) {
+    const double t0 = now_ms();
+    f();
+    best = std::min(best, now_ms() - t0);
+  }
+  return best;
 }
 
 struct BenchRun {
@@ -70,14 +84,21 @@ BenchResult bench_training(const BenchModel& bm, int steps) {
 double bench_gemm(const BenchGemmShape& s) {
   const int lda = s.trans_a ? s.M : s.K, ldb = s.trans_b ? s.K : s.N;
   std::vector<real> a((size_t)s.M * s.K, real(0.5)), b((size_t)s.K * s.N, real(0.25)), c((size_t)s.M * s.N);
-  double best = 1e300;
-  for (int round = 0; round < 5; round++) {
-    const double t0 = now_ms();
+  const double ms = best_ms(5, [&] {
     for (int i = 0; i < s.reps; i++)
       gemm(s.trans_a, s.trans_b, s.M, s.N, s.K, real(1), a.data(), lda, b.data(), ldb, real(0), c.data(), s.N);
-    best = std::min(best, now_ms() - t0);
-  }
-  return 2.0 * s.M * s.N * (double)s.K * s.reps / (best * 1e6);
+  });
+  return 2.0 * s.M * s.N * (double)s.K * s.reps / (ms * 1e6);
+}
+
+SimdPeak bench_simd_peak() {
+  // Opaque inputs, so that the compiler cannot fold the chains away.
+  volatile float seed = 0.5f, mul = 0.999999f, add = 1e-7f;
+  volatile float sink = 0;
+  constexpr long kIters = 2000000;
+  const double ms = best_ms(7, [&] { sink = sink + simd_chains(kIters, seed, mul, add); });
+  const int lanes = simd_lanes();
+  return {lanes, 2.0 * lanes * kSimdChains * (double)kIters / (ms * 1e6)};
 }
 
 AnalysisBench bench_analysis(int repeats) {

@@ -6,10 +6,7 @@
 // lane), as in Eigen's GEMM; wasm SIMD has no FMA and issues a multiply and
 // an add. GEMM GFLOP/s over this figure is how close a product gets to what
 // the machine can do in this build.
-#include <algorithm>
-#include <chrono>
-
-#include "bench.h"
+#include "bench_peak.h"
 
 namespace nope {
 
@@ -24,12 +21,16 @@ constexpr int kLanes = 4;  // SSE2, wasm simd128
 #endif
 typedef float vecf __attribute__((vector_size(kLanes * sizeof(float))));
 
+}  // namespace
+
+int simd_lanes() { return kLanes; }
+
 // 12 chains: enough to cover the multiply-add latency on the cores we run
 // on, and few enough (12 accumulators + m + c) that V8 keeps them all in
 // its 15 allocatable xmm registers.
-constexpr int kChains = 12;
+static_assert(kSimdChains == 12, "the loop below writes out 12 chains");
 
-__attribute__((noinline)) float run_chains(long iters, float seed, float mul, float add) {
+__attribute__((noinline)) float simd_chains(long iters, float seed, float mul, float add) {
   const vecf m = vecf{} + mul, c = vecf{} + add;
   vecf a0 = vecf{} + seed, a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5;
   vecf a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11;
@@ -42,23 +43,6 @@ __attribute__((noinline)) float run_chains(long iters, float seed, float mul, fl
   float r = 0;
   for (int l = 0; l < kLanes; l++) r += s[l];
   return r;
-}
-
-}  // namespace
-
-SimdPeak bench_simd_peak() {
-  // Opaque inputs, so that the compiler cannot fold the chains away.
-  volatile float seed = 0.5f, mul = 0.999999f, add = 1e-7f;
-  volatile float sink = 0;
-  constexpr long kIters = 2000000;
-  double best_ms = 1e300;
-  for (int round = 0; round < 7; round++) {
-    const auto t0 = std::chrono::steady_clock::now();
-    sink = sink + run_chains(kIters, seed, mul, add);
-    best_ms = std::min(best_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  const double flops = 2.0 * kLanes * kChains * (double)kIters;
-  return {kLanes, flops / (best_ms * 1e6)};
 }
 
 }  // namespace nope
