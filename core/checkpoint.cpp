@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "budget.h"
 #include "error.h"
 
 namespace nope {
@@ -107,7 +108,7 @@ void checkpoint_from_json(Trainer& out, const json& j) {
   if (!j.contains("params")) throw Error("checkpoint: missing \"params\"");
   Config cfg;
   try {
-    cfg = config_from_json(j["config"]);
+    cfg = config_load(j["config"]);
   } catch (const Error& e) {
     throw Error(std::string("checkpoint: bad config: ") + e.what());
   }

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
-#include "tasks.h"
 
 namespace nope {
 
@@ -55,12 +54,20 @@ std::string show_bound(double x) {
 // ones can be reported with their full path.
 class ObjectReader {
  public:
-  ObjectReader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+  // With a sink, every field the reader asks for is also described there
+  // (config_fields): the reader is the one source of the schema.
+  ObjectReader(const json& j, std::string path, std::vector<ConfigField>* sink = nullptr)
+      : j_(j), path_(std::move(path)), sink_(sink) {
     if (!j_.is_object())
       throw Error((path_.empty() ? std::string("config") : path_) + " must be a JSON object, got " + json_show(j_));
   }
 
   std::string field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  void describe(const std::string& key, const char* type, double lo, double hi, bool lo_open = false,
+                std::vector<std::string> values = {}) {
+    if (sink_) sink_->push_back({field(key), type, lo, hi, lo_open, std::move(values)});
+  }
 
   const json* get(const std::string& key) {
     seen_.push_back(key);
@@ -69,6 +76,7 @@ class ObjectReader {
   }
 
   void integer(const std::string& key, int* out, long lo, long hi) {
+    describe(key, "int", lo, hi);
     const json* v = get(key);
     if (!v) return;
     const std::string f = field(key);
@@ -80,6 +88,7 @@ class ObjectReader {
   }
 
   void seed(const std::string& key, uint64_t* out) {
+    describe(key, "int", 0, 9007199254740991.0);
     const json* v = get(key);
     if (!v) return;
     const std::string f = field(key);
@@ -95,6 +104,7 @@ class ObjectReader {
 
   // Range is open at lo when lo_open (e.g. std > 0).
   void number(const std::string& key, double* out, double lo, double hi, bool lo_open = false) {
+    describe(key, "number", lo, hi, lo_open);
     const json* v = get(key);
     if (!v) return;
     const std::string f = field(key);
@@ -107,6 +117,7 @@ class ObjectReader {
   }
 
   void boolean(const std::string& key, bool* out) {
+    describe(key, "bool", 0, 1);
     const json* v = get(key);
     if (!v) return;
     if (!v->is_boolean()) throw Error(field(key) + " must be true or false, got " + json_show(*v));
@@ -115,6 +126,7 @@ class ObjectReader {
 
   template <typename E, size_t N>
   void choice(const std::string& key, E* out, const EnumNames<E, N>& names) {
+    describe(key, "enum", 0, N - 1, false, std::vector<std::string>(names.names, names.names + N));
     const json* v = get(key);
     if (!v) return;
     const std::string f = field(key);
@@ -151,19 +163,20 @@ class ObjectReader {
  private:
   const json& j_;
   std::string path_;
+  std::vector<ConfigField>* sink_;
   std::vector<std::string> seen_;
 };
 
-void read_init(const json& j, InitConfig& c) {
-  ObjectReader r(j, "model.init");
+void read_init(const json& j, InitConfig& c, std::vector<ConfigField>* sink = nullptr) {
+  ObjectReader r(j, "model.init", sink);
   r.choice("scheme", &c.scheme, kInitNames);
   r.number("std", &c.std, 0, 10, /*lo_open=*/true);
   r.number("embed_std", &c.embed_std, 0, 10, true);
   r.reject_unknown();
 }
 
-void read_model(const json& j, ModelConfig& c) {
-  ObjectReader r(j, "model");
+void read_model(const json& j, ModelConfig& c, std::vector<ConfigField>* sink = nullptr) {
+  ObjectReader r(j, "model", sink);
   r.integer("d_model", &c.d_model, 8, Limits::max_d_model);
   r.integer("n_heads", &c.n_heads, 1, Limits::max_heads);
   r.integer("n_layers", &c.n_layers, 1, Limits::max_layers);
@@ -173,12 +186,13 @@ void read_model(const json& j, ModelConfig& c) {
   r.choice("norm", &c.norm, kNormNames);
   r.boolean("bias", &c.bias);
   r.boolean("tie_embeddings", &c.tie_embeddings);
-  if (const json* init = r.object("init")) read_init(*init, c.init);
+  if (const json* init = r.object("init")) read_init(*init, c.init, sink);
+  else if (sink) read_init(json::object(), c.init, sink);
   r.reject_unknown();
 }
 
-void read_task(const json& j, TaskConfig& c) {
-  ObjectReader r(j, "task");
+void read_task(const json& j, TaskConfig& c, std::vector<ConfigField>* sink = nullptr) {
+  ObjectReader r(j, "task", sink);
   r.choice("name", &c.name, kTaskNames);
   r.integer("train_len", &c.train_len, 1, Limits::max_len);
   r.integer("test_len", &c.test_len, 1, Limits::max_len);
@@ -187,8 +201,8 @@ void read_task(const json& j, TaskConfig& c) {
   r.reject_unknown();
 }
 
-void read_train(const json& j, TrainConfig& c) {
-  ObjectReader r(j, "train");
+void read_train(const json& j, TrainConfig& c, std::vector<ConfigField>* sink = nullptr) {
+  ObjectReader r(j, "train", sink);
   r.integer("steps", &c.steps, 0, Limits::max_steps);
   r.integer("batch_size", &c.batch_size, 1, Limits::max_batch);
   r.number("lr", &c.lr, 0, 1, true);
@@ -203,28 +217,17 @@ void read_train(const json& j, TrainConfig& c) {
 
 // ------------------------------------------------------------- validation
 
-double config_step_bytes(const Config& c) {
-  // Mirrors the buffers model_build and the activation layout in model.cpp
-  // allocate, to within a few percent; the limit is a safety margin, not an
-  // exact budget.
-  const ModelConfig& m = c.model;
-  const double C = m.d_model, F = m.d_ff, NH = m.n_heads, L = m.n_layers;
-  const double V = task_vocab(c.task), T = task_seq_len(c.task, c.task.test_len), B = c.train.batch_size;
-  const double per_layer = 4 * C * C + 2 * C * F + 9 * C + F;  // c_attn, c_proj, c_fc, c_proj, ln_1, ln_2, biases
-  const double params = V * C * (m.tie_embeddings ? 1 : 2) + (m.pos_encoding == PosEncoding::learned ? T * C : 0) +
-                        L * per_layer + 3 * C;
-  // Per layer and token: the C-wide buffers (ln_1, qkv (3), attention output,
-  // c_proj, residual, ln_2, MLP c_proj, block output; post-norm keeps two
-  // more), two F-wide ones, NH*T attention probabilities and the LayerNorm
-  // statistics; then the embeddings, final norm, logits and probabilities.
-  const double c_wide = m.norm == NormPlacement::post ? 12 : 10;
-  const double acts = B * T * (L * (c_wide * C + 2 * F + NH * T + 4) + 2 * C + 2 * V + 3);
-  // params, grads, AdamW m and v; activations and their gradients.
-  return double(sizeof(float)) * (4 * params + 2 * acts);
+std::vector<ConfigField> config_fields() {
+  std::vector<ConfigField> out;
+  Config c;
+  const json empty = json::object();
+  read_model(empty, c.model, &out);
+  read_task(empty, c.task, &out);
+  read_train(empty, c.train, &out);
+  return out;
 }
 
-void config_validate(const Config& c) {
-  const ModelConfig& m = c.model;
+void model_config_validate(const ModelConfig& m) {
   if (m.d_model % m.n_heads != 0)
     throw Error("model.d_model = " + std::to_string(m.d_model) + " must be divisible by model.n_heads = " +
                 std::to_string(m.n_heads));
@@ -233,28 +236,19 @@ void config_validate(const Config& c) {
                 std::to_string(m.d_model / m.n_heads));
   if (m.pos_encoding == PosEncoding::sinusoidal && m.d_model % 2 != 0)
     throw Error("model.pos_encoding = sinusoidal needs an even model.d_model, got " + std::to_string(m.d_model));
+}
+
+void config_validate(const Config& c) {
+  model_config_validate(c.model);
   const TaskConfig& t = c.task;
   if (t.test_len < t.train_len)
     throw Error("task.test_len = " + std::to_string(t.test_len) + " must be at least task.train_len = " +
                 std::to_string(t.train_len));
   if (t.name == TaskKind::parity && t.vocab_size != 2)
     throw Error("task.vocab_size = " + std::to_string(t.vocab_size) + " must be 2 for task.name = parity (bits)");
-  const int T = task_seq_len(t, t.test_len);
-  if (T > Limits::max_seq)
-    throw Error("task.test_len = " + std::to_string(t.test_len) + " gives sequences of " + std::to_string(T) +
-                " tokens for task " + to_string(t.name) + ", above the limit of " + std::to_string(Limits::max_seq));
   if (c.train.warmup > c.train.steps && c.train.steps > 0)
     throw Error("train.warmup = " + std::to_string(c.train.warmup) + " must not exceed train.steps = " +
                 std::to_string(c.train.steps));
-  const double bytes = config_step_bytes(c);
-  if (bytes > Limits::max_bytes) {
-    std::ostringstream s;
-    s << "this configuration needs about " << (long)std::ceil(bytes / (1 << 20))
-      << " MiB (parameters, gradients, AdamW state and one training step's activations at train.batch_size = "
-      << c.train.batch_size << " and " << T << " tokens), above the limit of " << (long)(Limits::max_bytes / (1 << 20))
-      << " MiB; reduce train.batch_size, task.test_len, model.d_model, model.d_ff or model.n_layers";
-    throw Error(s.str());
-  }
 }
 
 Config config_from_json(const json& j) {

@@ -1,7 +1,7 @@
 // Experiment configuration: the typed form of the config JSON. Parsing
-// validates every field (unknown keys, types, ranges, cross-field rules and the
-// size limits that keep a browser tab safe) and throws nope::Error naming the
-// field, the value and the allowed range. docs/config.md documents each field.
+// validates every field (unknown keys, types, ranges and cross-field rules of
+// the config alone) and throws nope::Error naming the field, the value and the
+// allowed range. docs/config.md documents each field.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -63,7 +63,8 @@ struct Config {
 };
 
 // Browser-safety limits, enforced by validation (also natively, so a config
-// that runs in the CLI runs in the page).
+// that runs in the CLI runs in the page). max_seq and max_bytes are checked
+// by budget.h, once the task and the model give the config its shape.
 struct Limits {
   static constexpr int max_d_model = 1024;
   static constexpr int max_layers = 16;
@@ -79,18 +80,35 @@ struct Limits {
   static constexpr double max_bytes = 1024.0 * 1024.0 * 1024.0;
 };
 
-// Parse and fully validate. Missing fields take their defaults.
+// Parse and validate the config alone (fields, then config_validate).
+// Missing fields take their defaults. Outside input goes through
+// config_load (budget.h), which adds the sequence and memory limits.
 Config config_from_json(const nlohmann::json& j);
 nlohmann::json config_to_json(const Config& c);
 // Apply one `path.to.field=value` override to a config JSON (before
 // validation). The value is parsed as JSON when it parses (numbers, true,
 // false), otherwise taken as a string. Throws on a malformed assignment.
 void config_set(nlohmann::json& j, const std::string& assignment);
-// Throws nope::Error if the config is internally inconsistent or too big.
+// Cross-field rules of the config alone (d_model % n_heads, the RoPE and
+// sinusoidal head sizes, lengths, warmup); throws nope::Error naming both
+// fields. Limits that need the task's sequences or the model's buffers
+// (sequence length, memory) are checked one level up, in budget.h.
 void config_validate(const Config& c);
-// Estimated bytes (float32) of parameters, optimizer state and one training
-// step's activations at the longest sequence; bounded by Limits::max_bytes.
-double config_step_bytes(const Config& c);
+// The model part of config_validate; model_build checks it too.
+void model_config_validate(const ModelConfig& m);
+
+// One config field as the parser reads it: "model.d_model", its JSON type
+// (int|number|bool|enum), its range [lo, hi] ((lo, hi] when lo_open; enums:
+// indices) and, for enums, the allowed names. schema.h adds defaults and docs.
+struct ConfigField {
+  std::string path;
+  const char* type;
+  double lo, hi;
+  bool lo_open;
+  std::vector<std::string> values;
+};
+// Every field, in the parser's order, recorded by running the parser itself.
+std::vector<ConfigField> config_fields();
 
 // A JSON value shortened for an error message (at most 60 characters).
 // Never throws, even on invalid UTF-8 inside a string.

@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -37,7 +38,7 @@ bool site_from_string(const std::string& s, Site* out) {
 namespace {
 
 struct LayoutBuilder {
-  Model& m;
+  std::vector<ParamTensor>& tensors;
   size_t total = 0;
   void add(const std::string& name, std::vector<int> shape, bool decay) {
     ParamTensor p;
@@ -48,24 +49,15 @@ struct LayoutBuilder {
     p.offset = total;
     p.decay = decay;
     total += p.size;
-    m.tensors.push_back(p);
+    tensors.push_back(p);
   }
 };
 
-}  // namespace
-
-void model_build(Model& m, const ModelConfig& cfg, int V, int maxT) {
-  if (cfg.d_model % cfg.n_heads != 0)
-    throw Error("model.d_model = " + std::to_string(cfg.d_model) + " is not divisible by model.n_heads = " +
-                std::to_string(cfg.n_heads));
-  m = Model();
-  m.cfg = cfg;
-  m.V = V;
-  m.maxT = maxT;
+// The named parameter tensors of cfg in allocation order; returns their total.
+size_t param_layout(std::vector<ParamTensor>& tensors, const ModelConfig& cfg, int V, int maxT) {
   const int C = cfg.d_model, F = cfg.d_ff, L = cfg.n_layers;
   const bool ln = cfg.norm != NormPlacement::none, bias = cfg.bias;
-
-  LayoutBuilder lb{m};
+  LayoutBuilder lb{tensors};
   lb.add("wte", {V, C}, true);
   if (cfg.pos_encoding == PosEncoding::learned) lb.add("wpe", {maxT, C}, true);
   if (cfg.pos_encoding == PosEncoding::normalized) lb.add("wnp", {C}, false);
@@ -87,9 +79,22 @@ void model_build(Model& m, const ModelConfig& cfg, int V, int maxT) {
   if (ln) lb.add("ln_f.weight", {C}, false);
   if (ln && bias) lb.add("ln_f.bias", {C}, false);
   if (!cfg.tie_embeddings) lb.add("lm_head.weight", {V, C}, true);
+  return lb.total;
+}
 
-  m.params.assign(lb.total, real(0));
-  m.grads.assign(lb.total, real(0));
+}  // namespace
+
+void model_build(Model& m, const ModelConfig& cfg, int V, int maxT) {
+  model_config_validate(cfg);
+  m = Model();
+  m.cfg = cfg;
+  m.V = V;
+  m.maxT = maxT;
+  const int C = cfg.d_model, L = cfg.n_layers;
+  const size_t total = param_layout(m.tensors, cfg, V, maxT);
+
+  m.params.assign(total, real(0));
+  m.grads.assign(total, real(0));
 
   auto bind = [&](real* base, const std::string& name) -> real* {
     const ParamTensor* p = model_find_tensor(m, name);
@@ -130,7 +135,6 @@ void model_build(Model& m, const ModelConfig& cfg, int V, int maxT) {
     m.pe_table.resize((size_t)maxT * C);
     sinusoidal_table(m.pe_table.data(), maxT, C);
   } else if (cfg.pos_encoding == PosEncoding::rope) {
-    if (hs % 2 != 0) throw Error("model.pos_encoding = rope needs an even head size, got " + std::to_string(hs));
     m.pe_table.resize((size_t)maxT * hs);
     rope_table(m.pe_table.data(), maxT, hs);
   } else if (cfg.pos_encoding == PosEncoding::alibi) {
@@ -193,15 +197,17 @@ void model_init(Model& m, uint64_t seed) {
 
 // ------------------------------------------------------- activation layout
 
+// Offsets are 64-bit so a dry run (base = nullptr) sizes any config, even
+// one far beyond a 32-bit wasm address space.
 static void layout_acts(Model& m, real* base, std::vector<LayerActs>& la, real** encoded,
-                        real** lnf, real** logits, int B, int T, size_t* total) {
+                        real** lnf, real** logits, int B, int T, uint64_t* total) {
   const ModelConfig& c = m.cfg;
-  const size_t BT = (size_t)B * T, C = c.d_model, F = c.d_ff, NH = c.n_heads;
+  const uint64_t BT = (uint64_t)B * T, C = c.d_model, F = c.d_ff, NH = c.n_heads;
   const bool post = c.norm == NormPlacement::post;
-  size_t off = 0;
+  uint64_t off = 0;
   // Every buffer starts on a 64-byte boundary (with the aligned arena), so
   // vectorised row loops see the same alignment in every model instance.
-  auto take = [&](size_t n) -> real* {
+  auto take = [&](uint64_t n) -> real* {
     real* p = base ? base + off : nullptr;
     off += (n + 15) / 16 * 16;
     return p;
@@ -215,7 +221,7 @@ static void layout_acts(Model& m, real* base, std::vector<LayerActs>& la, real**
     a.ln1_mean = take(BT);
     a.ln1_rstd = take(BT);
     a.qkv = take(BT * 3 * C);
-    a.att = take((size_t)B * NH * T * T);
+    a.att = take((uint64_t)B * NH * T * T);
     a.atty = take(BT * C);
     a.attproj = take(BT * C);
     a.res2_pre = post ? take(BT * C) : nullptr;
@@ -234,13 +240,23 @@ static void layout_acts(Model& m, real* base, std::vector<LayerActs>& la, real**
   *total = off;
 }
 
-// Sizes and points the activation buffers for (B, T); grows only.
-static void ensure_acts(Model& m, int B, int T) {
-  size_t total = 0;
+// Floats of the activation arena for (B, T): the carved layout plus the
+// tail of probs, losses and the final norm's mean/rstd.
+static uint64_t act_floats(Model& m, int B, int T) {
+  uint64_t total = 0;
   real *enc, *lnf, *logits;
   layout_acts(m, nullptr, m.la, &enc, &lnf, &logits, B, T, &total);
-  const size_t extra = (size_t)B * T * (m.V + 3);  // probs, losses, lnf mean/rstd
-  if (m.acts.size() < total + extra) m.acts.resize(total + extra);
+  return total + (uint64_t)B * T * (m.V + 3);
+}
+
+// Sizes and points the activation buffers for (B, T); grows only.
+static void ensure_acts(Model& m, int B, int T) {
+  uint64_t total = 0;
+  const uint64_t need = act_floats(m, B, T);
+  if (need > SIZE_MAX / sizeof(real))  // a 32-bit (wasm) size_t cannot even count it
+    throw Error("activations for " + std::to_string(B) + " sequences of " + std::to_string(T) +
+                " tokens do not fit in memory");
+  if (m.acts.size() < need) m.acts.resize((size_t)need);
   layout_acts(m, m.acts.data(), m.la, &m.encoded, &m.lnf, &m.logits, B, T, &total);
   m.probs = m.acts.data() + total;
   m.losses = m.probs + (size_t)B * T * m.V;
@@ -252,6 +268,16 @@ static void ensure_acts(Model& m, int B, int T) {
   }
   m.B = B;
   m.T = T;
+}
+
+ModelSize model_size(const ModelConfig& cfg, int V, int maxT, int B, int T) {
+  Model dry;  // a layout only: no parameter or activation storage
+  dry.cfg = cfg;
+  dry.V = V;
+  ModelSize s;
+  s.params = param_layout(dry.tensors, cfg, V, maxT);
+  s.activations = act_floats(dry, B, T);
+  return s;
 }
 
 // ---------------------------------------------------------------- forward
@@ -342,7 +368,7 @@ void model_backward(Model& m) {
   if (N == 0) throw Error("model_backward: no forward pass to differentiate");
 
   if (m.dacts.size() < m.acts.size()) m.dacts.resize(m.acts.size());
-  size_t total = 0;
+  uint64_t total = 0;
   real* d_logits = nullptr;
   layout_acts(m, m.dacts.data(), m.dla, &m.d_encoded, &m.d_lnf, &d_logits, B, T, &total);
   m.d_logits = d_logits;

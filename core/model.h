@@ -6,6 +6,7 @@
 // Dimension names: B batch, T time, C d_model, NH heads, hs head size,
 // F d_ff, V vocab, L layers.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,15 @@ struct Model {
   double mean_loss = 0;  // of the last forward with targets
   int n_loss = 0;
 };
+
+// Dry-run sizing from the same layout code model_build and a (B, T) forward
+// use, in floats: params (grads, AdamW m and v are the same size again) and
+// the activation arena (its gradient arena is the same size again).
+struct ModelSize {
+  uint64_t params = 0;
+  uint64_t activations = 0;
+};
+ModelSize model_size(const ModelConfig& cfg, int V, int maxT, int B, int T);
 
 // Builds the parameter layout for `cfg` with vocabulary V and sequences up to
 // maxT (validated by the config). Weights are zero until model_init.

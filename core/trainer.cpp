@@ -4,12 +4,13 @@
 #include <cstdio>
 #include <string>
 
+#include "budget.h"
 #include "error.h"
 
 namespace nope {
 
 void trainer_init(Trainer& tr, const Config& cfg) {
-  config_validate(cfg);
+  config_check_budget(cfg);
   tr.cfg = cfg;
   tr.step = 0;
   const int V = task_vocab(cfg.task);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "budget.h"
 #include "checkpoint.h"
 #include "error.h"
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "budget.h"
 #include "config.h"
 #include "error.h"
 #include "tasks.h"
@@ -14,7 +15,7 @@ using json = nlohmann::json;
 
 static void expect_error(const json& j, const std::string& needle) {
   INFO(j.dump(-1, ' ', false, json::error_handler_t::replace));
-  CHECK_THROWS_WITH(config_from_json(j), Catch::Contains(needle));
+  CHECK_THROWS_WITH(config_load(j), Catch::Contains(needle));
 }
 
 // A config holding the single assignment `path=value`, the rest defaults.
@@ -195,13 +196,13 @@ TEST_CASE("the memory limit gives the estimate and the limit", "[config]") {
                     {"task", {{"train_len", 100}, {"test_len", 120}}},
                     {"train", {{"batch_size", 32}}}};
   INFO(big.dump());
-  CHECK_THROWS_WITH(config_from_json(big),
+  CHECK_THROWS_WITH(config_load(big),
                     Catch::Contains("this configuration needs about 139") &&
                         Catch::Contains("MiB (parameters, gradients, AdamW state and one training step's activations "
                                         "at train.batch_size = 32 and 241 tokens), above the limit of 1024 MiB"));
   json smaller = big;
   smaller["train"]["batch_size"] = 16;
-  CHECK_NOTHROW(config_from_json(smaller));
+  CHECK_NOTHROW(config_load(smaller));
   CHECK(config_step_bytes(config_from_json(smaller)) < Limits::max_bytes);
 }
 

@@ -1,22 +1,27 @@
 // embind facade over the core for JavaScript: a Session that owns one
 // Trainer. Every method returns a plain JS object {ok: true, ...} or
 // {ok: false, error: "message"}; nothing the caller passes can abort the
-// module. Big arrays come back as Float32Array *copies* owned by JS (safe to
-// transfer to another thread; they do not alias wasm memory, which may move
-// when it grows). docs/wasm-api.md documents the API.
+// module. The shapes are the core's (results_json.h, analysis/wire.h,
+// schema.h): small structured data arrives as JS objects, big arrays as
+// Float32Array *copies* owned by JS (safe to transfer to another thread; they
+// do not alias wasm memory, which may move when it grows). Checkpoints stay
+// JSON text: they are files. docs/wasm-api.md and web/types/nopelab.d.ts
+// document the API.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <cstdio>
 #include <new>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "analysis/analyze.h"
+#include "analysis/wire.h"
 #include "bench.h"
+#include "budget.h"
 #include "checkpoint.h"
 #include "error.h"
+#include "results_json.h"
+#include "schema.h"
 #include "trainer.h"
 
 using emscripten::val;
@@ -24,16 +29,39 @@ using nlohmann::json;
 
 namespace {
 
+// A JSON value as the equivalent JS value (objects, arrays, numbers, ...).
+val to_val(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object: {
+      val o = val::object();
+      for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), to_val(it.value()));
+      return o;
+    }
+    case json::value_t::array: {
+      val a = val::array();
+      for (size_t i = 0; i < j.size(); i++) a.set(i, to_val(j[i]));
+      return a;
+    }
+    case json::value_t::string: return val(j.get<std::string>());
+    case json::value_t::boolean: return val(j.get<bool>());
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return val(j.get<double>());
+    default: return val::null();
+  }
+}
+
+// {ok: true, ...fields of j}.
+val ok_value(const json& j = json::object()) {
+  val v = to_val(j);
+  v.set("ok", true);
+  return v;
+}
+
 val error_value(const std::string& message) {
   val v = val::object();
   v.set("ok", false);
   v.set("error", message);
-  return v;
-}
-
-val ok_value() {
-  val v = val::object();
-  v.set("ok", true);
   return v;
 }
 
@@ -53,32 +81,16 @@ val guarded(Fn&& fn) {
   }
 }
 
-template <typename T>
-val float_array(const T* data, size_t n) {
-  std::vector<float> tmp(data, data + n);
-  val out = val::global("Float32Array").new_(n);
-  out.call<void>("set", val(emscripten::typed_memory_view(n, tmp.data())));
+val float_array(const std::vector<float>& v) {
+  val out = val::global("Float32Array").new_(v.size());
+  out.call<void>("set", val(emscripten::typed_memory_view(v.size(), v.data())));
   return out;
 }
-
-val float_array(const std::vector<double>& v) { return float_array(v.data(), v.size()); }
-
 
 nope::Config parse_config(const std::string& text) {
   json j = json::parse(text);
   if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];  // presets
-  return nope::config_from_json(j);
-}
-
-val model_info(const nope::Trainer& tr) {
-  val v = ok_value();
-  v.set("params", (double)tr.model.params.size());
-  v.set("vocab", tr.model.V);
-  v.set("max_seq_len", tr.model.maxT);
-  v.set("train_seq_len", nope::task_seq_len(tr.cfg.task, tr.cfg.task.train_len));
-  v.set("step", tr.step);
-  v.set("config", nope::config_to_json(tr.cfg).dump());
-  return v;
+  return nope::config_load(j);
 }
 
 }  // namespace
@@ -91,27 +103,21 @@ class Session {
       nope::trainer_init(tr, parse_config(config_json));
       trainer_ = std::move(tr);
       ready_ = true;
-      return model_info(trainer_);
+      return ok_value(nope::trainer_info_json(trainer_));
     });
   }
 
   val info() {
-    return guarded([&] { return require() ? model_info(trainer_) : not_ready(); });
+    return guarded([&] { return require() ? ok_value(nope::trainer_info_json(trainer_)) : not_ready(); });
   }
 
   val step(int n) {
     return guarded([&] {
       if (!require()) return not_ready();
-      if (n < 1 || n > 100000) throw nope::Error("step count " + std::to_string(n) + " is out of range [1, 100000]");
-      const nope::StepMetrics m = nope::trainer_step(trainer_, n);
-      val v = ok_value();
-      v.set("step", m.step);
-      v.set("loss", m.loss);
-      v.set("lr", m.lr);
-      v.set("grad_norm", m.grad_norm);
-      v.set("token_acc", m.token_acc);
-      v.set("batch_hash", nope::batch_hash_hex(m.batch_hash));
-      return v;
+      if (n < 1 || n > nope::ResultLimits::max_steps_per_call)
+        throw nope::Error("step count " + std::to_string(n) + " is out of range [1, " +
+                          std::to_string(nope::ResultLimits::max_steps_per_call) + "]");
+      return ok_value(nope::step_metrics_json(nope::trainer_step(trainer_, n)));
     });
   }
 
@@ -119,69 +125,21 @@ class Session {
     return guarded([&] {
       if (!require()) return not_ready();
       const nope::TaskConfig& task = trainer_.cfg.task;
-      if (length < 1 || length > task.test_len)
-        throw nope::Error("length " + std::to_string(length) + " is out of range [1, " + std::to_string(task.test_len) + "]");
-      if (examples < 1 || examples > 4096)
-        throw nope::Error("examples " + std::to_string(examples) + " is out of range [1, 4096]");
-      const nope::EvalResult r = nope::evaluate(trainer_.model, task, trainer_.cfg.train.seed, length, examples);
-      val v = ok_value();
-      v.set("length", r.length);
-      v.set("seq_len", r.seq_len);
-      v.set("loss", r.loss);
-      v.set("token_acc", r.token_acc);
-      v.set("seq_acc", r.seq_acc);
-      v.set("examples", r.examples);
-      v.set("trained", length <= task.train_len);
-      return v;
+      const nope::EvalResult r = nope::evaluate_checked(trainer_.model, task, trainer_.cfg.train.seed, length, examples);
+      return ok_value(nope::eval_result_json(r, task.train_len));
     });
   }
 
-  // request_json: see nope::analysis_request_from_json. Returns
-  //   meta:  analysis JSON without matrices, plus site_order / layer_order
-  //   similarity (S, T, T), variance (S, T), decay (S, T), theory (S, T; 0
-  //   where it does not apply), attention (L, NH, T, T), probe_predicted (P, T)
-  // where S indexes meta.site_order, L meta.layer_order, P meta.probes.
+  // {ok, meta, similarity, variance, decay, theory, attention, probe_predicted}
+  // in the layout of core/analysis/wire.h.
   val analyze(const std::string& request_json) {
     return guarded([&] {
       if (!require()) return not_ready();
       const json request = request_json.empty() ? json::object() : json::parse(request_json);
-      nope::AnalysisRequest req = nope::analysis_request_from_json(request);
-      if (!request.contains("seed")) req.seed = trainer_.cfg.train.seed;  // default: the run's seed
-      const nope::AnalysisResult r = nope::analyze(trainer_.model, trainer_.cfg.task, req);
-      const size_t T = r.T, S = r.sites.size();
-      std::vector<float> sim(S * T * T), var(S * T), decay(S * T), theory(S * T, 0.0f);
-      json site_order = json::array(), layer_order = json::array();
-      for (size_t s = 0; s < S; s++) {
-        const nope::SiteResult& x = r.sites[s];
-        site_order.push_back({{"layer", x.layer}, {"site", nope::to_string(x.site)}});
-        std::copy(x.similarity.mean_similarity.begin(), x.similarity.mean_similarity.end(), sim.begin() + s * T * T);
-        std::copy(x.variance.begin(), x.variance.end(), var.begin() + s * T);
-        std::copy(x.similarity.decay.begin(), x.similarity.decay.end(), decay.begin() + s * T);
-        std::copy(x.theory.begin(), x.theory.end(), theory.begin() + s * T);
-      }
-      std::vector<float> att;
-      int NH = 0;
-      for (const nope::LayerAttention& a : r.attention) {
-        layer_order.push_back(a.layer);
-        NH = a.summary.NH;
-        att.insert(att.end(), a.summary.maps.begin(), a.summary.maps.end());
-      }
-      std::vector<float> pred;
-      for (const nope::ProbeEntry& p : r.probes) pred.insert(pred.end(), p.result.predicted.begin(), p.result.predicted.end());
-      json meta = nope::analysis_to_json(r, false);
-      for (json& p : meta["probes"]) p.erase("predicted");  // in probe_predicted
-      meta["site_order"] = site_order;
-      meta["layer_order"] = layer_order;
-      meta["n_heads"] = NH;
-      meta["step"] = trainer_.step;
-      val v = ok_value();
-      v.set("meta", meta.dump());
-      v.set("similarity", float_array(sim.data(), sim.size()));
-      v.set("variance", float_array(var.data(), var.size()));
-      v.set("decay", float_array(decay.data(), decay.size()));
-      v.set("theory", float_array(theory.data(), theory.size()));
-      v.set("attention", float_array(att.data(), att.size()));
-      v.set("probe_predicted", float_array(pred.data(), pred.size()));
+      const nope::AnalysisWire w = nope::analysis_wire_for_request(trainer_.model, trainer_.cfg.task,
+                                                                   trainer_.cfg.train.seed, trainer_.step, request);
+      val v = ok_value({{"meta", w.meta}});
+      for (const char* name : nope::kAnalysisArrays) v.set(name, float_array(*nope::analysis_wire_array(w, name)));
       return v;
     });
   }
@@ -189,9 +147,7 @@ class Session {
   val save_checkpoint(bool with_optimizer) {
     return guarded([&] {
       if (!require()) return not_ready();
-      val v = ok_value();
-      v.set("checkpoint", nope::checkpoint_to_json(trainer_, with_optimizer).dump());
-      return v;
+      return ok_value({{"checkpoint", nope::checkpoint_to_json(trainer_, with_optimizer).dump()}});
     });
   }
 
@@ -205,7 +161,7 @@ class Session {
       }
       nope::checkpoint_from_json(trainer_, j);  // leaves trainer_ intact on error
       ready_ = true;
-      return model_info(trainer_);
+      return ok_value(nope::trainer_info_json(trainer_));
     });
   }
 
@@ -218,17 +174,10 @@ class Session {
 };
 
 static val validate_config(const std::string& text) {
-  return guarded([&] {
-    const nope::Config c = parse_config(text);
-    val v = ok_value();
-    v.set("config", nope::config_to_json(c).dump());
-    v.set("bytes", nope::config_step_bytes(c));
-    v.set("vocab", nope::task_vocab(c.task));
-    v.set("train_seq_len", nope::task_seq_len(c.task, c.task.train_len));
-    v.set("test_seq_len", nope::task_seq_len(c.task, c.task.test_len));
-    return v;
-  });
+  return guarded([&] { return ok_value(nope::config_info_json(parse_config(text))); });
 }
+
+static val schema() { return to_val(nope::config_schema_json()); }
 
 static std::string version() { return NOPE_VERSION; }
 
@@ -237,25 +186,19 @@ static val bench_training(int model, int steps) {
   return guarded([&] {
     if (model < 0 || model > 1 || steps < 1) throw nope::Error("benchTraining(model 0|1, steps >= 1)");
     const nope::BenchResult r = nope::bench_training(nope::kBenchModels[model], steps);
-    val v = ok_value();
-    v.set("model", std::string(nope::kBenchModels[model].name));
-    v.set("ms_per_step", r.ms_per_step);
-    v.set("tokens_per_s", r.tokens_per_s);
-    return v;
+    return ok_value({{"model", nope::kBenchModels[model].name},
+                     {"ms_per_step", r.ms_per_step},
+                     {"tokens_per_s", r.tokens_per_s}});
   });
 }
 
 // The GEMM on the model-B product shapes (core/bench.h) and the SIMD
 // arithmetic ceiling, so the node bench can put them next to native.
 static val bench_gemm() {
-  val out = val::array();
-  for (const nope::BenchGemmShape& shape : nope::kBenchGemmShapes) {
-    val v = val::object();
-    v.set("shape", std::string(shape.name));
-    v.set("gflops", nope::bench_gemm(shape));
-    out.call<void>("push", v);
-  }
-  return out;
+  json out = json::array();
+  for (const nope::BenchGemmShape& shape : nope::kBenchGemmShapes)
+    out.push_back({{"shape", shape.name}, {"gflops", nope::bench_gemm(shape)}});
+  return to_val(out);
 }
 
 // A full analysis (every site, no probes) against one training step of the
@@ -264,22 +207,16 @@ static val bench_analysis(int repeats) {
   return guarded([&] {
     if (repeats < 1) throw nope::Error("benchAnalysis(repeats >= 1)");
     const nope::AnalysisBench r = nope::bench_analysis(repeats);
-    val v = ok_value();
-    v.set("analysis_ms", r.analysis_ms);
-    v.set("train_step_ms", r.train_step_ms);
-    return v;
+    return ok_value({{"analysis_ms", r.analysis_ms}, {"train_step_ms", r.train_step_ms}});
   });
 }
 
-static val bench_simd_peak() {
-  const nope::SimdPeak p = nope::bench_simd_peak();
-  val v = val::object();
-  v.set("lanes", p.lanes);
-  v.set("gflops", p.gflops);
-  return v;
-}
+static nope::SimdPeak bench_simd_peak() { return nope::bench_simd_peak(); }
 
 EMSCRIPTEN_BINDINGS(nopelab) {
+  emscripten::value_object<nope::SimdPeak>("SimdPeak")
+      .field("lanes", &nope::SimdPeak::lanes)
+      .field("gflops", &nope::SimdPeak::gflops);
   emscripten::class_<Session>("Session")
       .constructor<>()
       .function("create", &Session::create)
@@ -290,6 +227,7 @@ EMSCRIPTEN_BINDINGS(nopelab) {
       .function("saveCheckpoint", &Session::save_checkpoint)
       .function("loadCheckpoint", &Session::load_checkpoint);
   emscripten::function("validateConfig", &validate_config);
+  emscripten::function("schema", &schema);
   emscripten::function("version", &version);
   emscripten::function("benchTraining", &bench_training);
   emscripten::function("benchGemm", &bench_gemm);

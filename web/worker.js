@@ -71,7 +71,7 @@ async function train(id, p) {
 
 function analyze(p) {
   const r = unwrap(session(p.session).analyze(JSON.stringify(p.request || {})));
-  const meta = JSON.parse(r.meta);
+  const meta = r.meta;
   const arrays = {};
   for (const k of ['similarity', 'variance', 'decay', 'theory', 'attention', 'probe_predicted']) arrays[k] = r[k];
   return { meta, arrays };
@@ -92,15 +92,12 @@ const handlers = {
     return { version: lab.version() };
   },
   validate(p) {
-    const r = lab.validateConfig(JSON.stringify(p.config));
-    if (r.ok) r.config = JSON.parse(r.config);
-    return r; // validation failures are data, not errors
+    return lab.validateConfig(JSON.stringify(p.config)); // validation failures are data, not errors
   },
   create(p) {
     const s = sessions.get(p.session || 'main') || new lab.Session();
     const info = unwrap(s.create(JSON.stringify(p.config)));
     sessions.set(p.session || 'main', s);
-    info.config = JSON.parse(info.config);
     return info;
   },
   drop(p) {
@@ -140,7 +137,6 @@ const handlers = {
     const s = sessions.get(p.session || 'main') || new lab.Session();
     const info = unwrap(s.loadCheckpoint(String(p.text)));
     sessions.set(p.session || 'main', s);
-    info.config = JSON.parse(info.config);
     return info;
   },
 };

@@ -42,7 +42,9 @@ AnalysisRequest analysis_request_from_json(const json& j) {
   bool_field("probes", &r.probes);
   bool_field("theory", &r.theory);
   if (j.contains("seed")) {
-    if (!j["seed"].is_number_unsigned()) throw Error("analysis.seed must be a non-negative integer");
+    const json& v = j["seed"];
+    if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<long long>() < 0))
+      throw Error("analysis.seed must be a non-negative integer");
     r.seed = j["seed"].get<uint64_t>();
   }
   if (j.contains("input")) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "budget.h"
 #include "error.h"
 
 namespace nope::cli {
@@ -86,7 +87,7 @@ Config load_config(const Args& a) {
   auto it = a.values.find("set");
   if (it != a.values.end())
     for (const std::string& s : it->second) config_set(j, s);
-  return config_from_json(j);
+  return config_load(j);
 }
 
 bool wants_help(int argc, char** argv) {

@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "error.h"
+#include "results_json.h"
 #include "trainer.h"
 
 namespace nope::cli {
@@ -117,8 +118,7 @@ int cmd_analyze(int argc, char** argv) {
     nlohmann::json lg = nlohmann::json::array();
     for (int n = 1; n <= tr.cfg.task.test_len; n++) {
       const EvalResult r = evaluate(tr.model, tr.cfg.task, tr.cfg.train.seed, n, 128);
-      lg.push_back({{"length", n}, {"token_acc", r.token_acc}, {"seq_acc", r.seq_acc}, {"loss", r.loss},
-                    {"trained", n <= tr.cfg.task.train_len}});
+      lg.push_back(eval_result_json(r, tr.cfg.task.train_len));
     }
     out["length_generalisation"] = lg;
   }

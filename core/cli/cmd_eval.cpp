@@ -6,6 +6,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "error.h"
+#include "results_json.h"
 
 namespace nope::cli {
 
@@ -13,7 +14,8 @@ static const char* kHelp =
     "usage: nopelab eval --checkpoint CKPT [--length N]... [--examples N]\n"
     "\n"
     "Evaluates on fresh examples (deterministic for the checkpoint's seed) and prints\n"
-    "JSON {\"results\": [{length, seq_len, loss, token_acc, seq_acc, examples}...]}.\n"
+    "JSON {step, train_len, \"results\": [{length, seq_len, loss, token_acc, seq_acc, examples,\n"
+    "trained}...]} (the shape of core/results_json.h).\n"
     "Without --length: every length from 1 to task.test_len. --examples defaults to 256.\n";
 
 int cmd_eval(int argc, char** argv) {
@@ -23,7 +25,7 @@ int cmd_eval(int argc, char** argv) {
   Trainer tr;
   checkpoint_from_json(tr, read_json_file(a.get("checkpoint")));
   const TaskConfig& task = tr.cfg.task;
-  const int examples = a.get_int("examples", 256, 1, 100000);
+  const int examples = a.get_int("examples", 256, 1, ResultLimits::max_eval_examples);
   std::vector<int> lengths;
   if (a.has("length")) {
     for (const std::string& s : a.values.at("length")) {
@@ -37,8 +39,7 @@ int cmd_eval(int argc, char** argv) {
   nlohmann::json results = nlohmann::json::array();
   for (int n : lengths) {
     const EvalResult r = evaluate(tr.model, task, tr.cfg.train.seed, n, examples);
-    results.push_back({{"length", r.length}, {"seq_len", r.seq_len}, {"loss", r.loss}, {"token_acc", r.token_acc},
-                       {"seq_acc", r.seq_acc}, {"examples", r.examples}, {"trained", n <= task.train_len}});
+    results.push_back(eval_result_json(r, task.train_len));
   }
   std::puts(nlohmann::json{{"step", tr.step}, {"train_len", task.train_len}, {"results", results}}.dump(2).c_str());
   return 0;

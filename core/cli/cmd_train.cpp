@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "error.h"
+#include "results_json.h"
 #include "trainer.h"
 
 namespace nope::cli {
@@ -23,7 +24,7 @@ static const char* kHelp =
     "  --steps N          override train.steps\n"
     "  --out CKPT         write a checkpoint (docs/checkpoint.md) at the end\n"
     "  --metrics F        write one JSON line per logged step (every 1% of the run):\n"
-    "                     {step, loss, token_acc, lr, grad_norm, elapsed_s}\n"
+    "                     {step, loss, lr, grad_norm, token_acc, batch_hash, elapsed_s}\n"
     "  --eval-examples N  examples per evaluated length (default 256)\n"
     "  --quiet            no progress line\n";
 
@@ -41,7 +42,7 @@ int cmd_train(int argc, char** argv) {
   Config cfg = load_config(a);
   cfg.train.steps = a.get_int("steps", cfg.train.steps, 0, Limits::max_steps);
   if (cfg.train.warmup > cfg.train.steps) cfg.train.warmup = cfg.train.steps;
-  const int eval_examples = a.get_int("eval-examples", 256, 1, 100000);
+  const int eval_examples = a.get_int("eval-examples", 256, 1, ResultLimits::max_eval_examples);
 
   Trainer tr;
   trainer_init(tr, cfg);
@@ -64,11 +65,11 @@ int cmd_train(int argc, char** argv) {
       first_hash = batch_hash_hex(m.batch_hash);
     }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (metrics && (m.step % log_every == 0 || m.step == total))
-      metrics << nlohmann::json{{"step", m.step}, {"loss", m.loss}, {"token_acc", m.token_acc}, {"lr", m.lr},
-                                {"grad_norm", m.grad_norm}, {"elapsed_s", elapsed}}
-                     .dump()
-              << "\n";
+    if (metrics && (m.step % log_every == 0 || m.step == total)) {
+      nlohmann::json line = step_metrics_json(m);
+      line["elapsed_s"] = elapsed;
+      metrics << line.dump() << "\n";
+    }
     if (!a.flag("quiet") && (m.step % print_every == 0 || m.step == total)) progress_line(tty, m, total, elapsed);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -77,8 +78,7 @@ int cmd_train(int argc, char** argv) {
   nlohmann::json evals = nlohmann::json::array();
   for (int len : {cfg.task.train_len, cfg.task.test_len}) {
     const EvalResult r = evaluate(tr.model, cfg.task, cfg.train.seed, len, eval_examples);
-    evals.push_back({{"length", r.length}, {"seq_len", r.seq_len}, {"loss", r.loss}, {"token_acc", r.token_acc},
-                     {"seq_acc", r.seq_acc}, {"examples", r.examples}});
+    evals.push_back(eval_result_json(r, cfg.task.train_len));
     if (cfg.task.test_len == cfg.task.train_len) break;
   }
   if (a.has("out")) write_file(a.get("out"), checkpoint_to_json(tr, true).dump());

@@ -20,7 +20,8 @@ static const char* kUsage =
     "  eval     accuracy and loss of a checkpoint, by sequence length\n"
     "  analyze  positional analysis: similarity, adjacency, variance, attention, probes\n"
     "  grad     loss, logits and every gradient for a given batch (cross-framework checks)\n"
-    "  bench    training speed on fixed models (ms/step, tokens/s)\n";
+    "  bench    training speed on fixed models (ms/step, tokens/s)\n"
+    "  schema   the config schema as JSON (fields, types, defaults, ranges, docs)\n";
 
 int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   else if (cmd == "analyze") fn = cmd_analyze;
   else if (cmd == "grad") fn = cmd_grad;
   else if (cmd == "bench") fn = cmd_bench;
+  else if (cmd == "schema") fn = cmd_schema;
   if (!fn) {
     std::fprintf(stderr, "nopelab: error: unknown command '%s' (see nopelab --help)\n", cmd.c_str());
     return 2;

@@ -23,11 +23,29 @@ test('version and config validation', () => {
   assert.match(lab.version(), /^\d+\.\d+\.\d+$/);
   const ok = lab.validateConfig(JSON.stringify(small));
   assert.equal(ok.ok, true);
-  assert.equal(JSON.parse(ok.config).model.pos_encoding, 'none');
+  assert.equal(ok.config.model.pos_encoding, 'none');
   assert.equal(ok.train_seq_len, 13);
   const bad = lab.validateConfig(JSON.stringify({ model: { d_modle: 3 } }));
   assert.equal(bad.ok, false);
   assert.match(bad.error, /model\.d_modle: unknown field/);
+});
+
+test('the schema is the parser\'s: defaults validate, enum values and ranges are listed', () => {
+  const schema = lab.schema();
+  assert.equal(schema.version, 1);
+  const byPath = Object.fromEntries(schema.fields.map((f) => [f.path, f]));
+  assert.deepEqual(byPath['model.pos_encoding'].values, ['none', 'sinusoidal', 'learned', 'rope', 'alibi', 'normalized']);
+  assert.equal(byPath['model.n_layers'].max, 16);
+  assert.equal(byPath['train.seed'].max, Number.MAX_SAFE_INTEGER);
+  const defaults = {};
+  for (const f of schema.fields) {
+    const keys = f.path.split('.');
+    let node = defaults;
+    for (const k of keys.slice(0, -1)) node = node[k] ??= {};
+    node[keys.at(-1)] = f.default;
+  }
+  assert.deepEqual(lab.validateConfig(JSON.stringify(defaults)).config, defaults);
+  assert.deepEqual(schema.sites, ['embed', 'norm1', 'attn_out', 'resid_mid', 'mlp_out', 'resid_post']);
 });
 
 test('training lowers the loss and evaluation reports accuracy', () => {
@@ -50,7 +68,7 @@ test('analysis returns typed arrays consistent with its metadata', () => {
   const s = session();
   const r = s.analyze(JSON.stringify({ batch: 16, length: 12 }));
   assert.equal(r.ok, true, r.error);
-  const meta = JSON.parse(r.meta);
+  const meta = r.meta;
   const S = meta.site_order.length, T = meta.T;
   assert.equal(T, 12);
   assert.equal(S, 2 * 6);
@@ -66,7 +84,7 @@ test('analysis returns typed arrays consistent with its metadata', () => {
   for (let j = 0; j < T; j++) row += r.attention[5 * T + j];
   assert.ok(Math.abs(row - 1) < 1e-5);
   const subset = s.analyze(JSON.stringify({ batch: 8, sites: ['attn_out'], layers: [0], probes: false }));
-  assert.equal(JSON.parse(subset.meta).site_order.length, 1);
+  assert.equal(subset.meta.site_order.length, 1);
 });
 
 test('checkpoint round trip continues identically', () => {

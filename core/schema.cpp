@@ -1,0 +1,108 @@
+// The config schema: config_fields() (recorded from the parser) plus the
+// defaults of Config{} and a one-line doc per field.
+#include "schema.h"
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/analyze.h"
+#include "config.h"
+#include "error.h"
+#include "model.h"
+#include "results_json.h"
+
+namespace nope {
+
+using json = nlohmann::json;
+
+namespace {
+
+struct FieldDoc {
+  const char* path;
+  const char* doc;
+};
+
+// One line each; docs/config.md says more.
+const FieldDoc kDocs[] = {
+    {"model.d_model", "width C of the residual stream"},
+    {"model.n_heads", "attention heads NH; must divide d_model"},
+    {"model.n_layers", "transformer blocks L"},
+    {"model.d_ff", "hidden width F of the MLP"},
+    {"model.pos_encoding", "positional encoding; none is NoPE"},
+    {"model.attention", "attention mask"},
+    {"model.norm", "LayerNorm placement (none: no LayerNorm anywhere)"},
+    {"model.bias", "biases in every Linear layer and LayerNorm"},
+    {"model.tie_embeddings", "LM head reuses wte"},
+    {"model.init.scheme", "initialisation of the weight matrices"},
+    {"model.init.std", "std of weight matrices for normal and gpt2"},
+    {"model.init.embed_std", "std of wte, wpe and wnp, whatever the scheme"},
+    {"task.name", "task (formats in docs/tasks.md)"},
+    {"task.train_len", "items per training example"},
+    {"task.test_len", "longest length evaluated (length generalisation); >= train_len"},
+    {"task.vocab_size", "symbols the task draws from (add and lm ignore it)"},
+    {"task.vary_length", "train on lengths drawn uniformly from [1, train_len]"},
+    {"train.steps", "optimizer steps"},
+    {"train.batch_size", "examples per step"},
+    {"train.lr", "peak AdamW learning rate"},
+    {"train.weight_decay", "decoupled weight decay, on matrices only"},
+    {"train.warmup", "linear warm-up steps, then cosine decay to 10% of lr; <= steps"},
+    {"train.clip", "global gradient-norm clip; 0 disables"},
+    {"train.seed", "seeds weights, training data and evaluation data"},
+};
+
+const json* at_path(const nlohmann::json& j, const std::string& path) {
+  const json* node = &j;
+  size_t start = 0;
+  for (;;) {
+    const size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+    if (dot == std::string::npos) return node;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+nlohmann::json config_schema_json() {
+  const nlohmann::json defaults = config_to_json(Config());
+  nlohmann::json fields = nlohmann::json::array();
+  for (const ConfigField& f : config_fields()) {
+    const char* doc = nullptr;
+    for (const FieldDoc& d : kDocs)
+      if (f.path == d.path) doc = d.doc;
+    const json* def = at_path(defaults, f.path);
+    if (!doc || !def) throw Error("schema: field " + f.path + " has no doc or default");  // a bug, caught by tests
+    nlohmann::json out{{"path", f.path}, {"type", f.type}, {"default", *def}, {"doc", doc}};
+    const std::string type = f.type;
+    if (type == "int" || type == "number") {
+      if (type == "int") {
+        out["min"] = (long long)f.lo;
+        out["max"] = (long long)f.hi;
+      } else {
+        out["min"] = f.lo;
+        out["max"] = f.hi;
+      }
+      if (f.lo_open) out["min_open"] = true;
+    }
+    if (type == "enum") out["values"] = f.values;
+    fields.push_back(out);
+  }
+  std::vector<std::string> sites;
+  for (int s = 0; s < kNumSites; s++) sites.push_back(to_string(Site(s)));
+  std::vector<std::string> features;
+  for (int f = 0; f < kNumProbeFeatures; f++) features.push_back(to_string(ProbeFeatures(f)));
+  return {{"version", 1},
+          {"fields", fields},
+          {"sites", sites},
+          {"probe_features", features},
+          {"limits",
+           {{"max_seq", Limits::max_seq},
+            {"max_bytes", Limits::max_bytes},
+            {"max_eval_examples", ResultLimits::max_eval_examples},
+            {"max_steps_per_call", ResultLimits::max_steps_per_call}}}};
+}
+
+}  // namespace nope
