@@ -1,7 +1,10 @@
 // Accessors over one analysis result from the worker: {meta, arrays} where
 // arrays are Float32Arrays laid out by meta.site_order / meta.layer_order
-// (see docs/worker-protocol.md).
-export const SITES = ['embed', 'norm1', 'attn_out', 'resid_mid', 'mlp_out', 'resid_post'];
+// (see docs/worker-protocol.md). Site names come from the core's schema.
+import { SCHEMA } from '../dist/schema.js';
+
+export const SITES = SCHEMA.sites;
+export const PROBE_FEATURES = SCHEMA.probe_features;
 export const SITE_LABELS = {
   embed: 'block input (residual stream)',
   norm1: 'normed input to attention',

@@ -1,40 +1,64 @@
 // The experiment settings the page exposes: one schema drives the controls,
-// the URL, the CLI command and the config sent to the worker. Defaults and
-// ranges mirror core/config.h (validation itself happens in the core).
+// the URL, the CLI command and the config sent to the worker. Types,
+// defaults, ranges and enum values come from the core's schema (web/dist/
+// schema.js, written by scripts/build-web from the wasm module's schema());
+// this file keeps only presentation: labels, grouping, and UI ranges that
+// are stated as a subset of the core's (validation itself happens in the core).
+import { SCHEMA } from '../dist/schema.js';
 
+// Version of the URL format (url_state.js), not of the core's schema.
 export const SCHEMA_VERSION = 1;
 
-const enumOf = (...values) => ({ type: 'enum', values });
-const int = (min, max) => ({ type: 'int', min, max });
-const num = (min, max) => ({ type: 'number', min, max });
-const bool = () => ({ type: 'bool' });
-
-export const FIELDS = [
-  { path: 'model.n_layers', label: 'layers', def: 2, ...int(1, 8), group: 'model' },
-  { path: 'model.d_model', label: 'width (d_model)', def: 64, ...int(8, 256), group: 'model' },
-  { path: 'model.n_heads', label: 'heads', def: 4, ...int(1, 16), group: 'model' },
-  { path: 'model.d_ff', label: 'MLP width (d_ff)', def: 256, ...int(8, 1024), group: 'model' },
-  { path: 'model.pos_encoding', label: 'positional encoding', def: 'none',
-    ...enumOf('none', 'sinusoidal', 'learned', 'rope', 'alibi', 'normalized'), group: 'model' },
-  { path: 'model.attention', label: 'attention mask', def: 'causal', ...enumOf('causal', 'bidirectional'), group: 'model' },
-  { path: 'model.norm', label: 'norm placement', def: 'pre', ...enumOf('pre', 'post', 'none'), group: 'model' },
-  { path: 'model.bias', label: 'biases', def: true, ...bool(), group: 'model' },
-  { path: 'model.tie_embeddings', label: 'tie embeddings', def: false, ...bool(), group: 'model' },
-  { path: 'model.init.scheme', label: 'init scheme', def: 'normal', ...enumOf('normal', 'xavier', 'kaiming', 'gpt2'), group: 'model' },
-  { path: 'model.init.std', label: 'init std (σ)', def: 0.02, ...num(0.001, 2), group: 'model' },
-  { path: 'model.init.embed_std', label: 'embedding std', def: 0.02, ...num(0.001, 2), group: 'model' },
-  { path: 'task.name', label: 'task', def: 'copy',
-    ...enumOf('copy', 'reverse', 'sort', 'position', 'kth', 'count', 'parity', 'add', 'lm'), group: 'task' },
-  { path: 'task.train_len', label: 'train length', def: 16, ...int(1, 128), group: 'task' },
-  { path: 'task.test_len', label: 'test length', def: 32, ...int(1, 256), group: 'task' },
-  { path: 'task.vocab_size', label: 'vocabulary', def: 16, ...int(2, 256), group: 'task' },
-  { path: 'task.vary_length', label: 'vary train length', def: false, ...bool(), group: 'task' },
-  { path: 'train.steps', label: 'steps', def: 1000, ...int(0, 100000), group: 'train' },
-  { path: 'train.batch_size', label: 'batch', def: 16, ...int(1, 256), group: 'train' },
-  { path: 'train.lr', label: 'learning rate', def: 0.001, ...num(1e-5, 1), group: 'train' },
-  { path: 'train.warmup', label: 'warmup steps', def: 100, ...int(0, 100000), group: 'train' },
-  { path: 'train.seed', label: 'seed', def: 1, ...int(0, 2 ** 31), group: 'train' },
+// The fields the page shows, in order. `ui` narrows the core's range for the
+// number inputs: open lower ends need a smallest value, and a browser run
+// of a million steps is not a use the controls invite.
+const PRESENTATION = [
+  { path: 'model.n_layers', label: 'layers', group: 'model' },
+  { path: 'model.d_model', label: 'width (d_model)', group: 'model' },
+  { path: 'model.n_heads', label: 'heads', group: 'model' },
+  { path: 'model.d_ff', label: 'MLP width (d_ff)', group: 'model' },
+  { path: 'model.pos_encoding', label: 'positional encoding', group: 'model' },
+  { path: 'model.attention', label: 'attention mask', group: 'model' },
+  { path: 'model.norm', label: 'norm placement', group: 'model' },
+  { path: 'model.bias', label: 'biases', group: 'model' },
+  { path: 'model.tie_embeddings', label: 'tie embeddings', group: 'model' },
+  { path: 'model.init.scheme', label: 'init scheme', group: 'model' },
+  { path: 'model.init.std', label: 'init std (σ)', group: 'model', ui: { min: 0.001, max: 2 } },
+  { path: 'model.init.embed_std', label: 'embedding std', group: 'model', ui: { min: 0.001, max: 2 } },
+  { path: 'task.name', label: 'task', group: 'task' },
+  { path: 'task.train_len', label: 'train length', group: 'task' },
+  { path: 'task.test_len', label: 'test length', group: 'task' },
+  { path: 'task.vocab_size', label: 'vocabulary', group: 'task' },
+  { path: 'task.vary_length', label: 'vary train length', group: 'task' },
+  { path: 'train.steps', label: 'steps', group: 'train', ui: { max: 100000 } },
+  { path: 'train.batch_size', label: 'batch', group: 'train' },
+  { path: 'train.lr', label: 'learning rate', group: 'train', ui: { min: 1e-5 } },
+  { path: 'train.warmup', label: 'warmup steps', group: 'train', ui: { max: 100000 } },
+  { path: 'train.seed', label: 'seed', group: 'train' },
 ];
+
+// Joins presentation to the core's field: {path, label, group, type, def,
+// values (enums), min, max (the UI range, inside the core's)}. A field the
+// core does not know, or a UI range outside the core's, is a bug here.
+export function makeFields(schema, presentation = PRESENTATION) {
+  const byPath = new Map(schema.fields.map((f) => [f.path, f]));
+  return presentation.map((p) => {
+    const core = byPath.get(p.path);
+    if (!core) throw new Error(`settings: the core has no field ${p.path}`);
+    const f = { path: p.path, label: p.label, group: p.group, type: core.type, def: core.default, doc: core.doc };
+    if (core.type === 'enum') f.values = core.values;
+    if (core.type === 'int' || core.type === 'number') {
+      f.min = p.ui?.min ?? core.min;
+      f.max = p.ui?.max ?? core.max;
+      const inside = (x) => x <= core.max && (core.min_open ? x > core.min : x >= core.min);
+      if (!inside(f.min) || !inside(f.max) || f.min > f.max)
+        throw new Error(`settings: UI range [${f.min}, ${f.max}] of ${p.path} is not inside the core's`);
+    }
+    return f;
+  });
+}
+
+export const FIELDS = makeFields(SCHEMA);
 
 export function defaults() {
   const s = {};

@@ -1,10 +1,10 @@
 // Position probes: held-out MAD by layer for each feature set against the
 // random-guess baseline, and predicted vs true position for one layer.
 import { el, select } from '../dom.js';
-import { SITES } from '../analysis_data.js';
+import { SITES, PROBE_FEATURES } from '../analysis_data.js';
 import { LineChart } from './line_chart.js';
 
-const FEATURES = ['hidden', 'cosine', 'variance'];
+const FEATURES = PROBE_FEATURES;
 
 export function probeView(root, app) {
   const controls = el('div', { class: 'view-controls' });
