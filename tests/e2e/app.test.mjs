@@ -93,6 +93,24 @@ test('a shared URL restores settings and reproduces the first-step loss (also na
   }
 });
 
+test('a preset link with fields applies the preset, then the fields (page and embed)', async () => {
+  const query = '?preset=trained_position_task&model.pos_encoding=rope&train.seed=7';
+  const { page, errors } = await open(query);
+  assert.equal(await page.inputValue('#f-model-pos_encoding'), 'rope');
+  assert.equal(await page.inputValue('#f-train-seed'), '7');
+  assert.equal(await page.inputValue('#f-task-name'), 'position');  // the preset's
+  assert.equal(await page.getAttribute('#tab-probes', 'aria-selected'), 'true');
+  assert.deepEqual(errors, []);
+  await page.close();
+  const embed = await open(`${query}&model.d_modle=3`, { page: 'embed.html', viewport: { width: 760, height: 560 } });
+  const s = await embed.page.evaluate(() => window.nopeApp.settings);
+  assert.equal(s['model.pos_encoding'], 'rope');
+  assert.equal(s['train.seed'], 7);
+  assert.equal(s['task.name'], 'position');
+  assert.match(await embed.page.textContent('#error'), /unknown setting "model\.d_modle"/);
+  await embed.page.close();
+});
+
 test('exports produce files: PNG, CSV, JSON and a checkpoint', async () => {
   const { page } = await open(small);
   for (const [button, suffix] of [['#export-png', '.png'], ['#export-csv', '.csv'], ['#export-json', '.json'], ['#btn-ckpt-save', '.json']]) {

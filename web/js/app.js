@@ -19,6 +19,8 @@ export class App {
     this.settings = url.settings;
     this.viewId = VIEWS.some((v) => v.id === url.view) ? url.view : 'similarity';
     this.presetId = url.preset;
+    this.urlOverrides = url.overrides;
+    this.urlView = url.viewGiven ? this.viewId : null;
     this.urlProblems = url.problems;
     this.sel = { layer: 0, site: 'attn_out', head: 0, features: 'cosine' };
     this.status = { step: 0, training: false, paused: false };
@@ -303,8 +305,14 @@ export class App {
     try {
       const { version } = await this.client.ready;
       $('version').textContent = `core ${version}`;
-      if (this.presetId) await this.presets?.apply(this.presetId);
-      else await this.createSession();
+      if (this.presetId) {
+        // The preset, then the link's own fields; an unknown preset is a
+        // problem to show, not a page without a model.
+        await this.presets.apply(this.presetId, this.urlOverrides, this.urlView).catch((err) => {
+          this.urlProblems.push(err.message);
+          return this.createSession();
+        });
+      } else await this.createSession();
     } catch (err) {
       this.showError(err.message);
     }

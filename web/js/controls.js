@@ -11,7 +11,7 @@ export function buildControls(root, settings, onChange) {
   const notes = new Map();
   for (const [group, title] of GROUPS) {
     const fs = el('fieldset', {}, el('legend', { text: title }));
-    for (const f of FIELDS.filter((x) => x.group === group)) {
+    for (const f of FIELDS.filter((x) => x.group === group && !x.hidden)) {
       const id = `f-${f.path.replaceAll('.', '-')}`;
       let input;
       if (f.type === 'enum') {
@@ -41,7 +41,7 @@ export function buildControls(root, settings, onChange) {
 
   return {
     set(values) {
-      for (const f of FIELDS) {
+      for (const f of FIELDS.filter((x) => !x.hidden)) {
         const input = inputs.get(f.path);
         if (f.type === 'bool') input.checked = !!values[f.path];
         else input.value = String(values[f.path]);

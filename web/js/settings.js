@@ -40,23 +40,33 @@ const PRESENTATION = [
 // Joins presentation to the core's field: {path, label, group, type, def,
 // values (enums), min, max (the UI range, inside the core's)}. A field the
 // core does not know, or a UI range outside the core's, is a bug here.
+// Fields the core has but the page shows no control for (e.g. train.clip)
+// come last with `hidden: true`: a link or preset can still set them, as
+// --set can. `core` keeps the core's own range for reading links.
 export function makeFields(schema, presentation = PRESENTATION) {
   const byPath = new Map(schema.fields.map((f) => [f.path, f]));
-  return presentation.map((p) => {
+  const shown = new Set(presentation.map((p) => p.path));
+  const rest = schema.fields.filter((f) => !shown.has(f.path))
+    .map((f) => ({ path: f.path, label: f.path, group: f.path.split('.')[0], hidden: true }));
+  return [...presentation, ...rest].map((p) => {
     const core = byPath.get(p.path);
     if (!core) throw new Error(`settings: the core has no field ${p.path}`);
     const f = { path: p.path, label: p.label, group: p.group, type: core.type, def: core.default, doc: core.doc };
+    if (p.hidden) f.hidden = true;
     if (core.type === 'enum') f.values = core.values;
     if (core.type === 'int' || core.type === 'number') {
+      f.core = { min: core.min, max: core.max, minOpen: !!core.min_open };
       f.min = p.ui?.min ?? core.min;
       f.max = p.ui?.max ?? core.max;
-      const inside = (x) => x <= core.max && (core.min_open ? x > core.min : x >= core.min);
-      if (!inside(f.min) || !inside(f.max) || f.min > f.max)
+      if (!inRange(f.core, f.min) || !inRange(f.core, f.max) || f.min > f.max)
         throw new Error(`settings: UI range [${f.min}, ${f.max}] of ${p.path} is not inside the core's`);
     }
     return f;
   });
 }
+
+// x inside a core range {min, max, minOpen}.
+export const inRange = (r, x) => x <= r.max && (r.minOpen ? x > r.min : x >= r.min);
 
 export const FIELDS = makeFields(SCHEMA);
 
