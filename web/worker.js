@@ -91,6 +91,7 @@ const handlers = {
     }
     return { version: lab.version() };
   },
+  schema: () => lab.schema(),
   validate(p) {
     return lab.validateConfig(JSON.stringify(p.config)); // validation failures are data, not errors
   },
