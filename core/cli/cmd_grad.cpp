@@ -7,6 +7,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "error.h"
+#include "token_batch.h"
 
 namespace nope::cli {
 
@@ -18,26 +19,6 @@ static const char* kHelp =
     "loss is the mean cross-entropy over targets != -1, logits is (B, T, V) flat\n"
     "row-major, and each gradient is flat in the tensor's shape (docs/checkpoint.md).\n";
 
-static std::vector<int> read_rows(const nlohmann::json& j, const char* key, int* B, int* T, int lo, int hi) {
-  if (!j.contains(key) || !j[key].is_array() || j[key].empty())
-    throw Error(std::string("tokens file: \"") + key + "\" must be a non-empty array of rows");
-  const nlohmann::json& rows = j[key];
-  *B = (int)rows.size();
-  *T = rows[0].is_array() ? (int)rows[0].size() : 0;
-  std::vector<int> out;
-  for (int b = 0; b < *B; b++) {
-    if (!rows[b].is_array() || (int)rows[b].size() != *T || *T == 0)
-      throw Error(std::string("tokens file: every row of \"") + key + "\" must be a non-empty array of the same length");
-    for (const auto& v : rows[b]) {
-      if (!v.is_number_integer() || v.get<long>() < lo || v.get<long>() > hi)
-        throw Error(std::string("tokens file: \"") + key + "\" has " + v.dump() + ", expected an integer in [" +
-                    std::to_string(lo) + ", " + std::to_string(hi) + "]");
-      out.push_back(v.get<int>());
-    }
-  }
-  return out;
-}
-
 int cmd_grad(int argc, char** argv) {
   if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
   const Args a = parse_args(argc, argv, {"checkpoint", "tokens"}, {});
@@ -45,16 +26,10 @@ int cmd_grad(int argc, char** argv) {
   Trainer tr;
   checkpoint_from_json(tr, read_json_file(a.get("checkpoint")));
   Model& m = tr.model;
-  const nlohmann::json batch = read_json_file(a.get("tokens"));
-  int B, T, B2, T2;
-  const std::vector<int> tokens = read_rows(batch, "tokens", &B, &T, 0, m.V - 1);
-  const std::vector<int> targets = read_rows(batch, "targets", &B2, &T2, -1, m.V - 1);
-  if (B != B2 || T != T2) throw Error("tokens file: \"tokens\" and \"targets\" must have the same shape");
-  if (B > Limits::max_batch)
-    throw Error("tokens file: " + std::to_string(B) + " rows exceed the limit of " + std::to_string(Limits::max_batch));
-  if (T > m.maxT) throw Error("tokens file: rows of length " + std::to_string(T) + " exceed the model's maximum " + std::to_string(m.maxT));
+  const TokenBatch batch = token_batch_from_json(read_json_file(a.get("tokens")), m.V, m.maxT);
+  const int B = batch.B, T = batch.T;
   model_zero_grad(m);
-  const double loss = model_forward(m, tokens.data(), targets.data(), B, T);
+  const double loss = model_forward(m, batch.tokens.data(), batch.targets.data(), B, T);
   model_backward(m);
   nlohmann::json grads = nlohmann::json::object();
   for (const ParamTensor& p : m.tensors)
