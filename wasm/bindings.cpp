@@ -10,6 +10,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
+#include <cstdio>
 #include <new>
 #include <string>
 
@@ -87,6 +89,17 @@ val float_array(const std::vector<float>& v) {
   return out;
 }
 
+// A count from JS: a number, so 3.7 or 1e20 are named as they were passed
+// rather than silently truncated or wrapped by a C++ int parameter.
+int whole(double v, const char* name) {
+  if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 2147483647.0) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.10g", v);
+    throw nope::Error(std::string(name) + " = " + shown + " is not a 32-bit integer");
+  }
+  return (int)v;
+}
+
 nope::Config parse_config(const std::string& text) {
   json j = json::parse(text);
   if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];  // presets
@@ -111,9 +124,10 @@ class Session {
     return guarded([&] { return require() ? ok_value(nope::trainer_info_json(trainer_)) : not_ready(); });
   }
 
-  val step(int n) {
+  val step(double count) {
     return guarded([&] {
       if (!require()) return not_ready();
+      const int n = whole(count, "step count");
       if (n < 1 || n > nope::ResultLimits::max_steps_per_call)
         throw nope::Error("step count " + std::to_string(n) + " is out of range [1, " +
                           std::to_string(nope::ResultLimits::max_steps_per_call) + "]");
@@ -121,9 +135,10 @@ class Session {
     });
   }
 
-  val evaluate(int length, int examples) {
+  val evaluate(double length_arg, double examples_arg) {
     return guarded([&] {
       if (!require()) return not_ready();
+      const int length = whole(length_arg, "length"), examples = whole(examples_arg, "examples");
       const nope::TaskConfig& task = trainer_.cfg.task;
       const nope::EvalResult r = nope::evaluate_checked(trainer_.model, task, trainer_.cfg.train.seed, length, examples);
       return ok_value(nope::eval_result_json(r, task.train_len));
