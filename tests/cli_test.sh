@@ -24,11 +24,14 @@ expect_error() {  # description, expected substring, command...
   else fail "$what: wanted one line with '$needle', got: $(cat "$work/err")"; fi
 }
 
-for c in "" train eval analyze grad bench; do
+for c in "" train eval analyze grad bench schema; do
   expect_ok "help $c" "$NOPELAB" $c --help
   grep -q "usage" "$work/out" || fail "help $c prints usage"
 done
 
+expect_ok "schema" "$NOPELAB" schema
+grep -q '"path": "model.pos_encoding"' "$work/out" || fail "schema lists the config fields"
+expect_error "schema takes no options" "unknown option --bogus" "$NOPELAB" schema --bogus 1
 expect_error "unknown command" "unknown command" "$NOPELAB" frobnicate
 expect_error "unknown option" "unknown option --bogus" "$NOPELAB" train --bogus 1
 expect_error "missing config file" "cannot read" "$NOPELAB" train --config "$work/nope.json"
