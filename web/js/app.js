@@ -276,6 +276,22 @@ export class App {
     return `<iframe src="${url.href}" width="720" height="520" style="border:0" loading="lazy" title="NoPE Lab: ${this.viewId}"></iframe>`;
   }
 
+  // What a drawing view sees: the data it draws and the selection, read
+  // live, and a callback to change the selection - not the App. (A view that
+  // runs experiments of its own, compare mode, still gets the App.)
+  viewContext() {
+    const app = this;
+    return {
+      get analysis() { return app.analysis; },
+      get lengthGen() { return app.lengthGen; },
+      get curves() { return app.curves; },
+      get sel() { return app.sel; },
+      get settings() { return app.settings; },
+      get status() { return app.status; },
+      select: (partial) => app.select(partial),
+    };
+  }
+
   // ------------------------------------------------------------- start
   async start() {
     if (!this.embed) {
@@ -291,7 +307,7 @@ export class App {
       const panel = el('section', { id: `panel-${v.id}`, class: 'panel', role: 'tabpanel', hidden: true },
         el('p', { class: 'caption', text: v.caption }));
       $('views').append(panel);
-      this.views.set(v.id, v.make(panel, this));
+      this.views.set(v.id, v.make(panel, v.runsExperiments ? this : this.viewContext()));
     }
     $('btn-train').addEventListener('click', () => this.train());
     $('btn-pause').addEventListener('click', () => this.togglePause());

@@ -1,5 +1,7 @@
 // The views, in tab order, each with the one sentence that says what to
-// look for.
+// look for. Drawing views get a narrow, read-only context (App.viewContext:
+// analysis, lengthGen, curves, sel, settings, status, select); views that
+// runsExperiments get the App.
 import { similarityView } from './similarity_view.js';
 import { varianceView, decayView } from './profile_views.js';
 import { attentionView } from './attention_view.js';
@@ -23,6 +25,6 @@ export const VIEWS = [
     caption: 'Accuracy by sequence length: how much of what was learned at the training length survives at lengths never seen.' },
   { id: 'training', title: 'Training', make: trainingView,
     caption: 'Loss and accuracy on the training batches as the model trains in your browser.' },
-  { id: 'compare', title: 'Compare', make: compareView,
+  { id: 'compare', title: 'Compare', make: compareView, runsExperiments: true,
     caption: 'The same experiment under several positional encodings and the bidirectional control, side by side.' },
 ];
