@@ -5,7 +5,7 @@
 // schema.h): small structured data arrives as JS objects, big arrays as
 // Float32Array *copies* owned by JS (safe to transfer to another thread; they
 // do not alias wasm memory, which may move when it grows). Checkpoints stay
-// JSON text: they are files. docs/wasm-api.md and web/types/nopelab.d.ts
+// JSON text: they are files. docs/worker-protocol.md and web/types/nopelab.d.ts
 // document the API.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
