@@ -141,6 +141,8 @@ static json spec_from_args(const Args& a) {
     }
   } else if (a.has("config")) {
     json base = read_json_file(a.get("config"));
+    if (base.is_object() && base.contains("sweep") && !a.has("axis"))
+      throw Error(a.get("config") + " carries a sweep: run it with --spec " + a.get("config") + " (or give --axis)");
     if (base.is_object() && base.contains("config") && base["config"].is_object()) base = base["config"];
     spec["base"] = base;
   }
