@@ -7,6 +7,7 @@
 #include <numeric>
 #include <thread>
 
+#include "budget.h"
 #include "sweep/plan.h"
 #include "sweep/run.h"
 

@@ -1,3 +1,4 @@
+#include "budget.h"
 #include "sweep/plan.h"
 
 #include "error.h"
@@ -37,7 +38,7 @@ void sweep_cell_setup(const SweepSpec& s, int cell, Config* cfg, SweepAnalysis* 
   }
   auto where = [&] { return "cell " + std::to_string(cell) + " " + sweep_cell_values(s, cell).dump(); };
   try {
-    *cfg = config_from_json(base);
+    *cfg = config_load(base);
   } catch (const Error& e) {
     throw Error(where() + ": " + e.what());
   }

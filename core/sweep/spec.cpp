@@ -1,3 +1,4 @@
+#include "budget.h"
 #include "sweep/spec.h"
 
 #include <cmath>
@@ -99,7 +100,7 @@ static SweepAxis parse_axis(const json& a, size_t i, const json& base) {
       json cfg = base;
       try {
         config_set(cfg, axis.path + "=" + v.dump());
-        config_from_json(cfg);
+        config_load(cfg);
       } catch (const Error& e) {
         throw Error(where + " value " + json_show(v) + ": " + e.what());
       }
@@ -155,7 +156,7 @@ SweepSpec sweep_spec_from_json(const json& in) {
   json base = j.contains("base") ? j["base"] : json::object();
   if (base.is_object() && base.contains("config") && base["config"].is_object()) base = base["config"];  // a preset
   try {
-    s.base = config_to_json(config_from_json(base));
+    s.base = config_to_json(config_load(base));
   } catch (const Error& e) {
     throw Error(std::string("base: ") + e.what());
   }
