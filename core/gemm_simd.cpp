@@ -3,10 +3,11 @@
 //
 // Why not Eigen here: a thread-parallel product through Eigen has to split C
 // into independent sub-products, and each one packs its own copy of op(B)
-// (and of op(A)), which cost a 2-thread run ~6% of single-thread speed in
-// packing alone. Here each (KC x NC) block of op(B) is packed once, by all
-// threads together, and then shared: the tasks are (row block x column group)
-// tiles of C that each pack only their own rows of op(A).
+// (and of op(A)): with 16 tiles that cost ~6% of single-thread speed in
+// packing alone. Here op(B) is packed once (up to kPackB floats at a time),
+// by all threads together, and then shared: the tasks are (row block x
+// column group) tiles of C, each running every K block of its tile and
+// packing only its own rows of op(A). Two thread hand-offs per product.
 //
 // Determinism: an element of C is the sum over K blocks in order, each block
 // a k-ordered chain of fused multiply-adds in one accumulator lane, scaled by
@@ -18,6 +19,7 @@
 #ifdef NOPE_GEMM_SIMD
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "threads.h"
 
@@ -33,8 +35,8 @@ constexpr int W = 8, MR = 6;   // 12 ymm accumulators of 16 (BLIS's Haswell shap
 constexpr int W = 4, MR = 4;   // SSE2 / NEON: 8 accumulators
 #endif
 constexpr int NR = 2 * W;  // micro-tile MR x NR: two vectors per row
-// K block (one B micro-panel, KC x NR, stays in L1), N block (the packed B
-// block, KC x NC, stays in L2) and the rows of one task.
+// K block (one B micro-panel, KC x NR, stays in L1), N block and the rows
+// of one task (MC x KC of op(A), in L2).
 constexpr int KC = 256, NC = 1024, MC = 16 * MR;
 // Column groups per task: enough tasks for a few threads when M is short.
 constexpr int kMinTasks = 8;
@@ -45,10 +47,20 @@ typedef float vfu __attribute__((vector_size(W * sizeof(float)), aligned(4), may
 inline vf loadu(const float* p) { return *reinterpret_cast<const vfu*>(p); }
 inline void storeu(float* p, vf v) { *reinterpret_cast<vfu*>(p) = v; }
 
-// Packed op(B) of the current block, per calling thread (tasks on other
-// threads read it through a pointer); op(A) rows, per thread that runs a task.
-alignas(64) NOPE_THREAD_LOCAL float g_pack_b[KC * NC];
-alignas(64) NOPE_THREAD_LOCAL float g_pack_a[MC * KC];
+// Up to this many floats of op(B) are packed in one go (all of it for the
+// products of a training step): one region packs, one computes, so a long-K
+// weight gradient costs two thread hand-offs rather than two per K block.
+constexpr size_t kPackB = size_t(1) << 20;
+
+// Grown-only per-thread buffers (heap, not static thread-local storage,
+// which glibc carves out of every thread's stack): packed op(B) belongs to
+// the calling thread and is read by the tasks through a pointer; packed
+// op(A) rows to the thread that runs a task.
+float* thread_buffer(size_t n, int which) {
+  static thread_local std::vector<float, Eigen::aligned_allocator<float>> buf[2];
+  if (buf[which].size() < n) buf[which].resize(n);
+  return buf[which].data();
+}
 
 // One NR-column panel of op(B)(p0.., j0..): dst[k][0..NR), zero past N.
 void pack_b_panel(bool trans, const float* B, int ldb, int N, int j0, int p0, int kc, float* dst) {
@@ -148,18 +160,22 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
       for (int i = 0; i < M; i++) std::memset(C + (size_t)i * ldc, 0, sizeof(float) * N);
     return;
   }
-  float* pack_b = g_pack_b;  // the calling thread's
   const int row_blocks = ceil_div(M, MC);
   for (int j0 = 0; j0 < N; j0 += NC) {
     const int nc = std::min(NC, N - j0), panels = ceil_div(nc, NR);
     // Tasks: row blocks x column groups, the groups fixed by the shape.
     const int groups = std::min(panels, ceil_div(kMinTasks, row_blocks));
     const int per_group = ceil_div(panels, groups);
-    for (int p0 = 0; p0 < K; p0 += KC) {
-      const int kc = std::min(KC, K - p0);
-      const bool accumulate = p0 > 0 || beta != 0.0f;  // later K blocks add to the first
-      parallel_for(panels, [&](int jp) {
-        pack_b_panel(trans_b, B, ldb, N, j0 + jp * NR, p0, kc, pack_b + (size_t)jp * kc * NR);
+    // K blocks packed together: all of K when it fits in kPackB.
+    const int span = KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR)));
+    float* pack_b = thread_buffer((size_t)std::min(K, span) * panels * NR, 0);
+    for (int s0 = 0; s0 < K; s0 += span) {
+      const int s1 = std::min(K, s0 + span), blocks = ceil_div(s1 - s0, KC);
+      // Block q of the span: panel jp at pack_b + (p0 - s0) * panels * NR + jp * kc * NR.
+      parallel_for(blocks * panels, [&](int task) {
+        const int p0 = s0 + task / panels * KC, kc = std::min(KC, s1 - p0), jp = task % panels;
+        pack_b_panel(trans_b, B, ldb, N, j0 + jp * NR, p0, kc,
+                     pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR);
       });
       parallel_for(row_blocks * groups, [&](int task) {
         const int i0 = task / groups * MC, mc = std::min(MC, M - i0);
@@ -167,20 +183,25 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
         if (jp0 >= jp1) return;
         // Full MR-row panels of a row-major A are read in place; a
         // transposed A and the last partial panel are packed.
-        float* pack_a = g_pack_a;  // this thread's
+        float* pack_a = thread_buffer((size_t)MC * KC, 1);  // this thread's
         auto in_place = [&](int ir) { return !trans_a && mc - ir >= MR; };
-        for (int ir = 0; ir < mc; ir += MR)
-          if (!in_place(ir)) pack_a_panel(trans_a, A, lda, M, i0 + ir, p0, kc, pack_a + ir * kc);
-        for (int jp = jp0; jp < jp1; jp++) {
-          const int jc = j0 + jp * NR, cols = std::min(NR, N - jc);
-          const float* bp = pack_b + (size_t)jp * kc * NR;
-          for (int ir = 0; ir < mc; ir += MR) {
-            float* c = C + (size_t)(i0 + ir) * ldc + jc;
-            const int rows = std::min(MR, M - i0 - ir);
-            if (in_place(ir))
-              micro_kernel<false>(kc, A + (size_t)(i0 + ir) * lda + p0, lda, bp, c, ldc, alpha, accumulate, rows, cols);
-            else
-              micro_kernel<true>(kc, pack_a + ir * kc, MR, bp, c, ldc, alpha, accumulate, rows, cols);
+        for (int p0 = s0; p0 < s1; p0 += KC) {
+          const int kc = std::min(KC, s1 - p0);
+          const bool accumulate = p0 > 0 || beta != 0.0f;  // later K blocks add to the first
+          for (int ir = 0; ir < mc; ir += MR)
+            if (!in_place(ir)) pack_a_panel(trans_a, A, lda, M, i0 + ir, p0, kc, pack_a + ir * kc);
+          for (int jp = jp0; jp < jp1; jp++) {
+            const int jc = j0 + jp * NR, cols = std::min(NR, N - jc);
+            const float* bp = pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+              float* c = C + (size_t)(i0 + ir) * ldc + jc;
+              const int rows = std::min(MR, M - i0 - ir);
+              if (in_place(ir))
+                micro_kernel<false>(kc, A + (size_t)(i0 + ir) * lda + p0, lda, bp, c, ldc, alpha, accumulate, rows,
+                                    cols);
+              else
+                micro_kernel<true>(kc, pack_a + ir * kc, MR, bp, c, ldc, alpha, accumulate, rows, cols);
+            }
           }
         }
       });
