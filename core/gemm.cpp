@@ -14,12 +14,19 @@ namespace nope {
 namespace {
 
 // A tile should be worth handing to another thread (about 10 us of work).
-// Up to kMaxTiles tiles balance the load over a few cores; each tile packs
-// its own panels of op(A) and op(B), so among the grids with enough tiles
-// the one that packs the least is taken. Tile sides are multiples of 16
-// (Eigen's AVX-512 float packet; the wasm micro-tile is 4 x 8).
+// Up to kMaxTiles tiles balance the load over a few cores (a browser's pool
+// is small); each tile packs its own copy of op(B) for its columns, and of
+// op(A) for its rows unless the wasm kernel reads a row-major A in place,
+// so among the grids with enough tiles the one that packs the least is
+// taken. Tile sides are multiples of 16 (Eigen's AVX-512 float packet; the
+// wasm micro-tile is 4 x 8).
 constexpr double kMinTileFlops = 1 << 20;
-constexpr int kMaxTiles = 16;
+constexpr int kMaxTiles = 8;
+#if defined(__wasm_simd128__) && !defined(NOPE_DOUBLE)
+constexpr bool kPacksRowMajorA = false;
+#else
+constexpr bool kPacksRowMajorA = true;
+#endif
 constexpr int kAlign = 16;
 
 long ceil_div(long a, long b) { return (a + b - 1) / b; }
@@ -29,8 +36,9 @@ struct Grid {
   int tm, tn, nm, nn;
 };
 
-// Depends on (M, N, K) only: the same tiles for any thread count.
-Grid tile_grid(int M, int N, int K) {
+// Depends on the shape only: the same tiles for any thread count.
+Grid tile_grid(bool trans_a, int M, int N, int K) {
+  const bool packs_a = trans_a || kPacksRowMajorA;
   const double flops = 2.0 * M * N * std::max(K, 1);
   const int want = (int)std::min<double>(kMaxTiles, std::max(1.0, flops / kMinTileFlops));
   Grid best{M, N, 1, 1};
@@ -42,7 +50,8 @@ Grid tile_grid(int M, int N, int K) {
     const Grid g{tm, tn, (int)ceil_div(M, tm), (int)ceil_div(N, tn)};
     if (g.nm * g.nn < want && !(tm == M && tn == N)) continue;
     // Packing volume: op(A) once per column of tiles, op(B) once per row.
-    const double cost = (double)g.nn * M + (double)g.nm * N;
+    // (Ties keep the first, fewest row tiles.)
+    const double cost = (packs_a ? (double)g.nn * M : 0.0) + (double)g.nm * N;
     if (best_cost < 0 || cost < best_cost) best = g, best_cost = cost;
   }
   return best;
@@ -53,7 +62,7 @@ Grid tile_grid(int M, int N, int K) {
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
           int ldb, real beta, real* C, int ldc) {
   if (M <= 0 || N <= 0) return;
-  const Grid g = tile_grid(M, N, K);
+  const Grid g = tile_grid(trans_a, M, N, K);
   if (g.nm * g.nn == 1) return gemm_kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   parallel_for(g.nm * g.nn, [&](int tile) {
     const int i0 = tile / g.nn * g.tm, j0 = tile % g.nn * g.tn;
