@@ -1,4 +1,4 @@
-// nope::gemm where it is not gemm_simd.cpp's (see gemm_kernel.h): splits C
+// nope::gemm for the double build and -DNOPE_GEMM_EIGEN (see gemm_kernel.h): splits C
 // into tiles whose shape depends on (M, N, K) only and runs them on the
 // thread pool, so every element of C is computed by the same kernel call, in
 // the same order, for any thread count. Also the Eigen kernel.
@@ -10,23 +10,17 @@
 
 namespace nope {
 
-#ifndef NOPE_GEMM_SIMD
+#if !defined(NOPE_GEMM_SIMD) && !defined(NOPE_GEMM_WASM)
 namespace {
 
 // A tile should be worth handing to another thread (about 10 us of work).
-// Up to kMaxTiles tiles balance the load over a few cores (a browser's pool
-// is small); each tile packs its own copy of op(B) for its columns, and of
-// op(A) for its rows unless the wasm kernel reads a row-major A in place,
-// so among the grids with enough tiles the one that packs the least is
-// taken. Tile sides are multiples of 16 (Eigen's AVX-512 float packet; the
-// wasm micro-tile is 4 x 8).
+// Up to kMaxTiles tiles balance the load over a few cores; each tile packs
+// its own copy of op(B) for its columns and of op(A) for its rows, so among
+// the grids with enough tiles the one that packs the least is taken. Tile
+// sides are multiples of 16 (Eigen's AVX-512 float packet).
 constexpr double kMinTileFlops = 1 << 20;
 constexpr int kMaxTiles = 8;
-#if defined(__wasm_simd128__) && !defined(NOPE_DOUBLE)
-constexpr bool kPacksRowMajorA = false;
-#else
-constexpr bool kPacksRowMajorA = true;
-#endif
+constexpr bool kPacksRowMajorA = true;  // Eigen packs both operands
 constexpr int kAlign = 16;
 
 long ceil_div(long a, long b) { return (a + b - 1) / b; }
@@ -72,9 +66,9 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
     gemm_kernel(trans_a, trans_b, m, n, K, alpha, a, lda, b, ldb, beta, C + (size_t)i0 * ldc + j0, ldc);
   });
 }
-#endif  // NOPE_GEMM_SIMD
+#endif  // !NOPE_GEMM_SIMD && !NOPE_GEMM_WASM
 
-#if !defined(NOPE_GEMM_SIMD) && !(defined(__wasm_simd128__) && !defined(NOPE_DOUBLE))
+#if !defined(NOPE_GEMM_SIMD) && !defined(NOPE_GEMM_WASM)
 // Eigen kernel. Row-major maps with explicit outer strides; `.noalias()`
 // keeps Eigen from allocating a temporary for the product.
 void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
