@@ -27,7 +27,7 @@ namespace {
 constexpr int kMaxThreads = 64;
 // How long an idle worker polls for the next region before it sleeps, and
 // how long a caller polls for the last tasks before it yields its core.
-constexpr auto kSpin = std::chrono::microseconds(200);
+constexpr auto kSpin = std::chrono::microseconds(50);
 
 // True on worker threads, and on a caller while it runs a region: a
 // parallel_for from there runs inline.
