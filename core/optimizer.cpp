@@ -32,7 +32,9 @@ void adamw_update(AdamW& opt, Model& model, double lr, double wd) {
   const size_t total = model.params.size();
   // Chunks of the flat buffer; a chunk walks the tensors it overlaps (laid
   // out in order) for their decay flag.
-  parallel_for(num_chunks((long)total, (long)kChunk), [&](int task) {
+  parallel_for(num_chunks((long)total, (long)kChunk), [&, b1, b2, eps, step_size, inv_sqrt_bc2](int task) {
+    // The scalars are copies (captured by value above): a float captured by
+    // reference may alias the arrays, which keeps the loop from vectorising.
     const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
     for (const ParamTensor& p : model.tensors) {
       const size_t s = std::max(c0, p.offset), e = std::min(c1, p.offset + p.size);
@@ -79,7 +81,7 @@ double clip_grad_norm(Model& model, double max_norm) {
   const double norm = std::sqrt(sq);
   if (max_norm > 0 && norm > max_norm && std::isfinite(norm)) {
     const real s = real(max_norm / (norm + 1e-6));
-    parallel_for(chunks, [&](int task) {
+    parallel_for(chunks, [&, s](int task) {
       const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
       for (size_t i = c0; i < c1; i++) grads[i] *= s;
     });
