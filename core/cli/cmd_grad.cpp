@@ -20,7 +20,7 @@ static const char* kHelp =
     "row-major, and each gradient is flat in the tensor's shape (docs/checkpoint.md).\n";
 
 int cmd_grad(int argc, char** argv) {
-  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
+  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), std::fputs(kThreadsHelp, stdout), 0;
   const Args a = parse_args(argc, argv, {"checkpoint", "tokens"}, {});
   if (!a.has("checkpoint") || !a.has("tokens")) throw Error("grad needs --checkpoint CKPT and --tokens F");
   Trainer tr;
