@@ -20,7 +20,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "gemm.h"
+#include "gemm_kernel.h"
 
 namespace nope {
 
@@ -29,10 +29,10 @@ namespace {
 constexpr int MR = 4, NR = 8;                // micro-tile: 8 f32x4 accumulators
 constexpr int KC = 256, MC = 128, NC = 512;  // cache blocks (floats)
 
-// Packing buffers, static so that a training step allocates nothing. (The
-// module is single-threaded.)
-alignas(16) float g_pack_a[MC * KC];
-alignas(16) float g_pack_b[KC * NC];
+// Packing buffers, one pair per thread (gemm() runs tiles of one product on
+// several threads), static so that a training step allocates nothing.
+alignas(16) thread_local float g_pack_a[MC * KC];
+alignas(16) thread_local float g_pack_b[KC * NC];
 
 // dst[r][0..kc) = op(A)(i0 + r, p0 + k): MR rows of kc; rows past M are zero.
 void pack_a(bool trans, const float* A, int lda, int M, int i0, int p0, int kc, float* dst) {
@@ -133,8 +133,8 @@ void (*volatile g_kernel)(int, const float*, int, const float*, float*, int, flo
 
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
-          int ldb, real beta, real* C, int ldc) {
+void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
+                 const real* B, int ldb, real beta, real* C, int ldc) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {  // empty sum: C = beta * C
     if (beta == 0.0f)

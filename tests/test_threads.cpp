@@ -1,0 +1,189 @@
+// The thread pool (core/threads.h) and its determinism contract: training
+// with 1, 2 or 3 threads, or two runs at once sharing the pool, gives the
+// same losses and weights bit for bit.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "threads.h"
+#include "trainer.h"
+
+using namespace nope;
+
+namespace {
+
+// Restores the pool size a test found, so the suite's order does not matter.
+struct PoolSize {
+  int saved = threads_count();
+  explicit PoolSize(int n) { threads_set(n); }
+  ~PoolSize() { threads_set(saved); }
+};
+
+// Large enough that every parallel region splits: 1024 rows per matrix
+// product, 64 (batch, head) pairs in attention, several AdamW chunks.
+Config run_config(PosEncoding pe, NormPlacement norm, bool bias) {
+  Config c;
+  c.model.d_model = 64;
+  c.model.n_heads = 4;
+  c.model.n_layers = 2;
+  c.model.d_ff = 256;
+  c.model.pos_encoding = pe;
+  c.model.norm = norm;
+  c.model.bias = bias;
+  c.task.name = TaskKind::copy;
+  c.task.train_len = 31;  // T = 2 * 31 + 2 = 64
+  c.task.test_len = 31;
+  c.task.vocab_size = 8;
+  c.train.batch_size = 16;
+  c.train.steps = 20;
+  c.train.warmup = 5;
+  c.train.lr = 3e-3;
+  c.train.seed = 11;
+  return c;
+}
+
+struct RunResult {
+  std::vector<double> losses, grad_norms;
+  RealVec params, adam_m, adam_v;
+};
+
+RunResult train20(const Config& cfg) {
+  Trainer tr;
+  trainer_init(tr, cfg);
+  RunResult r;
+  for (int i = 0; i < 20; i++) {
+    const StepMetrics m = trainer_step(tr, 1);
+    r.losses.push_back(m.loss);
+    r.grad_norms.push_back(m.grad_norm);
+  }
+  r.params = tr.model.params;
+  r.adam_m = tr.opt.m;
+  r.adam_v = tr.opt.v;
+  return r;
+}
+
+bool same_bits(const RealVec& a, const RealVec& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(real) * a.size()) == 0;
+}
+
+void require_identical(const RunResult& a, const RunResult& b) {
+  REQUIRE(a.losses.size() == b.losses.size());
+  for (size_t i = 0; i < a.losses.size(); i++) {
+    INFO("step " << i + 1);
+    CHECK(std::memcmp(&a.losses[i], &b.losses[i], sizeof(double)) == 0);
+    CHECK(std::memcmp(&a.grad_norms[i], &b.grad_norms[i], sizeof(double)) == 0);
+  }
+  CHECK(same_bits(a.params, b.params));
+  CHECK(same_bits(a.adam_m, b.adam_m));
+  CHECK(same_bits(a.adam_v, b.adam_v));
+}
+
+}  // namespace
+
+TEST_CASE("parallel_for runs every task exactly once", "[threads]") {
+  for (int n : {1, 2, 3}) {
+    PoolSize pool(n);
+    for (int tasks : {0, 1, 2, 7, 100}) {
+      std::vector<std::atomic<int>> hits(tasks);
+      for (auto& h : hits) h = 0;
+      parallel_for(tasks, [&](int t) { hits[t]++; });
+      for (int t = 0; t < tasks; t++) CHECK(hits[t] == 1);
+    }
+  }
+}
+
+TEST_CASE("a nested parallel_for runs inline and completes", "[threads]") {
+  PoolSize pool(3);
+  std::vector<std::atomic<int>> hits(8 * 8);
+  for (auto& h : hits) h = 0;
+  parallel_for(8, [&](int i) { parallel_for(8, [&](int j) { hits[i * 8 + j]++; }); });
+  for (auto& h : hits) CHECK(h == 1);
+}
+
+TEST_CASE("an exception in a task reaches the caller after the other tasks ran", "[threads]") {
+  for (int n : {1, 2}) {
+    PoolSize pool(n);
+    std::atomic<int> ran{0};
+    CHECK_THROWS_WITH(parallel_for(10,
+                                   [&](int t) {
+                                     ran++;
+                                     if (t == 3) throw std::runtime_error("task 3");
+                                   }),
+                      "task 3");
+    CHECK(ran == 10);
+    // The pool is usable afterwards.
+    std::atomic<int> again{0};
+    parallel_for(5, [&](int) { again++; });
+    CHECK(again == 5);
+  }
+}
+
+TEST_CASE("threads_set clamps and threads_count reports the pool size", "[threads]") {
+  PoolSize pool(1);
+  CHECK(threads_count() == 1);
+  threads_set(0);  // all cores
+  CHECK(threads_count() >= 1);
+  CHECK(threads_hardware() >= 1);
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+  threads_set(3);
+  CHECK(threads_count() == 3);
+  threads_set(1000);
+  CHECK(threads_count() == 64);
+#else
+  threads_set(3);
+  CHECK(threads_count() == 1);  // no pthreads: always one thread
+#endif
+}
+
+TEST_CASE("training is bit-identical with 1, 2 and 3 threads", "[threads][determinism]") {
+  const Config configs[] = {run_config(PosEncoding::none, NormPlacement::pre, true),
+                            run_config(PosEncoding::rope, NormPlacement::post, false),
+                            run_config(PosEncoding::alibi, NormPlacement::none, true)};
+  for (const Config& cfg : configs) {
+    INFO("pos_encoding " << to_string(cfg.model.pos_encoding) << ", norm " << to_string(cfg.model.norm));
+    RunResult one, two, three;
+    {
+      PoolSize pool(1);
+      one = train20(cfg);
+    }
+    {
+      PoolSize pool(2);
+      two = train20(cfg);
+    }
+    {
+      PoolSize pool(3);
+      three = train20(cfg);
+    }
+    require_identical(one, two);
+    require_identical(one, three);
+  }
+}
+
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+TEST_CASE("two runs training at once share a 2-thread pool and match single-thread runs",
+          "[threads][determinism]") {
+  // As `nopelab sweep --jobs 2` does: whichever run finds the pool busy runs
+  // its regions inline, which must not change a bit either.
+  const Config a = run_config(PosEncoding::none, NormPlacement::pre, true);
+  Config b = run_config(PosEncoding::learned, NormPlacement::pre, true);
+  b.train.seed = 12;
+  RunResult a1, b1;
+  {
+    PoolSize pool(1);
+    a1 = train20(a);
+    b1 = train20(b);
+  }
+  PoolSize pool(2);
+  RunResult a2, b2;
+  std::thread ta([&] { a2 = train20(a); });
+  std::thread tb([&] { b2 = train20(b); });
+  ta.join();
+  tb.join();
+  require_identical(a1, a2);
+  require_identical(b1, b2);
+}
+#endif
