@@ -6,8 +6,37 @@
 
 #include "fast_math.h"
 #include "gemm.h"
+#include "threads.h"
 
 namespace nope {
+
+// How the layers split over the thread pool (threads.h): row-wise layers
+// take a fixed number of rows per task (by row width, never by thread
+// count), element-wise ones fixed chunks, and reductions over rows (bias and
+// gain gradients) go column-wise so each sum keeps its sequential row order.
+constexpr long kTaskElems = 16384;  // ~64 KB of floats per task
+constexpr int kColChunk = 32;       // columns per task of a reduction over rows
+
+static int rows_per_task(int width) { return (int)std::max<long>(1, kTaskElems / std::max(width, 1)); }
+
+// f(r0, r1) over row ranges covering [0, rows) in tasks of rows_per_task(width).
+template <class F>
+static void for_rows(int rows, int width, F&& f) {
+  const int per = rows_per_task(width);
+  parallel_for(num_chunks(rows, per), [&](int task) {
+    const int r0 = task * per;
+    f(r0, std::min(rows, r0 + per));
+  });
+}
+
+// f(c0, c1) over column ranges covering [0, cols) in tasks of kColChunk.
+template <class F>
+static void for_cols(int cols, F&& f) {
+  parallel_for(num_chunks(cols, kColChunk), [&](int task) {
+    const int c0 = task * kColChunk;
+    f(c0, std::min(cols, c0 + kColChunk));
+  });
+}
 
 using ArrR = Eigen::Array<real, Eigen::Dynamic, 1>;
 using MapA = Eigen::Map<ArrR>;
@@ -17,8 +46,9 @@ using CMapA = Eigen::Map<const ArrR>;
 
 void encoder_forward(real* out, const int* tokens, const real* wte, const real* wpe,
                      const real* table, const real* wnp, int B, int T, int C) {
-  for (int b = 0; b < B; b++) {
-    for (int t = 0; t < T; t++) {
+  for_rows(B * T, C, [&](int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      const int b = r / T, t = r % T;
       real* o = out + ((size_t)b * T + t) * C;  // (C)
       const real* e = wte + (size_t)tokens[b * T + t] * C;
       std::memcpy(o, e, sizeof(real) * C);
@@ -32,22 +62,26 @@ void encoder_forward(real* out, const int* tokens, const real* wte, const real* 
         for (int c = 0; c < C; c++) o[c] += p * wnp[c];
       }
     }
-  }
+  });
 }
 
 void encoder_backward(real* dwte, real* dwpe, real* dwnp, const real* dout,
                       const int* tokens, int B, int T, int C) {
-  for (int b = 0; b < B; b++) {
-    for (int t = 0; t < T; t++) {
-      const real* d = dout + ((size_t)b * T + t) * C;
-      add_inplace(dwte + (size_t)tokens[b * T + t] * C, d, C);
-      if (dwpe) add_inplace(dwpe + (size_t)t * C, d, C);
-      if (dwnp) {
-        const real p = T > 1 ? real(t) / real(T - 1) : real(0);
-        for (int c = 0; c < C; c++) dwnp[c] += p * d[c];
+  // Rows scatter into shared embedding rows: split by columns, rows in order.
+  for_cols(C, [&](int c0, int c1) {
+    const int w = c1 - c0;
+    for (int b = 0; b < B; b++) {
+      for (int t = 0; t < T; t++) {
+        const real* d = dout + ((size_t)b * T + t) * C + c0;
+        add_inplace(dwte + (size_t)tokens[b * T + t] * C + c0, d, w);
+        if (dwpe) add_inplace(dwpe + (size_t)t * C + c0, d, w);
+        if (dwnp) {
+          const real p = T > 1 ? real(t) / real(T - 1) : real(0);
+          for (int c = 0; c < w; c++) dwnp[c0 + c] += p * d[c];
+        }
       }
     }
-  }
+  });
 }
 
 // -------------------------------------------------------------- layernorm
@@ -57,42 +91,55 @@ static constexpr real kLayerNormEps = real(1e-5);
 void layernorm_forward(real* out, real* mean, real* rstd, const real* inp,
                        const real* w, const real* b, int N, int C) {
   CMapA wa(w, C);
-  for (int i = 0; i < N; i++) {
-    CMapA x(inp + (size_t)i * C, C);
-    MapA o(out + (size_t)i * C, C);
-    const real m = x.sum() / real(C);
-    const real var = (x - m).square().sum() / real(C);
-    const real s = real(1) / std::sqrt(var + kLayerNormEps);
-    if (b) o = (x - m) * s * wa + CMapA(b, C);
-    else o = (x - m) * s * wa;
-    mean[i] = m;
-    rstd[i] = s;
-  }
+  for_rows(N, C, [&](int i0, int i1) {
+    for (int i = i0; i < i1; i++) {
+      CMapA x(inp + (size_t)i * C, C);
+      MapA o(out + (size_t)i * C, C);
+      const real m = x.sum() / real(C);
+      const real var = (x - m).square().sum() / real(C);
+      const real s = real(1) / std::sqrt(var + kLayerNormEps);
+      if (b) o = (x - m) * s * wa + CMapA(b, C);
+      else o = (x - m) * s * wa;
+      mean[i] = m;
+      rstd[i] = s;
+    }
+  });
 }
 
 void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const real* inp,
                         const real* w, const real* mean, const real* rstd, int N, int C) {
-  // Two passes over the row instead of Eigen temporaries: no allocation.
-  for (int i = 0; i < N; i++) {
-    const real* x = inp + (size_t)i * C;
-    const real* dy = dout + (size_t)i * C;
-    real* dx = dinp + (size_t)i * C;
-    const real m = mean[i], s = rstd[i];
-    real dnorm_mean = 0, dnorm_norm_mean = 0;
-    for (int c = 0; c < C; c++) {
-      const real dn = dy[c] * w[c];
-      dnorm_mean += dn;
-      dnorm_norm_mean += dn * (x[c] - m) * s;
+  // dx row by row: two passes over the row instead of Eigen temporaries
+  // (no allocation).
+  for_rows(N, C, [&](int i0, int i1) {
+    for (int i = i0; i < i1; i++) {
+      const real* x = inp + (size_t)i * C;
+      const real* dy = dout + (size_t)i * C;
+      real* dx = dinp + (size_t)i * C;
+      const real m = mean[i], s = rstd[i];
+      real dnorm_mean = 0, dnorm_norm_mean = 0;
+      for (int c = 0; c < C; c++) {
+        const real dn = dy[c] * w[c];
+        dnorm_mean += dn;
+        dnorm_norm_mean += dn * (x[c] - m) * s;
+      }
+      dnorm_mean /= real(C);
+      dnorm_norm_mean /= real(C);
+      for (int c = 0; c < C; c++) {
+        const real norm = (x[c] - m) * s;
+        dx[c] += (dy[c] * w[c] - dnorm_mean - norm * dnorm_norm_mean) * s;
+      }
     }
-    dnorm_mean /= real(C);
-    dnorm_norm_mean /= real(C);
-    for (int c = 0; c < C; c++) {
-      const real norm = (x[c] - m) * s;
-      dx[c] += (dy[c] * w[c] - dnorm_mean - norm * dnorm_norm_mean) * s;
-      dw[c] += dy[c] * norm;
+  });
+  // dw, db sum over rows: by column blocks, rows in order.
+  for_cols(C, [&](int c0, int c1) {
+    for (int i = 0; i < N; i++) {
+      const real* x = inp + (size_t)i * C;
+      const real* dy = dout + (size_t)i * C;
+      const real m = mean[i], s = rstd[i];
+      for (int c = c0; c < c1; c++) dw[c] += dy[c] * ((x[c] - m) * s);
+      if (db) add_inplace(db + c0, dy + c0, c1 - c0);
     }
-    if (db) add_inplace(db, dy, C);
-  }
+  });
 }
 
 // ----------------------------------------------------------------- matmul
@@ -100,10 +147,11 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
 void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
                     int N, int C, int OC) {
   gemm(false, true, N, OC, C, real(1), inp, C, w, C, real(0), out, OC);
-  if (bias) {
-    MapM o(out, N, OC);
-    o.rowwise() += CMapV(bias, OC).transpose();
-  }
+  if (bias)
+    for_rows(N, OC, [&](int r0, int r1) {
+      MapM o(out + (size_t)r0 * OC, r1 - r0, OC);
+      o.rowwise() += CMapV(bias, OC).transpose();
+    });
 }
 
 void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
@@ -112,10 +160,12 @@ void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
   gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(1), dinp, C);
   // dw (OC, C) += dout^T (OC, N) * inp (N, C)
   gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
-  // Row by row: contiguous adds that vectorise (a column-wise reduction of
-  // the row-major dout walks it with a stride of OC).
+  // Row by row within a block of columns: contiguous adds that vectorise,
+  // and each column sums its rows in order for any thread count.
   if (dbias)
-    for (int n = 0; n < N; n++) add_inplace(dbias, dout + (size_t)n * OC, OC);
+    for_cols(OC, [&](int c0, int c1) {
+      for (int n = 0; n < N; n++) add_inplace(dbias + c0, dout + (size_t)n * OC + c0, c1 - c0);
+    });
 }
 
 // ------------------------------------------------------------------- rope
@@ -134,15 +184,16 @@ static void rope_rotate(real* x, const real* cs, int hs, real sign) {
 
 static void rope_apply(real* qkv, const real* table, int B, int T, int C, int NH, real sign) {
   const int hs = C / NH;
-  for (int b = 0; b < B; b++)
-    for (int t = 0; t < T; t++) {
-      real* row = qkv + ((size_t)b * T + t) * 3 * C;
-      const real* cs = table + (size_t)t * hs;
+  for_rows(B * T, 3 * C, [&](int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      real* row = qkv + (size_t)r * 3 * C;
+      const real* cs = table + (size_t)(r % T) * hs;
       for (int h = 0; h < NH; h++) {
         rope_rotate(row + h * hs, cs, hs, sign);      // q
         rope_rotate(row + C + h * hs, cs, hs, sign);  // k
       }
     }
+  });
 }
 
 void rope_forward(real* qkv, const real* table, int B, int T, int C, int NH) {
@@ -167,35 +218,35 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
   const real scale = real(1) / std::sqrt(real(hs));
   const int C3 = 3 * C;
   const int block = causal ? kAttnRowBlock : T;
-  for (int b = 0; b < B; b++) {
-    for (int h = 0; h < NH; h++) {
-      const real* q = qkv + (size_t)b * T * C3 + h * hs;  // (T, hs), stride 3C
-      const real* k = q + C;
-      const real* v = q + 2 * C;
-      real* a = att + ((size_t)b * NH + h) * T * T;  // (T, T)
-      for (int i0 = 0; i0 < T; i0 += block) {
-        const int i1 = std::min(T, i0 + block), keys = causal ? i1 : T;
-        // scores (rows, keys) = scale * q_rows k_keys^T
-        gemm(false, true, i1 - i0, keys, hs, scale, q + (size_t)i0 * C3, C3, k, C3, real(0), a + (size_t)i0 * T, T);
-        for (int i = i0; i < i1; i++) {
-          real* row = a + (size_t)i * T;
-          const int n = causal ? i + 1 : T;  // visible keys
-          if (alibi) {
-            const real m = alibi[h];
-            for (int j = 0; j < n; j++) row[j] -= m * real(i > j ? i - j : j - i);
-          }
-          MapA r(row, n);
-          r -= r.maxCoeff();
-          exp_inplace(row, n);
-          r *= real(1) / r.sum();
-          if (n < T) std::memset(row + n, 0, sizeof(real) * (T - n));
+  // One task per (batch, head): each writes its own att slice and out columns.
+  parallel_for(B * NH, [&](int bh) {
+    const int b = bh / NH, h = bh % NH;
+    const real* q = qkv + (size_t)b * T * C3 + h * hs;  // (T, hs), stride 3C
+    const real* k = q + C;
+    const real* v = q + 2 * C;
+    real* a = att + ((size_t)b * NH + h) * T * T;  // (T, T)
+    for (int i0 = 0; i0 < T; i0 += block) {
+      const int i1 = std::min(T, i0 + block), keys = causal ? i1 : T;
+      // scores (rows, keys) = scale * q_rows k_keys^T
+      gemm(false, true, i1 - i0, keys, hs, scale, q + (size_t)i0 * C3, C3, k, C3, real(0), a + (size_t)i0 * T, T);
+      for (int i = i0; i < i1; i++) {
+        real* row = a + (size_t)i * T;
+        const int n = causal ? i + 1 : T;  // visible keys
+        if (alibi) {
+          const real m = alibi[h];
+          for (int j = 0; j < n; j++) row[j] -= m * real(i > j ? i - j : j - i);
         }
-        // out_rows (rows, hs) = att (rows, keys) * v_keys (keys, hs)
-        gemm(false, false, i1 - i0, hs, keys, real(1), a + (size_t)i0 * T, T, v, C3, real(0),
-             out + ((size_t)b * T + i0) * C + h * hs, C);
+        MapA r(row, n);
+        r -= r.maxCoeff();
+        exp_inplace(row, n);
+        r *= real(1) / r.sum();
+        if (n < T) std::memset(row + n, 0, sizeof(real) * (T - n));
       }
+      // out_rows (rows, hs) = att (rows, keys) * v_keys (keys, hs)
+      gemm(false, false, i1 - i0, hs, keys, real(1), a + (size_t)i0 * T, T, v, C3, real(0),
+           out + ((size_t)b * T + i0) * C + h * hs, C);
     }
-  }
+  });
 }
 
 void attention_backward(real* dqkv, real* datt, const real* dout, const real* qkv,
@@ -204,41 +255,41 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
   const real scale = real(1) / std::sqrt(real(hs));
   const int C3 = 3 * C;
   const int block = causal ? kAttnRowBlock : T;
-  for (int b = 0; b < B; b++) {
-    for (int h = 0; h < NH; h++) {
-      const real* q = qkv + (size_t)b * T * C3 + h * hs;
-      const real* k = q + C;
-      const real* v = q + 2 * C;
-      real* dq = dqkv + (size_t)b * T * C3 + h * hs;
-      real* dk = dq + C;
-      real* dv = dq + 2 * C;
-      const real* a = att + ((size_t)b * NH + h) * T * T;
-      real* da = datt + ((size_t)b * NH + h) * T * T;
-      const real* dy = dout + (size_t)b * T * C + h * hs;  // (T, hs), stride C
-      for (int i0 = 0; i0 < T; i0 += block) {
-        const int i1 = std::min(T, i0 + block), rows = i1 - i0, keys = causal ? i1 : T;
-        const real* a_rows = a + (size_t)i0 * T;
-        real* da_rows = da + (size_t)i0 * T;
-        const real* dy_rows = dy + (size_t)i0 * C;
-        // datt (rows, keys) = dy_rows v_keys^T ; dv_keys += att^T dy_rows
-        gemm(false, true, rows, keys, hs, real(1), dy_rows, C, v, C3, real(0), da_rows, T);
-        gemm(true, false, keys, hs, rows, real(1), a_rows, T, dy_rows, C, real(1), dv, C3);
-        // Softmax backward in place: dpre_ij = a_ij (da_ij - sum_k a_ik da_ik).
-        // Masked entries have a_ij = 0, so they get exactly 0.
-        for (int i = i0; i < i1; i++) {
-          const int n = causal ? i + 1 : T;
-          CMapA ar(a + (size_t)i * T, n);
-          MapA dr(da + (size_t)i * T, n);
-          const real dot = (ar * dr).sum();
-          dr = ar * (dr - dot);
-          if (n < T) std::memset(da + (size_t)i * T + n, 0, sizeof(real) * (T - n));
-        }
-        // dq_rows += scale * dpre k_keys ; dk_keys += scale * dpre^T q_rows
-        gemm(false, false, rows, hs, keys, scale, da_rows, T, k, C3, real(1), dq + (size_t)i0 * C3, C3);
-        gemm(true, false, keys, hs, rows, scale, da_rows, T, q + (size_t)i0 * C3, C3, real(1), dk, C3);
+  // One task per (batch, head): dq, dk, dv of a head are its own columns.
+  parallel_for(B * NH, [&](int bh) {
+    const int b = bh / NH, h = bh % NH;
+    const real* q = qkv + (size_t)b * T * C3 + h * hs;
+    const real* k = q + C;
+    const real* v = q + 2 * C;
+    real* dq = dqkv + (size_t)b * T * C3 + h * hs;
+    real* dk = dq + C;
+    real* dv = dq + 2 * C;
+    const real* a = att + ((size_t)b * NH + h) * T * T;
+    real* da = datt + ((size_t)b * NH + h) * T * T;
+    const real* dy = dout + (size_t)b * T * C + h * hs;  // (T, hs), stride C
+    for (int i0 = 0; i0 < T; i0 += block) {
+      const int i1 = std::min(T, i0 + block), rows = i1 - i0, keys = causal ? i1 : T;
+      const real* a_rows = a + (size_t)i0 * T;
+      real* da_rows = da + (size_t)i0 * T;
+      const real* dy_rows = dy + (size_t)i0 * C;
+      // datt (rows, keys) = dy_rows v_keys^T ; dv_keys += att^T dy_rows
+      gemm(false, true, rows, keys, hs, real(1), dy_rows, C, v, C3, real(0), da_rows, T);
+      gemm(true, false, keys, hs, rows, real(1), a_rows, T, dy_rows, C, real(1), dv, C3);
+      // Softmax backward in place: dpre_ij = a_ij (da_ij - sum_k a_ik da_ik).
+      // Masked entries have a_ij = 0, so they get exactly 0.
+      for (int i = i0; i < i1; i++) {
+        const int n = causal ? i + 1 : T;
+        CMapA ar(a + (size_t)i * T, n);
+        MapA dr(da + (size_t)i * T, n);
+        const real dot = (ar * dr).sum();
+        dr = ar * (dr - dot);
+        if (n < T) std::memset(da + (size_t)i * T + n, 0, sizeof(real) * (T - n));
       }
+      // dq_rows += scale * dpre k_keys ; dk_keys += scale * dpre^T q_rows
+      gemm(false, false, rows, hs, keys, scale, da_rows, T, k, C3, real(1), dq + (size_t)i0 * C3, C3);
+      gemm(true, false, keys, hs, rows, scale, da_rows, T, q + (size_t)i0 * C3, C3, real(1), dk, C3);
     }
-  }
+  });
 }
 
 // ------------------------------------------------------------------- gelu
@@ -251,19 +302,29 @@ static const real kGeluA = real(0.044715);
 constexpr int kGeluChunk = 1024;
 using GeluTmp = Eigen::Array<real, Eigen::Dynamic, 1, 0, kGeluChunk, 1>;
 
+// f(s, n) for every kGeluChunk chunk [s, s + n) of [0, N); a task takes a
+// fixed run of chunks, so the vectorised body and scalar tail of each chunk
+// are the same for any thread count.
+template <class F>
+static void for_gelu_chunks(int N, F&& f) {
+  constexpr int kChunksPerTask = kTaskElems / kGeluChunk;
+  parallel_for(num_chunks(N, (long)kGeluChunk * kChunksPerTask), [&](int task) {
+    const int end = (int)std::min<long>(N, (long)(task + 1) * kChunksPerTask * kGeluChunk);
+    for (int s = task * kChunksPerTask * kGeluChunk; s < end; s += kGeluChunk) f(s, std::min(kGeluChunk, end - s));
+  });
+}
+
 void gelu_forward(real* out, const real* inp, int N) {
-  for (int s = 0; s < N; s += kGeluChunk) {
-    const int n = N - s < kGeluChunk ? N - s : kGeluChunk;
+  for_gelu_chunks(N, [&](int s, int n) {
     CMapA x(inp + s, n);
     GeluTmp u = kGeluS * (x + kGeluA * x.cube()), th(n);
     tanh_into(th.data(), u.data(), n);
     MapA(out + s, n) = real(0.5) * x * (real(1) + th);
-  }
+  });
 }
 
 void gelu_backward(real* dinp, const real* inp, const real* dout, int N) {
-  for (int s = 0; s < N; s += kGeluChunk) {
-    const int n = N - s < kGeluChunk ? N - s : kGeluChunk;
+  for_gelu_chunks(N, [&](int s, int n) {
     CMapA x(inp + s, n);
     GeluTmp u = kGeluS * (x + kGeluA * x.cube()), th(n);
     tanh_into(th.data(), u.data(), n);
@@ -271,34 +332,58 @@ void gelu_backward(real* dinp, const real* inp, const real* dout, int N) {
         CMapA(dout + s, n) *
         (real(0.5) * (real(1) + th) +
          real(0.5) * x * (real(1) - th.square()) * kGeluS * (real(1) + real(3) * kGeluA * x.square()));
-  }
+  });
 }
 
 // --------------------------------------------------------------- residual
 
+// Element-wise and exact, so any split gives the same bits; small ones (rows
+// inside other layers' tasks) stay on the calling thread.
 void residual_forward(real* out, const real* a, const real* b, int N) {
-  MapA(out, N) = CMapA(a, N) + CMapA(b, N);
+  if (N <= kTaskElems) {
+    MapA(out, N) = CMapA(a, N) + CMapA(b, N);
+    return;
+  }
+  parallel_for(num_chunks(N, kTaskElems), [&](int task) {
+    const long s = task * kTaskElems, n = std::min<long>(kTaskElems, N - s);
+    MapA(out + s, n) = CMapA(a + s, n) + CMapA(b + s, n);
+  });
 }
 
-void add_inplace(real* dst, const real* src, int N) { MapA(dst, N) += CMapA(src, N); }
+void add_inplace(real* dst, const real* src, int N) {
+  if (N <= kTaskElems) {
+    MapA(dst, N) += CMapA(src, N);
+    return;
+  }
+  parallel_for(num_chunks(N, kTaskElems), [&](int task) {
+    const long s = task * kTaskElems, n = std::min<long>(kTaskElems, N - s);
+    MapA(dst + s, n) += CMapA(src + s, n);
+  });
+}
 
 // ---------------------------------------------------------- cross-entropy
 
 double crossentropy_forward(real* losses, real* probs, const real* logits,
                             const int* targets, int N, int V, int* count) {
+  for_rows(N, V, [&](int i0, int i1) {
+    for (int i = i0; i < i1; i++) {
+      losses[i] = 0;
+      if (targets[i] < 0) continue;
+      CMapA l(logits + (size_t)i * V, V);
+      MapA p(probs + (size_t)i * V, V);
+      const real m = l.maxCoeff();
+      p = (l - m).exp();
+      const real z = p.sum();
+      // loss = log z - (l_target - m): exact even when p[target] underflows.
+      losses[i] = std::log(z) - (l[targets[i]] - m);
+      p /= z;
+    }
+  });
+  // The sum in row order, after the rows.
   double sum = 0;
   int n = 0;
   for (int i = 0; i < N; i++) {
-    losses[i] = 0;
     if (targets[i] < 0) continue;
-    CMapA l(logits + (size_t)i * V, V);
-    MapA p(probs + (size_t)i * V, V);
-    const real m = l.maxCoeff();
-    p = (l - m).exp();
-    const real z = p.sum();
-    // loss = log z - (l_target - m): exact even when p[target] underflows.
-    losses[i] = std::log(z) - (l[targets[i]] - m);
-    p /= z;
     sum += losses[i];
     n++;
   }
@@ -308,12 +393,14 @@ double crossentropy_forward(real* losses, real* probs, const real* logits,
 
 void crossentropy_backward(real* dlogits, const real* probs, const int* targets,
                            int N, int V, real scale) {
-  for (int i = 0; i < N; i++) {
-    if (targets[i] < 0) continue;
-    MapA d(dlogits + (size_t)i * V, V);
-    d += CMapA(probs + (size_t)i * V, V) * scale;
-    d[targets[i]] -= scale;
-  }
+  for_rows(N, V, [&](int i0, int i1) {
+    for (int i = i0; i < i1; i++) {
+      if (targets[i] < 0) continue;
+      MapA d(dlogits + (size_t)i * V, V);
+      d += CMapA(probs + (size_t)i * V, V) * scale;
+      d[targets[i]] -= scale;
+    }
+  });
 }
 
 // ----------------------------------------------------------------- tables

@@ -1,8 +1,16 @@
 #include "optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include "threads.h"
+
 namespace nope {
+
+// The flat buffers split into fixed chunks for the thread pool; the
+// gradient norm sums per-chunk partials in chunk order, so it is the same
+// for any thread count.
+constexpr size_t kChunk = 16384;
 
 void adamw_init(AdamW& opt, const Model& model) {
   opt.t = 0;
@@ -20,18 +28,27 @@ void adamw_update(AdamW& opt, Model& model, double lr, double wd) {
   const real step_size = real(lr / bc1);
   const real inv_sqrt_bc2 = real(1.0 / std::sqrt(bc2));
   const real b1 = real(opt.beta1), b2 = real(opt.beta2), eps = real(opt.eps);
-  for (const ParamTensor& p : model.tensors) {
-    real* w = model.params.data() + p.offset;
-    const real* g = model.grads.data() + p.offset;
-    real* m = opt.m.data() + p.offset;
-    real* v = opt.v.data() + p.offset;
-    const real decay = p.decay ? real(1.0 - lr * wd) : real(1);
-    for (size_t i = 0; i < p.size; i++) {
-      m[i] = b1 * m[i] + (real(1) - b1) * g[i];
-      v[i] = b2 * v[i] + (real(1) - b2) * g[i] * g[i];
-      w[i] = w[i] * decay - step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
+  const real decay_on = real(1.0 - lr * wd);
+  const size_t total = model.params.size();
+  // Chunks of the flat buffer; a chunk walks the tensors it overlaps (laid
+  // out in order) for their decay flag.
+  parallel_for(num_chunks((long)total, (long)kChunk), [&](int task) {
+    const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
+    for (const ParamTensor& p : model.tensors) {
+      const size_t s = std::max(c0, p.offset), e = std::min(c1, p.offset + p.size);
+      if (s >= e) continue;
+      real* w = model.params.data();
+      const real* g = model.grads.data();
+      real* m = opt.m.data();
+      real* v = opt.v.data();
+      const real decay = p.decay ? decay_on : real(1);
+      for (size_t i = s; i < e; i++) {
+        m[i] = b1 * m[i] + (real(1) - b1) * g[i];
+        v[i] = b2 * v[i] + (real(1) - b2) * g[i] * g[i];
+        w[i] = w[i] * decay - step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
+      }
     }
-  }
+  });
 }
 
 double lr_schedule(int step, int total, int warmup, double peak) {
@@ -44,12 +61,28 @@ double lr_schedule(int step, int total, int warmup, double peak) {
 }
 
 double clip_grad_norm(Model& model, double max_norm) {
+  real* grads = model.grads.data();
+  const size_t total = model.grads.size();
+  const int chunks = num_chunks((long)total, (long)kChunk);
+  // Per calling thread, grown only: a warm step allocates nothing.
+  static thread_local std::vector<double> partial;
+  if ((int)partial.size() < chunks) partial.resize(chunks);
+  double* part = partial.data();  // (a task on a worker would see its own thread_local)
+  parallel_for(chunks, [&](int task) {
+    const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
+    double sq = 0;
+    for (size_t i = c0; i < c1; i++) sq += double(grads[i]) * double(grads[i]);
+    part[task] = sq;
+  });
   double sq = 0;
-  for (real g : model.grads) sq += double(g) * double(g);
+  for (int c = 0; c < chunks; c++) sq += part[c];
   const double norm = std::sqrt(sq);
   if (max_norm > 0 && norm > max_norm && std::isfinite(norm)) {
     const real s = real(max_norm / (norm + 1e-6));
-    for (real& g : model.grads) g *= s;
+    parallel_for(chunks, [&](int task) {
+      const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
+      for (size_t i = c0; i < c1; i++) grads[i] *= s;
+    });
   }
   return norm;
 }

@@ -93,5 +93,20 @@ if command -v python3 >/dev/null; then
   done
 fi
 
+# --threads (and NOPELAB_THREADS) only change the speed: the same run with 1
+# and 3 threads prints the same losses and writes the same weights.
+expect_error "threads out of range" "--threads = 0 is out of range" "$NOPELAB" train $S --threads 0
+expect_error "threads not a number" "--threads expects an integer" "$NOPELAB" eval --checkpoint "$work/ck.json" --threads two
+expect_error "bad NOPELAB_THREADS" "NOPELAB_THREADS = 'x'" env NOPELAB_THREADS=x "$NOPELAB" train $S --steps 1
+T="$S --set task.train_len=12 --set task.test_len=12 --set train.batch_size=16 --set model.d_model=32 --set model.d_ff=128"
+for n in 1 3; do
+  expect_ok "train --threads $n" "$NOPELAB" train $T --steps 5 --quiet --eval-examples 8 --threads $n --out "$work/ck_t$n.json"
+  grep -o '"final_loss":[^,]*' "$work/out" >"$work/loss_t$n"
+done
+expect_ok "train NOPELAB_THREADS=2" env NOPELAB_THREADS=2 "$NOPELAB" train $T --steps 5 --quiet --eval-examples 8 --out "$work/ck_t2.json"
+grep -o '"final_loss":[^,]*' "$work/out" >"$work/loss_t2"
+cmp -s "$work/loss_t1" "$work/loss_t3" && cmp -s "$work/loss_t1" "$work/loss_t2" || fail "losses differ across thread counts"
+cmp -s "$work/ck_t1.json" "$work/ck_t3.json" && cmp -s "$work/ck_t1.json" "$work/ck_t2.json" || fail "weights differ across thread counts"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

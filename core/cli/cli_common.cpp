@@ -1,11 +1,13 @@
 #include "cli_common.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "error.h"
+#include "threads.h"
 
 namespace nope::cli {
 
@@ -42,7 +44,8 @@ Args parse_args(int argc, char** argv, const std::vector<std::string>& value_opt
     }
     if (std::find(flag_opts.begin(), flag_opts.end(), name) != flag_opts.end()) {
       a.flags.push_back(name);
-    } else if (std::find(value_opts.begin(), value_opts.end(), name) != value_opts.end()) {
+    } else if (name == "threads" ||
+               std::find(value_opts.begin(), value_opts.end(), name) != value_opts.end()) {
       if (!inline_value) {
         if (i + 1 >= argc) throw Error("--" + name + " needs a value");
         value = argv[++i];
@@ -52,7 +55,28 @@ Args parse_args(int argc, char** argv, const std::vector<std::string>& value_opt
       throw Error("unknown option --" + name + " (see --help)");
     }
   }
+  apply_threads(a);
   return a;
+}
+
+const char* const kThreadsHelp =
+    "  --threads N        threads for one run (default: all cores, or NOPELAB_THREADS);\n"
+    "                     results are bit-identical for any N\n";
+
+int apply_threads(const Args& a) {
+  constexpr int kMax = 64;
+  int n = 0;  // all cores
+  if (a.has("threads")) {
+    n = a.get_int("threads", 0, 1, kMax);
+  } else if (const char* env = std::getenv("NOPELAB_THREADS"); env && *env) {
+    char* end = nullptr;
+    const long v = std::strtol(env, &end, 10);
+    if (*end != '\0' || v < 1 || v > kMax)
+      throw Error("NOPELAB_THREADS = '" + std::string(env) + "' is not an integer in [1, " + std::to_string(kMax) + "]");
+    n = (int)v;
+  }
+  threads_set(n);
+  return threads_count();
 }
 
 std::string read_file(const std::string& path) {

@@ -23,8 +23,16 @@ struct Args {
 };
 
 // `value_opts` take an argument, `flag_opts` do not; both without "--".
+// Every command also takes `--threads N` (see apply_threads), applied here.
 Args parse_args(int argc, char** argv, const std::vector<std::string>& value_opts,
                 const std::vector<std::string>& flag_opts);
+
+// Sizes the core's thread pool from --threads N, else the NOPELAB_THREADS
+// environment variable, else all cores; returns the count. Results do not
+// depend on it (core/threads.h), only the speed.
+int apply_threads(const Args& a);
+// One help line for the option, for the commands' --help texts.
+extern const char* const kThreadsHelp;
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);

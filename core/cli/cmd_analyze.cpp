@@ -83,7 +83,7 @@ static void add_seed_stats(nlohmann::json& out, const std::vector<nlohmann::json
 }
 
 int cmd_analyze(int argc, char** argv) {
-  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
+  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), std::fputs(kThreadsHelp, stdout), 0;
   const Args a = parse_args(argc, argv, {"config", "checkpoint", "set", "seeds", "batch", "length", "input", "out"},
                             {"no-probes", "quiet"});
   if (a.has("config") && a.has("checkpoint")) throw Error("analyze takes --config F or --checkpoint CKPT, not both");

@@ -17,7 +17,7 @@ static const char* kHelp =
     "Without --length: every length from 1 to task.test_len. --examples defaults to 256.\n";
 
 int cmd_eval(int argc, char** argv) {
-  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
+  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), std::fputs(kThreadsHelp, stdout), 0;
   const Args a = parse_args(argc, argv, {"checkpoint", "length", "examples"}, {});
   if (!a.has("checkpoint")) throw Error("eval needs --checkpoint CKPT");
   Trainer tr;

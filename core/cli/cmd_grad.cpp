@@ -39,7 +39,7 @@ static std::vector<int> read_rows(const nlohmann::json& j, const char* key, int*
 }
 
 int cmd_grad(int argc, char** argv) {
-  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
+  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), std::fputs(kThreadsHelp, stdout), 0;
   const Args a = parse_args(argc, argv, {"checkpoint", "tokens"}, {});
   if (!a.has("checkpoint") || !a.has("tokens")) throw Error("grad needs --checkpoint CKPT and --tokens F");
   Trainer tr;

@@ -36,7 +36,7 @@ static void progress_line(bool tty, const StepMetrics& m, int total, double elap
 }
 
 int cmd_train(int argc, char** argv) {
-  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
+  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), std::fputs(kThreadsHelp, stdout), 0;
   const Args a = parse_args(argc, argv, {"config", "set", "steps", "out", "metrics", "eval-examples"}, {"quiet"});
   Config cfg = load_config(a);
   cfg.train.steps = a.get_int("steps", cfg.train.steps, 0, Limits::max_steps);
