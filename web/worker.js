@@ -4,12 +4,57 @@
 //   request  {id, kind, payload}
 //   reply    {id, ok: true, result} | {id, ok: false, error}
 //   progress {id, kind: 'progress', result}   (only for 'train', before its reply)
-/* global importScripts, createNopeLab */
+/* global importScripts, createNopeLab, createNopeLabMt */
 'use strict';
 
-importScripts('dist/wasm/nopelab.js');
-
 let lab = null;
+// Which build runs (reported by init and shown on the page): the threaded
+// one only where SharedArrayBuffer is allowed, i.e. the page is
+// cross-origin isolated (docs/hosting.md); embeds and plain hosts get the
+// single-thread one, as before.
+let engine = null;
+const MAX_THREADS = 8;
+
+// Loads dist/wasm/<file>.js and starts its module. `threads` > 0 picks the
+// pthreads build with that many threads (its workers are created up front).
+function loadModule(threads) {
+  const file = threads ? 'nopelab_mt' : 'nopelab';
+  importScripts(`dist/wasm/${file}.js`);
+  const factory = threads ? createNopeLabMt : createNopeLab;
+  return new Promise((resolve, reject) => {
+    // A pthread worker that fails to start leaves emcc 3.1.6's factory
+    // pending forever: give up after a while and fall back.
+    const timer = threads ? setTimeout(() => reject(new Error('its threads did not start within 30 s')), 30000) : null;
+    factory({
+      // The glue looks beside the worker script by default.
+      locateFile: (f) => `dist/wasm/${f}`,
+      // A glue loaded by importScripts does not know its own URL, which its
+      // pthread workers need to load it (emcc 3.1.6).
+      mainScriptUrlOrBlob: new URL(`dist/wasm/${file}.js`, self.location.href).href,
+      nopeThreads: threads,
+      // emcc 3.1.6's factory never settles on an abort: reject ourselves.
+      onAbort: (what) => reject(new Error(`the wasm module failed to load: ${what}`)),
+    }).then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function loadBest() {
+  const isolated = self.crossOriginIsolated === true;
+  if (isolated) {
+    const threads = Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
+    try {
+      const mt = await loadModule(threads);
+      const info = unwrap(mt.setThreads(threads));
+      lab = mt;
+      engine = { build: 'threaded', threads: info.threads, isolated };
+      return;
+    } catch (err) {
+      engine = { fallback: `threaded module failed (${err.message}); single thread instead` };
+    }
+  }
+  lab = await loadModule(0);
+  engine = { build: 'single', threads: 1, isolated, ...engine };
+}
 const sessions = new Map(); // name -> Session
 const training = { active: null, paused: false, stopRequested: false, resumeWaiters: [] };
 
@@ -79,17 +124,8 @@ function analyze(p) {
 
 const handlers = {
   async init() {
-    if (!lab) {
-      lab = await new Promise((resolve, reject) => {
-        createNopeLab({
-          // The glue looks beside the worker script by default.
-          locateFile: (file) => `dist/wasm/${file}`,
-          // emcc 3.1.6's factory never settles on an abort: reject ourselves.
-          onAbort: (what) => reject(new Error(`the wasm module failed to load: ${what}`)),
-        }).then(resolve, reject);
-      });
-    }
-    return { version: lab.version() };
+    if (!lab) await loadBest();
+    return { version: lab.version(), engine };
   },
   validate(p) {
     const r = lab.validateConfig(JSON.stringify(p.config));
