@@ -1,7 +1,8 @@
 // Formats bench/compare.sh's run from the JSON files in one directory:
 // native-<i>.json and wasm-<i>.json (`nopelab bench --json` and
 // `wasm_bench.mjs --json`, taken in alternating rounds), portable.json (the
-// same native bench built without -march=native) and torch.json. Each figure
+// same native bench built without -march=native), torch.json (one thread) and
+// torch-threads.json (as many threads as the native run's N). Each figure
 // is the median over the rounds, so a burst on the shared machine during one
 // round does not decide a ratio.
 //   node bench/compare.mjs <dir>
@@ -52,3 +53,17 @@ native.gemm.forEach((g, i) => {
 const analysis = (e) => `${e.analysis.analysis_ms.toFixed(1)} ms vs one training step ${e.analysis.train_step_ms.toFixed(1)} ms`;
 if (native.analysis) console.log(`\nanalysis (d128 L4 T256 B16): native ${analysis(native)}`);
 if (wasm.analysis) console.log(`                             wasm   ${analysis(wasm)}`);
+
+// Threads: `nopelab bench` times one thread and N threads in the same run;
+// PyTorch with torch.set_num_threads(N) from torch-threads.json.
+const nativeRuns = rounds('native-');
+const threads = nativeRuns[0]?.threads;
+if (threads > 1) {
+  const torchN = summarise([load('torch-threads.json')], 'pytorch');
+  const msN = (m) => median(nativeRuns.map((r) => (r.native || []).find((x) => x.model === m)?.ms_per_step_threads));
+  console.log(`\nms/step with ${threads} threads   native 1  native ${threads}  speedup | pytorch 1  pytorch ${threads}  speedup | pytorch/native (${threads})`);
+  for (const m of ['A', 'B']) {
+    const [n1, nN, t1, tN] = [native.models[m], msN(m), torch.models[m], torchN.models[m]];
+    console.log(`model ${m}                 ${f(n1)}  ${f(nN)}  ${f(over(n1, nN), 7)} |  ${f(t1)}   ${f(tN)}  ${f(over(t1, tN), 7)} |  ${f(over(tN, nN))}`);
+  }
+}

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch reference for `nopelab bench`: the same two models (core/bench.h),
 the same step (forward, backward, grad-norm clip 1.0, AdamW with decay on
-matrices only), one thread, float32.
+matrices only), float32, one thread unless --threads N (torch.set_num_threads,
+as `nopelab bench --threads N`).
 
-    /usr/bin/python3 bench/pytorch_bench.py [--steps-a N] [--steps-b N] [--json]
+    /usr/bin/python3 bench/pytorch_bench.py [--steps-a N] [--steps-b N] [--threads N] [--json]
 
 Needs Debian's python3-torch (see bench/README.md). Attention is written out
 (matmul, mask, softmax) because PyTorch 1.13 has no scaled_dot_product_attention.
@@ -93,15 +94,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--steps-a", type=int, default=100)
     ap.add_argument("--steps-b", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     out = []
     for name, steps in (("A", args.steps_a), ("B", args.steps_b)):
         ms, tps = bench(MODELS[name], steps)
         out.append({"model": name, "ms_per_step": ms, "tokens_per_s": tps, "steps": steps})
         if not args.json:
-            print(f"pytorch {torch.__version__} model {name}: {ms:8.2f} ms/step  {tps:10.0f} tokens/s (1 thread)")
+            print(f"pytorch {torch.__version__} model {name}: {ms:8.2f} ms/step  {tps:10.0f} tokens/s ({torch.get_num_threads()} threads)")
     if args.json:
         print(json.dumps({"pytorch": out, "torch_version": torch.__version__, "threads": torch.get_num_threads()}))
 

@@ -1,7 +1,7 @@
-// nope::gemm: splits C into tiles whose shape depends on (M, N, K) only and
-// runs them on the thread pool, so every element of C is computed by the
-// same kernel call, in the same order, for any thread count. Also the Eigen
-// kernel of native (and double) builds.
+// nope::gemm where it is not gemm_simd.cpp's (see gemm_kernel.h): splits C
+// into tiles whose shape depends on (M, N, K) only and runs them on the
+// thread pool, so every element of C is computed by the same kernel call, in
+// the same order, for any thread count. Also the Eigen kernel.
 #include <algorithm>
 
 #include "gemm.h"
@@ -10,45 +10,62 @@
 
 namespace nope {
 
+#ifndef NOPE_GEMM_SIMD
 namespace {
 
-// A tile should be worth handing to another thread (about 10 us of work),
-// and at most kMaxTiles tiles keep packing overhead (each tile packs its own
-// panels of A and B) small. Row tiles are multiples of 48: Eigen's AVX-512
-// float micro-kernel is 48 rows tall (AVX 24, SSE 12), the wasm one 4.
+// A tile should be worth handing to another thread (about 10 us of work).
+// Up to kMaxTiles tiles balance the load over a few cores; each tile packs
+// its own panels of op(A) and op(B), so among the grids with enough tiles
+// the one that packs the least is taken. Tile sides are multiples of 16
+// (Eigen's AVX-512 float packet; the wasm micro-tile is 4 x 8).
 constexpr double kMinTileFlops = 1 << 20;
 constexpr int kMaxTiles = 16;
-constexpr int kRowAlign = 48, kColAlign = 16;
+constexpr int kAlign = 16;
 
-int ceil_div(long a, long b) { return (int)((a + b - 1) / b); }
-int round_up(long a, long b) { return (int)(ceil_div(a, b) * b); }
+long ceil_div(long a, long b) { return (a + b - 1) / b; }
+long round_up(long a, long b) { return ceil_div(a, b) * b; }
+
+struct Grid {
+  int tm, tn, nm, nn;
+};
+
+// Depends on (M, N, K) only: the same tiles for any thread count.
+Grid tile_grid(int M, int N, int K) {
+  const double flops = 2.0 * M * N * std::max(K, 1);
+  const int want = (int)std::min<double>(kMaxTiles, std::max(1.0, flops / kMinTileFlops));
+  Grid best{M, N, 1, 1};
+  if (want == 1) return best;
+  double best_cost = -1;
+  for (int nm = 1; nm <= want; nm++) {
+    const int tm = (int)std::min<long>(M, round_up(ceil_div(M, nm), kAlign));
+    const int tn = (int)std::min<long>(N, round_up(ceil_div(N, ceil_div(want, nm)), kAlign));
+    const Grid g{tm, tn, (int)ceil_div(M, tm), (int)ceil_div(N, tn)};
+    if (g.nm * g.nn < want && !(tm == M && tn == N)) continue;
+    // Packing volume: op(A) once per column of tiles, op(B) once per row.
+    const double cost = (double)g.nn * M + (double)g.nm * N;
+    if (best_cost < 0 || cost < best_cost) best = g, best_cost = cost;
+  }
+  return best;
+}
 
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
           int ldb, real beta, real* C, int ldc) {
   if (M <= 0 || N <= 0) return;
-  const double flops = 2.0 * M * N * std::max(K, 1);
-  const int want = (int)std::min<double>(kMaxTiles, std::max(1.0, flops / kMinTileFlops));
-  if (want == 1) return gemm_kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-  // Rows first (each row tile reads a contiguous block of a row-major A),
-  // then columns for what is left of the budget.
-  int tm = round_up(ceil_div(M, std::min(want, ceil_div(M, kRowAlign))), kRowAlign);
-  tm = std::min(tm, M);
-  const int nm = ceil_div(M, tm);
-  const int want_n = want / nm;
-  int tn = want_n > 1 ? std::min(N, round_up(ceil_div(N, want_n), kColAlign)) : N;
-  const int nn = ceil_div(N, tn);
-  parallel_for(nm * nn, [&](int tile) {
-    const int i0 = tile / nn * tm, j0 = tile % nn * tn;
-    const int m = std::min(tm, M - i0), n = std::min(tn, N - j0);
+  const Grid g = tile_grid(M, N, K);
+  if (g.nm * g.nn == 1) return gemm_kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  parallel_for(g.nm * g.nn, [&](int tile) {
+    const int i0 = tile / g.nn * g.tm, j0 = tile % g.nn * g.tn;
+    const int m = std::min(g.tm, M - i0), n = std::min(g.tn, N - j0);
     const real* a = trans_a ? A + i0 : A + (size_t)i0 * lda;  // rows i0.. of op(A)
     const real* b = trans_b ? B + (size_t)j0 * ldb : B + j0;  // columns j0.. of op(B)
     gemm_kernel(trans_a, trans_b, m, n, K, alpha, a, lda, b, ldb, beta, C + (size_t)i0 * ldc + j0, ldc);
   });
 }
+#endif  // NOPE_GEMM_SIMD
 
-#if !(defined(__wasm_simd128__) && !defined(NOPE_DOUBLE))
+#if !defined(NOPE_GEMM_SIMD) && !(defined(__wasm_simd128__) && !defined(NOPE_DOUBLE))
 // Eigen kernel. Row-major maps with explicit outer strides; `.noalias()`
 // keeps Eigen from allocating a temporary for the product.
 void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,

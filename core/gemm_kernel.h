@@ -1,9 +1,16 @@
-// The single-threaded product behind nope::gemm, one per build: Eigen
-// (gemm.cpp) or the wasm SIMD kernel (gemm_wasm.cpp). gemm() splits C into
-// fixed tiles and calls this once per tile, possibly on several threads at
-// once, so it must keep no shared mutable state. beta is 0 or 1.
+// Which product implements nope::gemm in this build:
+//  - native float: gemm_simd.cpp, its own blocked kernel that packs op(B)
+//    once and shares it between threads (NOPE_GEMM_SIMD);
+//  - double (gradient checks), wasm, or -DNOPE_GEMM_EIGEN: gemm.cpp splits C
+//    into fixed tiles and runs gemm_kernel (Eigen in gemm.cpp, or the wasm
+//    SIMD kernel in gemm_wasm.cpp) once per tile, possibly on several
+//    threads at once, so it keeps no shared mutable state. beta is 0 or 1.
 #pragma once
 #include "tensor.h"
+
+#if !defined(NOPE_DOUBLE) && !defined(__wasm__) && !defined(NOPE_GEMM_EIGEN)
+#define NOPE_GEMM_SIMD 1
+#endif
 
 namespace nope {
 

@@ -21,6 +21,7 @@
 #include <cstring>
 
 #include "gemm_kernel.h"
+#include "threads.h"
 
 namespace nope {
 
@@ -31,8 +32,8 @@ constexpr int KC = 256, MC = 128, NC = 512;  // cache blocks (floats)
 
 // Packing buffers, one pair per thread (gemm() runs tiles of one product on
 // several threads), static so that a training step allocates nothing.
-alignas(16) thread_local float g_pack_a[MC * KC];
-alignas(16) thread_local float g_pack_b[KC * NC];
+alignas(16) NOPE_THREAD_LOCAL float g_pack_a[MC * KC];
+alignas(16) NOPE_THREAD_LOCAL float g_pack_b[KC * NC];
 
 // dst[r][0..kc) = op(A)(i0 + r, p0 + k): MR rows of kc; rows past M are zero.
 void pack_a(bool trans, const float* A, int lda, int M, int i0, int p0, int kc, float* dst) {

@@ -137,7 +137,8 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
       const real* dy = dout + (size_t)i * C;
       const real m = mean[i], s = rstd[i];
       for (int c = c0; c < c1; c++) dw[c] += dy[c] * ((x[c] - m) * s);
-      if (db) add_inplace(db + c0, dy + c0, c1 - c0);
+      if (db)
+        for (int c = c0; c < c1; c++) db[c] += dy[c];
     }
   });
 }
@@ -164,7 +165,10 @@ void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
   // and each column sums its rows in order for any thread count.
   if (dbias)
     for_cols(OC, [&](int c0, int c1) {
-      for (int n = 0; n < N; n++) add_inplace(dbias + c0, dout + (size_t)n * OC + c0, c1 - c0);
+      for (int n = 0; n < N; n++) {
+        const real* d = dout + (size_t)n * OC;
+        for (int c = c0; c < c1; c++) dbias[c] += d[c];
+      }
     });
 }
 

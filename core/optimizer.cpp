@@ -65,7 +65,7 @@ double clip_grad_norm(Model& model, double max_norm) {
   const size_t total = model.grads.size();
   const int chunks = num_chunks((long)total, (long)kChunk);
   // Per calling thread, grown only: a warm step allocates nothing.
-  static thread_local std::vector<double> partial;
+  static NOPE_THREAD_LOCAL std::vector<double> partial;
   if ((int)partial.size() < chunks) partial.resize(chunks);
   double* part = partial.data();  // (a task on a worker would see its own thread_local)
   parallel_for(chunks, [&](int task) {

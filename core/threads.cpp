@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -30,8 +31,9 @@ constexpr auto kSpin = std::chrono::microseconds(200);
 
 // True on worker threads, and on a caller while it runs a region: a
 // parallel_for from there runs inline.
-thread_local bool t_in_region = false;
+NOPE_THREAD_LOCAL bool t_in_region = false;
 
+#ifndef NOPE_NO_THREADS
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -87,6 +89,7 @@ struct Pool {
   std::atomic<int> active{0};
   std::atomic<int> sleepers{0};
   std::atomic<bool> stop{false};
+  std::atomic<int> size{1};  // threads_count(), readable without `owner`
   std::mutex sleep_m;
   std::condition_variable wake;
 
@@ -152,6 +155,7 @@ struct Pool {
     workers.clear();
     stop.store(false);
     for (int i = 0; i < n_workers; i++) workers.emplace_back([this] { worker_loop(); });
+    size.store(n_workers + 1);
   }
 
   ~Pool() {
@@ -164,6 +168,8 @@ Pool& pool() {
   static Pool p;
   return p;
 }
+
+#endif  // NOPE_NO_THREADS
 
 }  // namespace
 
@@ -179,6 +185,8 @@ void threads_set(int n) {
 #ifdef NOPE_NO_THREADS
   (void)n;
 #else
+  // From inside a task the caller already holds the pool: a bug, not input.
+  if (t_in_region) throw std::logic_error("threads_set called from inside a parallel_for task");
   if (n <= 0) n = threads_hardware();
   n = std::min(std::max(n, 1), kMaxThreads);
   Pool& p = pool();
@@ -191,9 +199,7 @@ int threads_count() {
 #ifdef NOPE_NO_THREADS
   return 1;
 #else
-  Pool& p = pool();
-  std::lock_guard<std::mutex> lk(p.owner);
-  return (int)p.workers.size() + 1;
+  return pool().size.load();
 #endif
 }
 

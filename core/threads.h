@@ -17,12 +17,21 @@
 #pragma once
 #include <type_traits>
 
+// thread_local where the build has threads. A wasm build without -pthread
+// cannot link thread-local storage (and runs one thread anyway).
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+#define NOPE_THREAD_LOCAL
+#else
+#define NOPE_THREAD_LOCAL thread_local
+#endif
+
 namespace nope {
 
 // Sets the number of threads that run parallel_for (the caller counts as
 // one). n <= 0 means all cores. Clamped to [1, 64]; always 1 in a wasm build
-// without pthreads. Must not be called while another thread is inside a
-// parallel_for; the CLI and the wasm bindings call it once at start.
+// without pthreads. Waits for a parallel_for running on another thread to
+// finish; throws std::logic_error from inside a task. The CLI and the wasm
+// bindings call it once at start.
 void threads_set(int n);
 // The current number of threads (1 until threads_set is called).
 int threads_count();

@@ -1,0 +1,213 @@
+// Native float GEMM: Goto/BLIS blocking written with GCC/Clang vector
+// extensions, so the same source compiles to AVX-512, AVX2 or SSE2/NEON.
+//
+// Why not Eigen here: a thread-parallel product through Eigen has to split C
+// into independent sub-products, and each one packs its own copy of op(B)
+// (and of op(A)): with 16 tiles that cost ~6% of single-thread speed in
+// packing alone. Here op(B) is packed once (up to kPackB floats at a time),
+// by all threads together, and then shared: the tasks are (row block x
+// column group) tiles of C, each running every K block of its tile and
+// packing only its own rows of op(A). Two thread hand-offs per product.
+//
+// Determinism: an element of C is the sum over K blocks in order, each block
+// a k-ordered chain of fused multiply-adds in one accumulator lane, scaled by
+// alpha and added to C at the store. Nothing depends on the tiling, so every
+// thread count gives the same bits. (Built with -ffp-contract=fast: the
+// acc += a * b below is one FMA where the ISA has it.)
+#include "gemm_kernel.h"
+
+#ifdef NOPE_GEMM_SIMD
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "threads.h"
+
+namespace nope {
+
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int W = 16, MR = 8;  // 16 zmm accumulators of 32 registers
+#elif defined(__AVX__)
+constexpr int W = 8, MR = 6;   // 12 ymm accumulators of 16 (BLIS's Haswell shape)
+#else
+constexpr int W = 4, MR = 4;   // SSE2 / NEON: 8 accumulators
+#endif
+constexpr int NR = 2 * W;  // micro-tile MR x NR: two vectors per row
+// K block (one B micro-panel, KC x NR, stays in L1), N block and the rows
+// of one task (MC x KC of op(A), in L2).
+constexpr int KC = 256, NC = 1024, MC = 16 * MR;
+// Column groups per task: enough tasks for a few threads when M is short.
+constexpr int kMinTasks = 8;
+
+typedef float vf __attribute__((vector_size(W * sizeof(float))));
+typedef float vfu __attribute__((vector_size(W * sizeof(float)), aligned(4), may_alias));
+
+inline vf loadu(const float* p) { return *reinterpret_cast<const vfu*>(p); }
+inline void storeu(float* p, vf v) { *reinterpret_cast<vfu*>(p) = v; }
+
+// Up to this many floats of op(B) are packed in one go (all of it for the
+// products of a training step): one region packs, one computes, so a long-K
+// weight gradient costs two thread hand-offs rather than two per K block.
+constexpr size_t kPackB = size_t(1) << 20;
+
+// Grown-only per-thread buffers (heap, not static thread-local storage,
+// which glibc carves out of every thread's stack): packed op(B) belongs to
+// the calling thread and is read by the tasks through a pointer; packed
+// op(A) rows to the thread that runs a task.
+float* thread_buffer(size_t n, int which) {
+  static thread_local std::vector<float, Eigen::aligned_allocator<float>> buf[2];
+  if (buf[which].size() < n) buf[which].resize(n);
+  return buf[which].data();
+}
+
+// One NR-column panel of op(B)(p0.., j0..): dst[k][0..NR), zero past N.
+void pack_b_panel(bool trans, const float* B, int ldb, int N, int j0, int p0, int kc, float* dst) {
+  const int cols = std::min(NR, N - j0);
+  if (!trans && cols == NR) {
+    for (int k = 0; k < kc; k++) std::memcpy(dst + k * NR, B + (size_t)(p0 + k) * ldb + j0, sizeof(float) * NR);
+    return;
+  }
+  if (!trans) {
+    for (int k = 0; k < kc; k++) {
+      const float* src = B + (size_t)(p0 + k) * ldb + j0;
+      for (int c = 0; c < NR; c++) dst[k * NR + c] = c < cols ? src[c] : 0.0f;
+    }
+    return;
+  }
+  // op(B)(k, j) = B[j][k]: each column is a contiguous row of B.
+  for (int c = 0; c < NR; c++) {
+    if (c >= cols) {
+      for (int k = 0; k < kc; k++) dst[k * NR + c] = 0.0f;
+      continue;
+    }
+    const float* col = B + (size_t)(j0 + c) * ldb + p0;
+    for (int k = 0; k < kc; k++) dst[k * NR + c] = col[k];
+  }
+}
+
+// MR rows of op(A)(i0.., p0..) as dst[k][0..MR), zero past M.
+void pack_a_panel(bool trans, const float* A, int lda, int M, int i0, int p0, int kc, float* dst) {
+  const int rows = std::min(MR, M - i0);
+  if (trans && rows == MR) {  // op(A)(i, k) = A[k][i]: MR contiguous floats per k
+    for (int k = 0; k < kc; k++) std::memcpy(dst + k * MR, A + (size_t)(p0 + k) * lda + i0, sizeof(float) * MR);
+    return;
+  }
+  for (int r = 0; r < MR; r++) {
+    if (r >= rows) {
+      for (int k = 0; k < kc; k++) dst[k * MR + r] = 0.0f;
+    } else if (trans) {
+      for (int k = 0; k < kc; k++) dst[k * MR + r] = A[(size_t)(p0 + k) * lda + i0 + r];
+    } else {
+      const float* src = A + (size_t)(i0 + r) * lda + p0;
+      for (int k = 0; k < kc; k++) dst[k * MR + r] = src[k];
+    }
+  }
+}
+
+// C[0..rows)[0..cols) (+)= alpha * (MR rows of op(A)) x (packed B panel).
+// The rows are a packed panel (a[k * MR + r]) or, for a row-major A, read in
+// place (a[r * lda + k]): packing would only transpose them.
+template <bool kPacked>
+void micro_kernel(int kc, const float* __restrict a, int lda, const float* __restrict b, float* C, int ldc,
+                  float alpha, bool accumulate, int rows, int cols) {
+  vf c0[MR], c1[MR];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) c0[r] = c1[r] = vf{};
+  for (int k = 0; k < kc; k++, b += NR) {
+    const vf b0 = *reinterpret_cast<const vf*>(b), b1 = *reinterpret_cast<const vf*>(b + W);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+      const vf x = vf{} + (kPacked ? a[k * MR + r] : a[(size_t)r * lda + k]);
+      c0[r] += x * b0;
+      c1[r] += x * b1;
+    }
+  }
+  const vf va = vf{} + alpha;
+  if (rows == MR && cols == NR) {
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+      float* c = C + (size_t)r * ldc;
+      vf o0 = va * c0[r], o1 = va * c1[r];
+      if (accumulate) {
+        o0 += loadu(c);
+        o1 += loadu(c + W);
+      }
+      storeu(c, o0);
+      storeu(c + W, o1);
+    }
+    return;
+  }
+  alignas(64) float tile[NR];  // an edge tile: write only the valid part
+  for (int r = 0; r < rows; r++) {
+    float* c = C + (size_t)r * ldc;
+    *reinterpret_cast<vf*>(tile) = va * c0[r];
+    *reinterpret_cast<vf*>(tile + W) = va * c1[r];
+    for (int q = 0; q < cols; q++) c[q] = (accumulate ? c[q] : 0.0f) + tile[q];
+  }
+}
+
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
+          int ldb, real beta, real* C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {  // empty sum: C = beta * C
+    if (beta == 0.0f)
+      for (int i = 0; i < M; i++) std::memset(C + (size_t)i * ldc, 0, sizeof(float) * N);
+    return;
+  }
+  const int row_blocks = ceil_div(M, MC);
+  for (int j0 = 0; j0 < N; j0 += NC) {
+    const int nc = std::min(NC, N - j0), panels = ceil_div(nc, NR);
+    // Tasks: row blocks x column groups, the groups fixed by the shape.
+    const int groups = std::min(panels, ceil_div(kMinTasks, row_blocks));
+    const int per_group = ceil_div(panels, groups);
+    // K blocks packed together: all of K when it fits in kPackB.
+    const int span = KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR)));
+    float* pack_b = thread_buffer((size_t)std::min(K, span) * panels * NR, 0);
+    for (int s0 = 0; s0 < K; s0 += span) {
+      const int s1 = std::min(K, s0 + span), blocks = ceil_div(s1 - s0, KC);
+      // Block q of the span: panel jp at pack_b + (p0 - s0) * panels * NR + jp * kc * NR.
+      parallel_for(blocks * panels, [&](int task) {
+        const int p0 = s0 + task / panels * KC, kc = std::min(KC, s1 - p0), jp = task % panels;
+        pack_b_panel(trans_b, B, ldb, N, j0 + jp * NR, p0, kc,
+                     pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR);
+      });
+      parallel_for(row_blocks * groups, [&](int task) {
+        const int i0 = task / groups * MC, mc = std::min(MC, M - i0);
+        const int jp0 = task % groups * per_group, jp1 = std::min(panels, jp0 + per_group);
+        if (jp0 >= jp1) return;
+        // Full MR-row panels of a row-major A are read in place; a
+        // transposed A and the last partial panel are packed.
+        float* pack_a = thread_buffer((size_t)MC * KC, 1);  // this thread's
+        auto in_place = [&](int ir) { return !trans_a && mc - ir >= MR; };
+        for (int p0 = s0; p0 < s1; p0 += KC) {
+          const int kc = std::min(KC, s1 - p0);
+          const bool accumulate = p0 > 0 || beta != 0.0f;  // later K blocks add to the first
+          for (int ir = 0; ir < mc; ir += MR)
+            if (!in_place(ir)) pack_a_panel(trans_a, A, lda, M, i0 + ir, p0, kc, pack_a + ir * kc);
+          for (int jp = jp0; jp < jp1; jp++) {
+            const int jc = j0 + jp * NR, cols = std::min(NR, N - jc);
+            const float* bp = pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+              float* c = C + (size_t)(i0 + ir) * ldc + jc;
+              const int rows = std::min(MR, M - i0 - ir);
+              if (in_place(ir))
+                micro_kernel<false>(kc, A + (size_t)(i0 + ir) * lda + p0, lda, bp, c, ldc, alpha, accumulate, rows,
+                                    cols);
+              else
+                micro_kernel<true>(kc, pack_a + ir * kc, MR, bp, c, ldc, alpha, accumulate, rows, cols);
+            }
+          }
+        }
+      });
+    }
+  }
+}
+
+}  // namespace nope
+#endif
