@@ -70,7 +70,6 @@ test('embed.html inside a non-isolated parent page runs single-thread', async ()
   const errors = watchErrors(host);
   // The parent is a blog page without headers; the frame comes from the site
   // that sends them (COEP on a frame does not isolate it).
-  await host.goto(`${plain.base}dist/presets/index.json`);
   await host.setContent(`<link rel="icon" href="data:,"><h1>A blog post</h1><iframe id="e" src="${isolated.base}embed.html?preset=random_init_adjacency&view=similarity"
     width="760" height="520"></iframe>`);
   const frame = await (await host.$('#e')).contentFrame();
