@@ -21,20 +21,44 @@ function loadModule(threads) {
   const file = threads ? 'nopelab_mt' : 'nopelab';
   importScripts(`dist/wasm/${file}.js`);
   const factory = threads ? createNopeLabMt : createNopeLab;
+  const options = {
+    // The glue looks beside the worker script by default.
+    locateFile: (f) => `dist/wasm/${f}`,
+    // A glue loaded by importScripts does not know its own URL, which its
+    // pthread workers need to load it (emcc 3.1.6).
+    mainScriptUrlOrBlob: new URL(`dist/wasm/${file}.js`, self.location.href).href,
+    nopeThreads: threads,
+  };
   return new Promise((resolve, reject) => {
-    // A pthread worker that fails to start leaves emcc 3.1.6's factory
-    // pending forever: give up after a while and fall back.
-    const timer = threads ? setTimeout(() => reject(new Error('its threads did not start within 30 s')), 30000) : null;
-    factory({
-      // The glue looks beside the worker script by default.
-      locateFile: (f) => `dist/wasm/${f}`,
-      // A glue loaded by importScripts does not know its own URL, which its
-      // pthread workers need to load it (emcc 3.1.6).
-      mainScriptUrlOrBlob: new URL(`dist/wasm/${file}.js`, self.location.href).href,
-      nopeThreads: threads,
-      // emcc 3.1.6's factory never settles on an abort: reject ourselves.
-      onAbort: (what) => reject(new Error(`the wasm module failed to load: ${what}`)),
-    }).then(resolve, reject).finally(() => clearTimeout(timer));
+    // emcc 3.1.6's factory never settles on an abort: reject ourselves.
+    options.onAbort = (what) => reject(new Error(`the wasm module failed to load: ${what}`));
+    if (!threads) {
+      factory(options).then(resolve, reject);
+      return;
+    }
+    // A thread worker that fails to load makes the glue rethrow its error
+    // event here, uncaught (which would crash this worker, and the page would
+    // restart it into the same failure), and leaves the factory pending: take
+    // the error, or give up after a while, and let the caller fall back.
+    const fail = (why) => {
+      self.removeEventListener('error', onError);
+      clearTimeout(timer);
+      try {
+        options.PThread?.terminateAllThreads();
+      } catch { /* best effort */ }
+      reject(new Error(why));
+    };
+    const onError = (e) => {
+      e.preventDefault();
+      fail('a thread worker failed to start');
+    };
+    self.addEventListener('error', onError);
+    const timer = setTimeout(() => fail('its threads did not start within 15 s'), 15000);
+    factory(options).then((m) => {
+      self.removeEventListener('error', onError);
+      clearTimeout(timer);
+      resolve(m);
+    }, (err) => fail(String((err && err.message) || err)));
   });
 }
 
@@ -49,7 +73,7 @@ async function loadBest() {
       engine = { build: 'threaded', threads: info.threads, isolated };
       return;
     } catch (err) {
-      engine = { fallback: `threaded module failed (${err.message}); single thread instead` };
+      engine = { fallback: `threaded build failed: ${err.message}` };
     }
   }
   lab = await loadModule(0);

@@ -4,7 +4,8 @@
 // both give the same first-step loss, bit for bit, with no console errors
 // (CSP violations included). embed.html works inside a non-isolated parent,
 // and the static folder from scripts/build-site becomes isolated on a host
-// without headers through its service worker.
+// without headers through its service worker; a threaded build that cannot
+// start falls back to the single-thread one.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -98,6 +99,22 @@ test('scripts/build-site: isolated with _headers, and through its service worker
       await page.close();
       server.stop();
     }
+    // A threaded build that cannot start its threads: the worker falls back
+    // to the single-thread build instead of crashing (and being restarted
+    // into the same failure).
+    rmSync(path.join(out, 'dist', 'wasm', 'nopelab_mt.worker.js'));
+    const server = await startServer({ dir: out });
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    const r = await firstStep(page, `${server.base}index.html${query}`);
+    assert.equal(r.isolated, true);
+    assert.equal(r.engine.build, 'single');
+    // Chromium reports the missing thread worker as an error event, or (seen
+    // when other pages ran before in the same browser) never: the timeout.
+    assert.match(r.line, /^wasm: single thread \(threaded build failed: (a thread worker failed to start|its threads did not start within 15 s)\)$/);
+    assert.deepEqual(errors, []);
+    await page.close();
+    server.stop();
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
