@@ -1,4 +1,4 @@
-// nope::gemm where it is not gemm_simd.cpp's (see gemm_kernel.h): splits C
+// nope::gemm for the double build and -DNOPE_GEMM_EIGEN (see gemm_kernel.h): splits C
 // into tiles whose shape depends on (M, N, K) only and runs them on the
 // thread pool, so every element of C is computed by the same kernel call, in
 // the same order, for any thread count. Also the Eigen kernel.
@@ -10,16 +10,17 @@
 
 namespace nope {
 
-#ifndef NOPE_GEMM_SIMD
+#if !defined(NOPE_GEMM_SIMD) && !defined(NOPE_GEMM_WASM)
 namespace {
 
 // A tile should be worth handing to another thread (about 10 us of work).
 // Up to kMaxTiles tiles balance the load over a few cores; each tile packs
-// its own panels of op(A) and op(B), so among the grids with enough tiles
-// the one that packs the least is taken. Tile sides are multiples of 16
-// (Eigen's AVX-512 float packet; the wasm micro-tile is 4 x 8).
+// its own copy of op(B) for its columns and of op(A) for its rows, so among
+// the grids with enough tiles the one that packs the least is taken. Tile
+// sides are multiples of 16 (Eigen's AVX-512 float packet).
 constexpr double kMinTileFlops = 1 << 20;
-constexpr int kMaxTiles = 16;
+constexpr int kMaxTiles = 8;
+constexpr bool kPacksRowMajorA = true;  // Eigen packs both operands
 constexpr int kAlign = 16;
 
 long ceil_div(long a, long b) { return (a + b - 1) / b; }
@@ -29,8 +30,9 @@ struct Grid {
   int tm, tn, nm, nn;
 };
 
-// Depends on (M, N, K) only: the same tiles for any thread count.
-Grid tile_grid(int M, int N, int K) {
+// Depends on the shape only: the same tiles for any thread count.
+Grid tile_grid(bool trans_a, int M, int N, int K) {
+  const bool packs_a = trans_a || kPacksRowMajorA;
   const double flops = 2.0 * M * N * std::max(K, 1);
   const int want = (int)std::min<double>(kMaxTiles, std::max(1.0, flops / kMinTileFlops));
   Grid best{M, N, 1, 1};
@@ -42,7 +44,8 @@ Grid tile_grid(int M, int N, int K) {
     const Grid g{tm, tn, (int)ceil_div(M, tm), (int)ceil_div(N, tn)};
     if (g.nm * g.nn < want && !(tm == M && tn == N)) continue;
     // Packing volume: op(A) once per column of tiles, op(B) once per row.
-    const double cost = (double)g.nn * M + (double)g.nm * N;
+    // (Ties keep the first, fewest row tiles.)
+    const double cost = (packs_a ? (double)g.nn * M : 0.0) + (double)g.nm * N;
     if (best_cost < 0 || cost < best_cost) best = g, best_cost = cost;
   }
   return best;
@@ -53,7 +56,7 @@ Grid tile_grid(int M, int N, int K) {
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
           int ldb, real beta, real* C, int ldc) {
   if (M <= 0 || N <= 0) return;
-  const Grid g = tile_grid(M, N, K);
+  const Grid g = tile_grid(trans_a, M, N, K);
   if (g.nm * g.nn == 1) return gemm_kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   parallel_for(g.nm * g.nn, [&](int tile) {
     const int i0 = tile / g.nn * g.tm, j0 = tile % g.nn * g.tn;
@@ -63,9 +66,9 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
     gemm_kernel(trans_a, trans_b, m, n, K, alpha, a, lda, b, ldb, beta, C + (size_t)i0 * ldc + j0, ldc);
   });
 }
-#endif  // NOPE_GEMM_SIMD
+#endif  // !NOPE_GEMM_SIMD && !NOPE_GEMM_WASM
 
-#if !defined(NOPE_GEMM_SIMD) && !(defined(__wasm_simd128__) && !defined(NOPE_DOUBLE))
+#if !defined(NOPE_GEMM_SIMD) && !defined(NOPE_GEMM_WASM)
 // Eigen kernel. Row-major maps with explicit outer strides; `.noalias()`
 // keeps Eigen from allocating a temporary for the product.
 void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,

@@ -1,15 +1,19 @@
 // Which product implements nope::gemm in this build:
 //  - native float: gemm_simd.cpp, its own blocked kernel that packs op(B)
 //    once and shares it between threads (NOPE_GEMM_SIMD);
-//  - double (gradient checks), wasm, or -DNOPE_GEMM_EIGEN: gemm.cpp splits C
-//    into fixed tiles and runs gemm_kernel (Eigen in gemm.cpp, or the wasm
-//    SIMD kernel in gemm_wasm.cpp) once per tile, possibly on several
-//    threads at once, so it keeps no shared mutable state. beta is 0 or 1.
+//  - wasm float: gemm_wasm.cpp, the same structure around a wasm SIMD
+//    micro-kernel (NOPE_GEMM_WASM);
+//  - double (gradient checks) or -DNOPE_GEMM_EIGEN: gemm.cpp splits C into
+//    fixed tiles and runs gemm_kernel (Eigen) once per tile, possibly on
+//    several threads at once. beta is 0 or 1.
 #pragma once
 #include "tensor.h"
 
 #if !defined(NOPE_DOUBLE) && !defined(__wasm__) && !defined(NOPE_GEMM_EIGEN)
 #define NOPE_GEMM_SIMD 1
+#endif
+#if defined(__wasm_simd128__) && !defined(NOPE_DOUBLE)
+#define NOPE_GEMM_WASM 1
 #endif
 
 namespace nope {

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "gemm.h"
 #include "gemm_kernel.h"
 #include "threads.h"
 
@@ -29,11 +30,16 @@ namespace {
 
 constexpr int MR = 4, NR = 8;                // micro-tile: 8 f32x4 accumulators
 constexpr int KC = 256, MC = 128, NC = 512;  // cache blocks (floats)
+constexpr int kMinTasks = 4;                 // tiles per block of a big product
 
-// Packing buffers, one pair per thread (gemm() runs tiles of one product on
-// several threads), static so that a training step allocates nothing.
+// Packing buffers, static so that a training step allocates nothing: B per
+// calling thread (shared with the tasks through a pointer), A per thread
+// that runs a task.
 alignas(16) NOPE_THREAD_LOCAL float g_pack_a[MC * KC];
 alignas(16) NOPE_THREAD_LOCAL float g_pack_b[KC * NC];
+// A short op(A) (fewer than kMinTasks row blocks, whose tiles split the
+// columns) is packed once per K block next to B, for all tasks to share.
+alignas(16) NOPE_THREAD_LOCAL float g_pack_a_shared[kMinTasks * MC * KC];
 
 // dst[r][0..kc) = op(A)(i0 + r, p0 + k): MR rows of kc; rows past M are zero.
 void pack_a(bool trans, const float* A, int lda, int M, int i0, int p0, int kc, float* dst) {
@@ -134,38 +140,66 @@ void (*volatile g_kernel)(int, const float*, int, const float*, float*, int, flo
 
 }  // namespace
 
-void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
-                 const real* B, int ldb, real beta, real* C, int ldc) {
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B, int ldb,
+          real beta, real* C, int ldc) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {  // empty sum: C = beta * C
     if (beta == 0.0f)
       for (int i = 0; i < M; i++) std::memset(C + (size_t)i * ldc, 0, sizeof(float) * N);
     return;
   }
+  // Threads (pthreads build): each B block is packed once, by all threads,
+  // into the calling thread's buffer; the tasks are (MC row block x group of
+  // NR panels) tiles of C, each packing its own A rows. Every element of C is
+  // computed the same way whatever the tiling, so the bits do not depend on
+  // the thread count. Column groups only for products big enough to share
+  // (they repack A); the grouping depends on the shape only.
+  float* pack_b_buf = g_pack_b, *pack_a_shared = g_pack_a_shared;  // the calling thread's
+  const int row_blocks = (M + MC - 1) / MC;
+  const bool big = 2.0 * M * N * K >= double(1 << 22);
   for (int j0 = 0; j0 < N; j0 += NC) {
-    const int nc = std::min(NC, N - j0);
+    const int nc = std::min(NC, N - j0), panels = (nc + NR - 1) / NR;
+    const int groups = big ? std::min(panels, (kMinTasks + row_blocks - 1) / row_blocks) : 1;
+    const int per_group = (panels + groups - 1) / groups;
+    const bool share_a = groups > 1;  // then row_blocks < kMinTasks: A fits g_pack_a_shared
     for (int p0 = 0; p0 < K; p0 += KC) {
       const int kc = std::min(KC, K - p0);
       // Later K blocks add to what the first one wrote.
       const bool accumulate = p0 > 0 || beta != 0.0f;
-      for (int jr = 0; jr < nc; jr += NR) pack_b(trans_b, B, ldb, N, j0 + jr, p0, kc, g_pack_b + jr * kc);
-      for (int i0 = 0; i0 < M; i0 += MC) {
-        const int mc = std::min(MC, M - i0);
+      // Pack tasks: B panels, then (shared A) the A panels that need it.
+      const int b_tasks = big ? panels : 1, a_tasks = share_a ? (M + MR - 1) / MR : 0;
+      parallel_for(b_tasks + a_tasks, [&](int task) {
+        if (task >= b_tasks) {
+          const int r0 = (task - b_tasks) * MR;
+          if (trans_a || M - r0 < MR) pack_a(trans_a, A, lda, M, r0, p0, kc, pack_a_shared + (size_t)r0 * kc);
+          return;
+        }
+        const int jp0 = big ? task : 0, jp1 = big ? task + 1 : panels;
+        for (int jp = jp0; jp < jp1; jp++)
+          pack_b(trans_b, B, ldb, N, j0 + jp * NR, p0, kc, pack_b_buf + jp * NR * kc);
+      });
+      parallel_for(row_blocks * groups, [&](int task) {
+        const int i0 = task / groups * MC, mc = std::min(MC, M - i0);
+        const int jr0 = task % groups * per_group * NR, jr1 = std::min(nc, jr0 + per_group * NR);
+        if (jr0 >= jr1) return;
+        // This thread's buffer, or the rows of the shared one.
+        float* pack_a_buf = share_a ? pack_a_shared + (size_t)i0 * kc : g_pack_a;
         // A 4-row panel of a row-major A is read in place; the others are packed.
         auto in_place = [&](int ir) { return !trans_a && mc - ir >= MR; };
-        for (int ir = 0; ir < mc; ir += MR)
-          if (!in_place(ir)) pack_a(trans_a, A, lda, M, i0 + ir, p0, kc, g_pack_a + ir * kc);
-        for (int jr = 0; jr < nc; jr += NR) {
+        if (!share_a)
+          for (int ir = 0; ir < mc; ir += MR)
+            if (!in_place(ir)) pack_a(trans_a, A, lda, M, i0 + ir, p0, kc, pack_a_buf + ir * kc);
+        for (int jr = jr0; jr < jr1; jr += NR) {
           const int cols = std::min(NR, N - j0 - jr);
           for (int ir = 0; ir < mc; ir += MR) {
             const int rows = std::min(MR, M - i0 - ir);
             const bool direct = in_place(ir);
-            const float* a = direct ? A + (size_t)(i0 + ir) * lda + p0 : g_pack_a + ir * kc;
-            g_kernel(kc, a, direct ? lda : kc, g_pack_b + jr * kc, C + (size_t)(i0 + ir) * ldc + j0 + jr, ldc, alpha,
-                     accumulate, rows, cols);
+            const float* a = direct ? A + (size_t)(i0 + ir) * lda + p0 : pack_a_buf + ir * kc;
+            g_kernel(kc, a, direct ? lda : kc, pack_b_buf + jr * kc, C + (size_t)(i0 + ir) * ldc + j0 + jr, ldc,
+                     alpha, accumulate, rows, cols);
           }
         }
-      }
+      });
     }
   }
 }

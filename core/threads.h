@@ -42,8 +42,9 @@ int threads_hardware();
 // returns when all have finished. Tasks must be independent (see the
 // contract above). Runs every task inline, in order, on the calling thread
 // when the pool has one thread, when called from inside a task, or when
-// another thread is already using the pool. An exception thrown by a task is
-// rethrown here after the remaining tasks have run.
+// another thread is already using the pool. An exception thrown by a task
+// reaches the caller: inline at once, on the pool after the running tasks
+// have finished (the core's layers do not throw; this keeps a bug visible).
 void parallel_for_raw(int n_tasks, void (*fn)(void* ctx, int task), void* ctx);
 
 // The same for any callable f(int task), without std::function's allocation.
