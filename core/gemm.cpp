@@ -1,7 +1,8 @@
-// nope::gemm for the double build and -DNOPE_GEMM_EIGEN (see gemm_kernel.h): splits C
-// into tiles whose shape depends on (M, N, K) only and runs them on the
-// thread pool, so every element of C is computed by the same kernel call, in
-// the same order, for any thread count. Also the Eigen kernel.
+// nope::gemm for the double build, builds without AVX and -DNOPE_GEMM_EIGEN
+// (see gemm_kernel.h): splits C into tiles whose shape depends on (M, N, K)
+// only and runs them on the thread pool, so every element of C is computed
+// by the same kernel call, in the same order, for any thread count. Also the
+// Eigen kernel.
 #include <algorithm>
 
 #include "gemm.h"

@@ -1,15 +1,15 @@
 // Which product implements nope::gemm in this build:
-//  - native float: gemm_simd.cpp, its own blocked kernel that packs op(B)
-//    once and shares it between threads (NOPE_GEMM_SIMD);
+//  - native float with AVX: gemm_simd.cpp, its own blocked kernel that packs
+//    op(B) once and shares it between threads (NOPE_GEMM_SIMD);
 //  - wasm float: gemm_wasm.cpp, the same structure around a wasm SIMD
 //    micro-kernel (NOPE_GEMM_WASM);
-//  - double (gradient checks) or -DNOPE_GEMM_EIGEN: gemm.cpp splits C into
+//  - double (gradient checks), no AVX, or -DNOPE_GEMM_EIGEN: gemm.cpp splits C into
 //    fixed tiles and runs gemm_kernel (Eigen) once per tile, possibly on
 //    several threads at once. beta is 0 or 1.
 #pragma once
 #include "tensor.h"
 
-#if !defined(NOPE_DOUBLE) && !defined(__wasm__) && !defined(NOPE_GEMM_EIGEN)
+#if !defined(NOPE_DOUBLE) && !defined(__wasm__) && !defined(NOPE_GEMM_EIGEN) && defined(__AVX__)
 #define NOPE_GEMM_SIMD 1
 #endif
 #if defined(__wasm_simd128__) && !defined(NOPE_DOUBLE)
