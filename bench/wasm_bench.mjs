@@ -1,9 +1,20 @@
 // The wasm build on the `nopelab bench` models (core/bench.h) under node:
 // ms/step, then the SIMD GEMM on model B's product shapes against the wasm
 // SIMD ceiling (the same micro-benchmark `nopelab bench` runs natively), and
-// a full analysis against one training step.
-//   node bench/wasm_bench.mjs [--json]
-import { loadNopeLab } from '../tests/wasm/load_module.mjs';
+// a full analysis against one training step. --threads N instead compares
+// model B on the threaded build (nopelab_mt, N threads and 1) with the
+// single-thread build, alternating rounds, medians.
+//   node bench/wasm_bench.mjs [--json] [--threads N [--rounds R]]
+import { loadNopeLab, loadNopeLabMt } from '../tests/wasm/load_module.mjs';
+
+const argValue = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+if (process.argv.includes('--threads')) {
+  await benchThreads(argValue('--threads', 2), argValue('--rounds', 3));
+  process.exit(0);
+}
 
 const lab = await loadNopeLab();
 const wasm = [lab.benchTraining(0, 100), lab.benchTraining(1, 15)].map(({ ok, ...r }) => r);
@@ -18,4 +29,35 @@ if (process.argv.includes('--json')) {
   for (const g of gemm)
     console.log(`  gemm ${g.shape.padEnd(30)} ${g.gflops.toFixed(1).padStart(6)} GFLOP/s  (${((100 * g.gflops) / peak.gflops).toFixed(0)}% of the ceiling)`);
   console.log(`wasm analysis (d128 L4 T256 B16, all sites): ${analysis.analysis_ms.toFixed(1)} ms vs one training step ${analysis.train_step_ms.toFixed(1)} ms`);
+}
+
+// Model B per step: single-thread build, threaded build on 1 thread (the
+// price of a pthreads build) and on n threads; each round runs all three,
+// so a drift of the machine's speed hits them alike.
+async function benchThreads(n, rounds) {
+  const st = await loadNopeLab();
+  const mt = await loadNopeLabMt(n);
+  const runs = { single: [], mt1: [], mtN: [] };
+  const step = (lab) => {
+    const r = lab.benchTraining(1, 10);
+    if (!r.ok) throw new Error(r.error);
+    return r.ms_per_step;
+  };
+  for (let i = 0; i < rounds; i++) {
+    runs.single.push(step(st));
+    mt.setThreads(1);
+    runs.mt1.push(step(mt));
+    mt.setThreads(n);
+    runs.mtN.push(step(mt));
+  }
+  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ model: 'B', threads: n, rounds, ms_per_step: m, speedup: m.single / m.mtN }));
+    return;
+  }
+  console.log(`wasm model B, median of ${rounds} alternating rounds:`);
+  console.log(`  single-thread build         ${m.single.toFixed(1)} ms/step`);
+  console.log(`  threaded build, 1 thread    ${m.mt1.toFixed(1)} ms/step  (${(m.single / m.mt1).toFixed(2)}x the single-thread build)`);
+  console.log(`  threaded build, ${n} threads   ${m.mtN.toFixed(1)} ms/step  (${(m.single / m.mtN).toFixed(2)}x the single-thread build)`);
 }

@@ -356,4 +356,52 @@ EMSCRIPTEN_BINDINGS(nopelab_sweep) {
   emscripten::function("sweepPlan", &sweep_js::plan);
   emscripten::function("sweepRun", &sweep_js::run);
   emscripten::function("sweepSummarize", &sweep_js::summarize);
+// ---- Threads for one run ---------------------------------------------------
+// setThreads(n) sizes the core's pool (core/threads.h) for every later call;
+// threadInfo() says what runs. In the threaded build (nopelab_mt.js) n may go
+// up to the Web Workers the glue created at startup plus the calling thread;
+// in the single-thread build only 1 is accepted. Results are bit-identical
+// for any n (the pool's partition does not depend on it).
+#include <emscripten/em_asm.h>
+
+#include "threads.h"
+
+namespace {
+
+int max_threads() {
+#ifdef __EMSCRIPTEN_PTHREADS__
+  return 1 + EM_ASM_INT({ return PThread.unusedWorkers.length + PThread.runningWorkers.length; });
+#else
+  return 1;
+#endif
+}
+
+val thread_info() {
+  val v = ok_value();
+  v.set("threads", nope::threads_count());
+  v.set("max_threads", max_threads());
+#ifdef __EMSCRIPTEN_PTHREADS__
+  v.set("pthreads", true);
+#else
+  v.set("pthreads", false);
+#endif
+  return v;
+}
+
+val set_threads(int n) {
+  return guarded([&] {
+    const int most = max_threads();
+    if (n < 1 || n > most)
+      throw nope::Error("setThreads: n = " + std::to_string(n) + " is outside [1, " + std::to_string(most) +
+                        "] (the threads this module was started with)");
+    nope::threads_set(n);
+    return thread_info();
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(nopelab_threads) {
+  emscripten::function("setThreads", &set_threads);
+  emscripten::function("threadInfo", &thread_info);
 }

@@ -4,12 +4,81 @@
 //   request  {id, kind, payload}
 //   reply    {id, ok: true, result} | {id, ok: false, error}
 //   progress {id, kind: 'progress', result}   (only for 'train', before its reply)
-/* global importScripts, createNopeLab */
+/* global importScripts, createNopeLab, createNopeLabMt */
 'use strict';
 
-importScripts('dist/wasm/nopelab.js');
-
 let lab = null;
+// Which build runs (reported by init and shown on the page): the threaded
+// one only where SharedArrayBuffer is allowed, i.e. the page is
+// cross-origin isolated (docs/hosting.md); embeds and plain hosts get the
+// single-thread one, as before.
+let engine = null;
+const MAX_THREADS = 8;
+
+// Loads dist/wasm/<file>.js and starts its module. `threads` > 0 picks the
+// pthreads build with that many threads (its workers are created up front).
+function loadModule(threads) {
+  const file = threads ? 'nopelab_mt' : 'nopelab';
+  importScripts(`dist/wasm/${file}.js`);
+  const factory = threads ? createNopeLabMt : createNopeLab;
+  const options = {
+    // The glue looks beside the worker script by default.
+    locateFile: (f) => `dist/wasm/${f}`,
+    // A glue loaded by importScripts does not know its own URL, which its
+    // pthread workers need to load it (emcc 3.1.6).
+    mainScriptUrlOrBlob: new URL(`dist/wasm/${file}.js`, self.location.href).href,
+    nopeThreads: threads,
+  };
+  return new Promise((resolve, reject) => {
+    // emcc 3.1.6's factory never settles on an abort: reject ourselves.
+    options.onAbort = (what) => reject(new Error(`the wasm module failed to load: ${what}`));
+    if (!threads) {
+      factory(options).then(resolve, reject);
+      return;
+    }
+    // A thread worker that fails to load makes the glue rethrow its error
+    // event here, uncaught (which would crash this worker, and the page would
+    // restart it into the same failure), and leaves the factory pending: take
+    // the error, or give up after a while, and let the caller fall back.
+    const fail = (why) => {
+      self.removeEventListener('error', onError);
+      clearTimeout(timer);
+      try {
+        options.PThread?.terminateAllThreads();
+      } catch { /* best effort */ }
+      reject(new Error(why));
+    };
+    const onError = (e) => {
+      e.preventDefault();
+      fail('a thread worker failed to start');
+    };
+    self.addEventListener('error', onError);
+    const timer = setTimeout(() => fail('its threads did not start within 15 s'), 15000);
+    factory(options).then((m) => {
+      self.removeEventListener('error', onError);
+      clearTimeout(timer);
+      resolve(m);
+    }, (err) => fail(String((err && err.message) || err)));
+  });
+}
+
+async function loadBest() {
+  const isolated = self.crossOriginIsolated === true;
+  if (isolated) {
+    const threads = Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
+    try {
+      const mt = await loadModule(threads);
+      const info = unwrap(mt.setThreads(threads));
+      lab = mt;
+      engine = { build: 'threaded', threads: info.threads, isolated };
+      return;
+    } catch (err) {
+      engine = { fallback: `threaded build failed: ${err.message}` };
+    }
+  }
+  lab = await loadModule(0);
+  engine = { build: 'single', threads: 1, isolated, ...engine };
+}
 const sessions = new Map(); // name -> Session
 const training = { active: null, paused: false, stopRequested: false, resumeWaiters: [] };
 
@@ -79,17 +148,8 @@ function analyze(p) {
 
 const handlers = {
   async init() {
-    if (!lab) {
-      lab = await new Promise((resolve, reject) => {
-        createNopeLab({
-          // The glue looks beside the worker script by default.
-          locateFile: (file) => `dist/wasm/${file}`,
-          // emcc 3.1.6's factory never settles on an abort: reject ourselves.
-          onAbort: (what) => reject(new Error(`the wasm module failed to load: ${what}`)),
-        }).then(resolve, reject);
-      });
-    }
-    return { version: lab.version() };
+    if (!lab) await loadBest();
+    return { version: lab.version(), engine };
   },
   schema: () => lab.schema(),
   validate(p) {

@@ -1,10 +1,9 @@
-// Shared browser-test plumbing: a static server for web/ on a free port and
+// Shared browser-test plumbing: scripts/serve.py for web/ on a free port and
 // Debian's Chromium driven by playwright-core (browsers cannot be downloaded
 // here, so executablePath points at /usr/bin/chromium). Playwright gives each
 // launch a fresh temporary profile.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -14,26 +13,23 @@ export const repoRoot = path.resolve(here, '..', '..');
 export const artifacts = path.join(repoRoot, 'test-artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+// scripts/serve.py: with the site's headers from <dir>/_headers (COOP/COEP,
+// so the page is cross-origin isolated, and the CSP) unless isolation is
+// false. dir: web/ (the default), or a site/ folder from scripts/build-site.
+export async function startServer({ isolation = true, dir = 'web' } = {}) {
+  const args = [path.join(repoRoot, 'scripts', 'serve.py'), '--port', '0', '--dir', path.resolve(repoRoot, dir)];
+  if (!isolation) args.push('--no-isolation');
+  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/localhost:(\d+)\//);
+      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
     });
+    proc.on('exit', (code) => reject(new Error(`scripts/serve.py exited with ${code}`)));
   });
-}
-
-export async function startServer() {
-  const port = await freePort();
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'],
-    { cwd: path.join(repoRoot, 'web'), stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(base)).ok) break;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  proc.stdout.resume();
   return { base, stop: () => proc.kill() };
 }
 

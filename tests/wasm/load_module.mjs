@@ -15,3 +15,16 @@ export async function loadNopeLab() {
   const createNopeLab = require(path.join(wasmDir, 'nopelab.js'));
   return createNopeLab({ wasmBinary: readFileSync(path.join(wasmDir, 'nopelab.wasm')) });
 }
+
+// The threaded build (nopelab_mt.js, -pthread): its Web Workers are node
+// worker_threads here. `threads` sizes the worker pool at startup and the
+// core's pool; the workers are unref'd so they do not keep node alive.
+export async function loadNopeLabMt(threads = 2) {
+  const require = createRequire(import.meta.url);
+  const createNopeLabMt = require(path.join(wasmDir, 'nopelab_mt.js'));
+  const lab = await createNopeLabMt({ wasmBinary: readFileSync(path.join(wasmDir, 'nopelab_mt.wasm')), nopeThreads: threads });
+  for (const w of [...lab.PThread.unusedWorkers, ...lab.PThread.runningWorkers]) w.unref();
+  const r = lab.setThreads(threads);
+  if (!r.ok) throw new Error(r.error);
+  return lab;
+}

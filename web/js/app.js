@@ -319,8 +319,9 @@ export class App {
     this.showView(this.viewId);
     this.refreshButtons();
     try {
-      const { version } = await this.client.ready;
+      const { version, engine } = await this.client.ready;
       $('version').textContent = `core ${version}`;
+      this.showEngine(engine);
       if (this.presetId) {
         // The preset, then the link's own fields; an unknown preset is a
         // problem to show, not a page without a model.
@@ -334,7 +335,22 @@ export class App {
     }
   }
 
+  // Which wasm build the worker runs (web/worker.js): threaded only when the
+  // page is cross-origin isolated (docs/hosting.md).
+  showEngine(engine) {
+    this.engine = engine;
+    const line = $('engine');
+    if (!line || !engine) return;
+    line.textContent = engine.build === 'threaded'
+      ? `wasm: threaded, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`
+      : `wasm: single thread${engine.fallback ? ` (${engine.fallback})` : engine.isolated ? '' : ' (page not cross-origin isolated)'}`;
+    line.dataset.build = engine.build;
+    line.dataset.threads = String(engine.threads);
+  }
+
   wirePageOnly() {
+    // Enter in a field must not submit (navigate); the form is never sent.
+    $('controls').addEventListener('submit', (e) => e.preventDefault());
     $('btn-ckpt-save').addEventListener('click', () => this.downloadCheckpoint());
     $('ckpt-file').addEventListener('change', (e) => {
       if (e.target.files[0]) this.uploadCheckpoint(e.target.files[0]);
