@@ -29,7 +29,7 @@ const seedList = (n) => Array.from({ length: n }, (_, k) => k + 1);
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
 
 // ---------------------------------------------------------------- presets
-async function presetChecks() {
+async function presetChecks(out) {
   const files = fs.readdirSync('presets').filter((f) => f.endsWith('.json')).sort();
   const rows = await Promise.all(files.map(async (file) => {
     const p = readJson(path.join('presets', file));
@@ -44,6 +44,7 @@ async function presetChecks() {
       // What the page shows: 32 sequences of random tokens, at the preset's seed.
       run.analysis = await runner.analyzeCk(ck, ['--batch', '32']);
       run.evals = await runner.evalCk(ck, ['--examples', '512']);
+      if (p.expect.some((e) => e.input === 'task')) run.analysisTask = await runner.analyzeCk(ck, ['--batch', '32', '--input', 'task']);
       if (p.expect.some((e) => e.when === 'before')) run.before = await runner.analyzeInit(p.config, { extra: ['--batch', '32'] });
     }
     return p.expect.map((e) => {
@@ -53,14 +54,14 @@ async function presetChecks() {
       return `| ${p.id} | ${describeExpect(e)} | [${e.range[0]}, ${e.range[1]}] | ${v.toFixed(3)} | ${ok ? 'ok' : '**DISAGREES**'} |`;
     });
   }));
-  md.push('## Every preset against its own headline',
+  out.push('## Every preset against its own headline',
     '',
     `Each preset stores the numbers its explanation states as \`expect\` ranges; this table is its own run (random-init presets: mean over ${seeds} init seeds, batch 64 of random tokens; trained presets: the preset's own seed, analysed as the page does on 32 sequences of random tokens, accuracy on 512 fresh examples per length). \`scripts/reproduce\` exits 1 if any row disagrees.`,
     '', '| preset | measure | stated range | measured | |', '|---|---|---|---|---|', ...rows.flat(), '');
 }
 
 // ---------------------------------------------------------------- random init
-async function randomInit() {
+async function randomInit(out) {
   const base = readJson('presets/random_init_adjacency.json').config;
   const variants = [
     ['causal, sigma 0.02 (random_init_adjacency)', base],
@@ -76,14 +77,14 @@ async function randomInit() {
     return `| ${name} | ${fmt(ci(s, 'adjacency_score'))} | ${s.adjacency_chance.toFixed(3)} | ${fmt(ci(s, 'variance_slope'))} | ${fmt(ci(r, 'adjacency_score'))} | ` +
       `${FEATURES.map((f) => fmt(pr(f), 2)).join(' / ')} |`;
   }));
-  md.push(`## Random init (d_model 64, 2 layers, 4 heads, T 32, 64 sequences of random tokens over 256 symbols, ${seeds} init seeds, mean ± 95% interval)`,
+  out.push(`## Random init (d_model 64, 2 layers, 4 heads, T 32, 64 sequences of random tokens over 256 symbols, ${seeds} init seeds, mean ± 95% interval)`,
     '', 'Probe MAD is in positions (0..31): a random guess scores 10.66, always predicting the mean 8.00.', '',
     '| model | P_adj attn_out L0 | chance | variance slope attn_out L0 | P_adj resid_post L0 | probe MAD attn_out L0: hidden / cosine / variance |',
     '|---|---|---|---|---|---|', ...rows, '');
 }
 
 // ---------------------------------------------------------------- copy recipe
-async function copyRecipe() {
+async function copyRecipe(out) {
   const cfg = readJson('configs/copy_nope.json');
   const runs = await Promise.all(seedList(trainSeeds).map(async (s) => {
     const { summary, ck } = await runner.train(merge(cfg, { train: { seed: s } }));
@@ -91,7 +92,7 @@ async function copyRecipe() {
     return { s, summary, ev };
   }));
   const acc = (r, i, k) => r.ev.results[i][k];
-  md.push('## The copy recipe (`configs/copy_nope.json`)', '',
+  out.push('## The copy recipe (`configs/copy_nope.json`)', '',
     `NoPE, ${cfg.model.n_layers} layers, d_model ${cfg.model.d_model}, ${cfg.model.n_heads} heads, copy of ${cfg.task.train_len} symbols out of ${cfg.task.vocab_size}, ` +
     `${cfg.train.steps} steps of batch ${cfg.train.batch_size}, lr ${cfg.train.lr} (warm-up ${cfg.train.warmup}, cosine to 10%), weight decay ${cfg.train.weight_decay}; ` +
     `\`nopelab train --config configs/copy_nope.json --set train.seed=S --out ck.json\` then \`nopelab eval --checkpoint ck.json --examples 1000\`.`, '',
@@ -112,17 +113,22 @@ export const TASKS = {
 
 async function trainedCell(task, pe, attention = 'causal') {
   const base = merge(TASKS[task], { model: { pos_encoding: pe, attention } });
-  const runs = await Promise.all(seedList(trainSeeds).map(async (s) => {
+  // A run whose loss turns non-finite stops with an error: counted, not averaged.
+  const all = await Promise.all(seedList(trainSeeds).map(async (s) => {
     const cfg = merge(base, { train: { seed: s } });
-    const { summary, ck } = await runner.train(cfg);
-    const analysis = await runner.analyzeCk(ck, ['--input', 'task']);
+    let trained;
+    try { trained = await runner.train(cfg); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
+    const analysis = await runner.analyzeCk(trained.ck, ['--input', 'task']);
     const before = await runner.analyzeInit(cfg, { extra: ['--input', 'task'] });
-    return { summary, analysis, before };
+    return { summary: trained.summary, analysis, before };
   }));
+  const runs = all.filter(Boolean);
+  if (!runs.length) throw new Error(`${task} ${pe} ${attention}: every seed failed to train`);
   const L = base.model.n_layers;
   const stat = (f) => meanCi(runs.map(f));
-  const cell = { task, pe, attention, L, runs,
+  const cell = { task, pe, attention, L, runs, failed: all.length - runs.length,
     acc: stat((r) => r.summary.eval[0].seq_acc), tok: stat((r) => r.summary.eval[0].token_acc),
+    tokTest: stat((r) => r.summary.eval[r.summary.eval.length - 1].token_acc), testLen: base.task.test_len,
     loss: stat((r) => r.summary.eval[0].loss), chance: runs[0].analysis.layers[0].sites.attn_out.adjacency_chance,
     padj: {}, padjBefore: {}, probe: {}, baseline: runs[0].analysis.probes[0].mad_baseline, constant: runs[0].analysis.probes[0].mad_constant };
   for (const site of SITES) {
@@ -135,24 +141,24 @@ async function trainedCell(task, pe, attention = 'causal') {
   return cell;
 }
 
-async function trainedEvidence() {
+async function trainedEvidence(out) {
   const jobs = [];
   for (const task of ['copy', 'reverse', 'sort', 'position']) for (const pe of ENCODINGS) jobs.push([task, pe, 'causal']);
   jobs.push(['position', 'none', 'bidirectional']);
   for (const pe of ENCODINGS) jobs.push(['lm', pe, 'causal']);
   const cells = await Promise.all(jobs.map((j) => trainedCell(...j)));
-  const name = (c) => `${c.task} | ${c.pe}${c.attention === 'bidirectional' ? ', bidirectional' : ''}`;
+  const name = (c) => `${c.task} | ${c.pe}${c.attention === 'bidirectional' ? ', bidirectional' : ''}${c.failed ? ` (${c.failed} of ${trainSeeds} seeds diverged)` : ''}`;
   const perLayer = (xs) => xs.map((x) => fmt(x, 2)).join(' / ');
-  md.push(`## After training: the adjacency pattern by task and encoding (${trainSeeds} training seeds, mean ± 95% interval)`, '',
+  out.push(`## After training: the adjacency pattern by task and encoding (${trainSeeds} training seeds, mean ± 95% interval)`, '',
     'Model: d_model 64, 4 heads, pre-norm, normal init sigma 0.02; 2 layers for the symbolic tasks, 4 for `lm`. ' +
     'Symbolic tasks: 16 symbols; copy/reverse/sort of 8 items (T 17), 1500 steps at lr 0.005; position of 16 items (T 17), 1500 steps at lr 0.003; ' +
     '`lm`: windows of 64 characters, batch 16, 1500 steps at lr 0.003; otherwise batch 32, warm-up 100, weight decay 0.1. ' +
-    'Accuracy and loss at the trained length on 256 fresh examples (for `lm`: windows of the same text it trains on). ' +
+    'Accuracy and loss at the trained length on 256 fresh examples (for `lm`: windows of the same text it trains on); token accuracy also at the test length (2x; the model never saw it). ' +
     'P_adj on 64 task examples per layer (L0 / L1 / ...); "before" is the same model untrained, same inputs. Chance is 2/T.', '',
-    '| task | encoding | seq acc (trained length) | token acc | P_adj attn_out before | P_adj attn_out after | P_adj resid_post before | P_adj resid_post after | chance |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...cells.map((c) => `| ${name(c)} | ${fmt(c.acc)} | ${fmt(c.tok)} | ${perLayer(c.padjBefore.attn_out)} | ${perLayer(c.padj.attn_out)} | ${perLayer(c.padjBefore.resid_post)} | ${perLayer(c.padj.resid_post)} | ${c.chance.toFixed(3)} |`), '');
-  md.push(`## After training: position probes, hidden vs cosine vs variance features (same runs)`, '',
+    '| task | encoding | seq acc (trained length) | token acc | token acc at test length | P_adj attn_out before | P_adj attn_out after | P_adj resid_post before | P_adj resid_post after | chance |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...cells.map((c) => `| ${name(c)} | ${fmt(c.acc)} | ${fmt(c.tok)} | ${fmt(c.tokTest, 2)} (${c.testLen}) | ${perLayer(c.padjBefore.attn_out)} | ${perLayer(c.padj.attn_out)} | ${perLayer(c.padjBefore.resid_post)} | ${perLayer(c.padj.resid_post)} | ${c.chance.toFixed(3)} |`), '');
+  out.push(`## After training: position probes, hidden vs cosine vs variance features (same runs)`, '',
     'Probe MAD in positions on held-out task sequences, per layer (L0 / L1 / ...), at the block output (resid_post). ' +
     'Baselines: a random guess and always predicting the mean position. Lower is better.', '',
     '| task | encoding | hidden | cosine | variance | random guess | predict the mean |', '|---|---|---|---|---|---|---|',
@@ -166,11 +172,11 @@ async function trainedEvidence() {
     const a = c.probe[`${site}/cosine`][l], b = c.probe[`${site}/variance`][l];
     if (a.mean + a.ci < b.mean - b.ci) cos++; else if (b.mean + b.ci < a.mean - a.ci) vari++; else tie++;
   }
-  md.push(`Cosine vs variance features over every (task, encoding, layer, site) above: cosine better (intervals apart) in ${cos}, variance better in ${vari}, overlapping in ${tie}.`, '');
+  out.push(`Cosine vs variance features over every (task, encoding, layer, site) above: cosine better (intervals apart) in ${cos}, variance better in ${vari}, overlapping in ${tie}.`, '');
   // Haviv's curve: lm probe MAD by layer, NoPE vs learned.
   const lm = cells.filter((c) => c.task === 'lm');
   const bpc = (c) => meanCi(c.runs.map((r) => r.summary.eval[0].loss / Math.LN2));
-  md.push('## Haviv et al.\'s probe on text (`lm`, 4 layers)', '',
+  out.push('## Haviv et al.\'s probe on text (`lm`, 4 layers)', '',
     `Character LM on the shipped sonnets, ${TASKS.lm.train.steps} steps of 16 windows of 64 characters (${TASKS.lm.train.steps * 16 * 64 / 1e6} M characters, ~${Math.round(TASKS.lm.train.steps * 16 * 64 / 37000)} passes over the 37 KB text). ` +
     'Loss on fresh windows of the same text (no held-out text: this measures fit, not generalisation). Probe on the hidden state (block output) per layer, 64 windows.', '',
     '| encoding | loss (nats/char) | bits per char | probe MAD L0 | L1 | L2 | L3 | random guess | predict the mean |', '|---|---|---|---|---|---|---|---|---|',
@@ -183,30 +189,35 @@ async function trainedEvidence() {
       series: ENCODINGS.map((pe) => { const c = cells.find((x) => x.task === t && x.pe === pe && x.attention === 'causal');
         return { name: pe, points: c.padj.attn_out.map((x, l) => [l, x.mean, x.ci]) }; }),
       hlines: [{ y: cells.find((x) => x.task === t).chance, label: 'chance' }] })) });
-  md.push('![P_adj by layer after training](fig-trained-adjacency.svg)', '', '![lm probe by layer](fig-lm-probe.svg)', '');
+  out.push('![P_adj by layer after training](fig-trained-adjacency.svg)', '', '![lm probe by layer](fig-lm-probe.svg)', '');
 }
 
 // ---------------------------------------------------------------- length generalisation (--long)
+// The grid; --long-tasks, --long-sizes (e.g. d64L2,d128L4) and --long-steps
+// narrow or widen it. The table states exactly which cells ran.
+const SIZE = (name) => { const m = name.match(/^d(\d+)L(\d+)$/); if (!m) throw new Error(`--long-sizes: "${name}" is not like d64L2`);
+  return [`d${m[1]} L${m[2]}`, { d_model: +m[1], n_heads: 4, n_layers: +m[2], d_ff: 4 * m[1] }]; };
 export const LONG = {
-  tasks: ['copy', 'reverse'],
-  sizes: [['d64 L2', { d_model: 64, n_heads: 4, n_layers: 2, d_ff: 256 }], ['d128 L4', { d_model: 128, n_heads: 4, n_layers: 4, d_ff: 512 }]],
-  steps: [2000, 6000],
+  tasks: opt('--long-tasks', 'copy,reverse').split(','),
+  sizes: opt('--long-sizes', 'd64L2,d64L4').split(',').map(SIZE),
+  steps: opt('--long-steps', '2000,6000').split(',').map(Number),
   encodings: ENCODINGS,
 };
-async function lengthGeneralisation() {
+async function lengthGeneralisation(out) {
   const jobs = [];
   for (const task of LONG.tasks) for (const [sname, size] of LONG.sizes) for (const steps of LONG.steps) for (const pe of LONG.encodings)
     jobs.push({ task, sname, steps, pe, cfg: { model: { ...size, pos_encoding: pe }, task: { name: task, train_len: 20, test_len: 40, vocab_size: 16, vary_length: true },
       train: { batch_size: 32, lr: 0.001, warmup: 200, weight_decay: 0.1, steps } } });
   const cells = await Promise.all(jobs.map(async (j) => {
-    const runs = await Promise.all(seedList(trainSeeds).map(async (s) => {
-      const { ck } = await runner.train(merge(j.cfg, { train: { seed: s } }));
-      return runner.evalCk(ck, ['--examples', '128']);
-    }));
+    const runs = (await Promise.all(seedList(trainSeeds).map(async (s) => {
+      let t;
+      try { t = await runner.train(merge(j.cfg, { train: { seed: s } })); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
+      return runner.evalCk(t.ck, ['--examples', '128']);
+    }))).filter(Boolean);
     const at = (n, k) => meanCi(runs.map((r) => r.results.find((x) => x.length === n)[k]));
     return { ...j, runs, at };
   }));
-  md.push(`## Length generalisation (Kazemnejad et al.'s setting: train lengths 1..20, test to 40; ${trainSeeds} seeds)`, '',
+  out.push(`## Length generalisation (Kazemnejad et al.'s setting: train lengths 1..20, test to 40; ${trainSeeds} seeds)`, '',
     'vary_length (one length per batch, uniform on 1..20), 16 symbols, batch 32, lr 0.001, warm-up 200, cosine decay; accuracy on 128 fresh examples per length.', '',
     '| task | model | steps | encoding | seq acc @20 | seq acc @30 | seq acc @40 | token acc @30 | token acc @40 |', '|---|---|---|---|---|---|---|---|---|',
     ...cells.map((c) => `| ${c.task} | ${c.sname} | ${c.steps} | ${c.pe} | ${fmt(c.at(20, 'seq_acc'), 2)} | ${fmt(c.at(30, 'seq_acc'), 2)} | ${fmt(c.at(40, 'seq_acc'), 2)} | ${fmt(c.at(30, 'token_acc'), 2)} | ${fmt(c.at(40, 'token_acc'), 2)} |`), '');
@@ -218,8 +229,15 @@ async function lengthGeneralisation() {
         return { name: pe, points: Array.from({ length: 40 }, (_, i) => { const m = c.at(i + 1, 'token_acc'); return [i + 1, m.mean, m.ci]; }) };
       }), hlines: [] });
     figures[`fig-length-${task}.svg`] = lineChart({ title: `${task}: token accuracy by length (trained on 1..20)`, xlabel: 'length', ylabel: 'token accuracy', ymin: 0, ymax: 1, xticks: [1, 10, 20, 30, 40], panels });
-    md.push(`![length generalisation on ${task}](fig-length-${task}.svg)`, '');
+    out.push(`![length generalisation on ${task}](fig-length-${task}.svg)`, '');
   }
+}
+
+// Sections run concurrently (sharing the job pool), each into its own list.
+async function section(fn) {
+  const mine = [];
+  await fn(mine);
+  return mine;
 }
 
 // ---------------------------------------------------------------- main
@@ -228,11 +246,10 @@ async function lengthGeneralisation() {
     `Generated by \`bash scripts/reproduce${long ? ' --long' : ''}\` (native build, ${runner.jobs} jobs in parallel under nice). ` +
     'Definitions of every measure and what the numbers mean for each paper: [science.md](science.md); analysis details: [analysis.md](analysis.md).', '');
   try {
-    if (want('presets')) await presetChecks();
-    if (want('random')) await randomInit();
-    if (want('recipe')) await copyRecipe();
-    if (want('trained')) await trainedEvidence();
-    if (long && want('long')) await lengthGeneralisation();
+    const sections = [['presets', presetChecks], ['random', randomInit], ['recipe', copyRecipe], ['trained', trainedEvidence],
+      ['long', lengthGeneralisation]].filter(([name]) => want(name) && (name !== 'long' || long));
+    const texts = await Promise.all(sections.map(([, fn]) => section(fn)));
+    md.push(...texts.flat());
   } catch (e) {
     console.error(`reproduce: ${e.message}`);
     process.exit(2);

@@ -5,7 +5,8 @@
 //   {"measure": "seq_acc", "length": 8, "range": [0.99, 1]}
 //   {"measure": "token_acc", "length": 16, "range": [0, 0.5]}
 // Scalars of a seed-averaged analysis are read as their mean over seeds.
-// "when": "before" reads the untrained model of a trained preset.
+// "when": "before" reads the untrained model of a trained preset; "input":
+// "task" reads an analysis of task examples instead of the page's random tokens.
 export const MEASURES = ['adjacency_score', 'adjacency_chance', 'variance_slope', 'probe_mad', 'probe_r2', 'seq_acc', 'token_acc', 'final_loss'];
 
 export function validateExpect(preset, file) {
@@ -22,7 +23,7 @@ export function validateExpect(preset, file) {
 
 // run = {analysis, before (untrained analysis, optional), evals (eval JSON), summary (train summary)}
 export function measure(e, run) {
-  const a = e.when === 'before' ? run.before : run.analysis;
+  const a = e.when === 'before' ? run.before : e.input === 'task' ? run.analysisTask : run.analysis;
   const scalar = (o, k) => (o[k + '_mean'] !== undefined ? o[k + '_mean'] : o[k]);
   switch (e.measure) {
     case 'adjacency_score':
@@ -44,5 +45,5 @@ export function describeExpect(e) {
   const where = e.layer !== undefined ? ` L${e.layer} ${e.site}` : '';
   const feat = e.features ? ` (${e.features})` : '';
   const len = e.length ? ` @${e.length}` : '';
-  return `${e.when === 'before' ? 'untrained ' : ''}${e.measure}${feat}${where}${len}`;
+  return `${e.when === 'before' ? 'untrained ' : ''}${e.measure}${feat}${where}${len}${e.input === 'task' ? ' (task input)' : ''}`;
 }
