@@ -23,6 +23,8 @@ const figures = {};
 let failures = 0;
 
 const ENCODINGS = ['none', 'sinusoidal', 'learned', 'rope', 'alibi'];
+// lm runs are the dearest (4 layers, T 64): Haviv's pair by default, --lm-encodings for more.
+const LM_ENCODINGS = opt('--lm-encodings', 'none,learned').split(',');
 const SITES = ['attn_out', 'resid_post'];
 const FEATURES = ['hidden', 'cosine', 'variance'];
 const seedList = (n) => Array.from({ length: n }, (_, k) => k + 1);
@@ -144,8 +146,8 @@ async function trainedCell(task, pe, attention = 'causal') {
 async function trainedEvidence(out) {
   const jobs = [];
   for (const task of ['copy', 'reverse', 'sort', 'position']) for (const pe of ENCODINGS) jobs.push([task, pe, 'causal']);
-  jobs.push(['position', 'none', 'bidirectional']);
-  for (const pe of ENCODINGS) jobs.push(['lm', pe, 'causal']);
+  jobs.push(['position', 'normalized', 'causal'], ['position', 'none', 'bidirectional']);
+  for (const pe of LM_ENCODINGS) jobs.push(['lm', pe, 'causal']);
   const cells = await Promise.all(jobs.map((j) => trainedCell(...j)));
   const name = (c) => `${c.task} | ${c.pe}${c.attention === 'bidirectional' ? ', bidirectional' : ''}${c.failed ? ` (${c.failed} of ${trainSeeds} seeds diverged)` : ''}`;
   const perLayer = (xs) => xs.map((x) => fmt(x, 2)).join(' / ');
@@ -184,8 +186,8 @@ async function trainedEvidence(out) {
   figures['fig-lm-probe.svg'] = lineChart({ title: 'Position probe on lm hidden states (block output), 4 layers', xlabel: 'layer', ylabel: 'probe MAD (positions)', ymin: 0,
     panels: [{ title: '', series: lm.map((c) => ({ name: c.pe, points: c.probe['resid_post/hidden'].map((x, l) => [l, x.mean, x.ci]) })),
       hlines: [{ y: lm[0].constant, label: 'predict the mean' }] }] });
-  figures['fig-trained-adjacency.svg'] = lineChart({ title: 'P_adj after training, layer 0 attention output', xlabel: 'layer', ylabel: 'P_adj', ymin: 0, ymax: 1,
-    panels: ['copy', 'reverse', 'sort', 'position', 'lm'].map((t) => ({ title: t,
+  figures['fig-trained-adjacency.svg'] = lineChart({ title: 'P_adj of the attention output by layer after training (task inputs, 3 seeds)', xlabel: 'layer', ylabel: 'P_adj', ymin: 0, ymax: 1,
+    panels: ['copy', 'reverse', 'sort', 'position'].map((t) => ({ title: t,
       series: ENCODINGS.map((pe) => { const c = cells.find((x) => x.task === t && x.pe === pe && x.attention === 'causal');
         return { name: pe, points: c.padj.attn_out.map((x, l) => [l, x.mean, x.ci]) }; }),
       hlines: [{ y: cells.find((x) => x.task === t).chance, label: 'chance' }] })) });
@@ -199,7 +201,7 @@ const SIZE = (name) => { const m = name.match(/^d(\d+)L(\d+)$/); if (!m) throw n
   return [`d${m[1]} L${m[2]}`, { d_model: +m[1], n_heads: 4, n_layers: +m[2], d_ff: 4 * m[1] }]; };
 export const LONG = {
   tasks: opt('--long-tasks', 'copy,reverse').split(','),
-  sizes: opt('--long-sizes', 'd64L2,d64L4').split(',').map(SIZE),
+  sizes: opt('--long-sizes', 'd32L2,d64L2').split(',').map(SIZE),
   steps: opt('--long-steps', '2000,6000').split(',').map(Number),
   encodings: ENCODINGS,
 };
@@ -207,7 +209,7 @@ async function lengthGeneralisation(out) {
   const jobs = [];
   for (const task of LONG.tasks) for (const [sname, size] of LONG.sizes) for (const steps of LONG.steps) for (const pe of LONG.encodings)
     jobs.push({ task, sname, steps, pe, cfg: { model: { ...size, pos_encoding: pe }, task: { name: task, train_len: 20, test_len: 40, vocab_size: 16, vary_length: true },
-      train: { batch_size: 32, lr: 0.001, warmup: 200, weight_decay: 0.1, steps } } });
+      train: { batch_size: 32, lr: 0.003, warmup: 100, weight_decay: 0.1, steps } } });
   const cells = await Promise.all(jobs.map(async (j) => {
     const runs = (await Promise.all(seedList(trainSeeds).map(async (s) => {
       let t;
@@ -218,9 +220,11 @@ async function lengthGeneralisation(out) {
     return { ...j, runs, at };
   }));
   out.push(`## Length generalisation (Kazemnejad et al.'s setting: train lengths 1..20, test to 40; ${trainSeeds} seeds)`, '',
-    'vary_length (one length per batch, uniform on 1..20), 16 symbols, batch 32, lr 0.001, warm-up 200, cosine decay; accuracy on 128 fresh examples per length.', '',
+    'vary_length (one length per batch, uniform on 1..20), 16 symbols, 4 heads, d_ff = 4 d, batch 32, lr 0.003, warm-up 100, cosine decay, weight decay 0.1 (the copy recipe\'s optimiser); accuracy on 128 fresh examples per length.', '',
     '| task | model | steps | encoding | seq acc @20 | seq acc @30 | seq acc @40 | token acc @30 | token acc @40 |', '|---|---|---|---|---|---|---|---|---|',
     ...cells.map((c) => `| ${c.task} | ${c.sname} | ${c.steps} | ${c.pe} | ${fmt(c.at(20, 'seq_acc'), 2)} | ${fmt(c.at(30, 'seq_acc'), 2)} | ${fmt(c.at(40, 'seq_acc'), 2)} | ${fmt(c.at(30, 'token_acc'), 2)} | ${fmt(c.at(40, 'token_acc'), 2)} |`), '');
+  out.push('**Paper, for comparison** (Kazemnejad et al. 2023, decoder-only models of about 10^8 parameters, far larger than these): on copy trained to length 20 and tested to 40, ' +
+    'NoPE keeps about 0.98 accuracy where rotary and absolute sinusoidal encodings fall to about 0 (our reading of the paper\'s copy results; its exact per-length figures are not re-derived here).', '');
   for (const task of LONG.tasks) {
     const panels = [];
     for (const [sname] of LONG.sizes) for (const steps of LONG.steps)
