@@ -17,6 +17,7 @@ export class Runner {
     this.ran = 0;
     this.reused = 0;
     this.seconds = 0;
+    this.reusedSeconds = 0;  // what the reused results took when they were computed
     if (fresh) fs.rmSync(cacheDir, { recursive: true, force: true });
     fs.mkdirSync(cacheDir, { recursive: true });
   }
@@ -47,7 +48,11 @@ export class Runner {
   async run(args, { outFlag = null, label = '' } = {}) {
     const key = hash(JSON.stringify(args));
     const result = this.file(key, 'json');
-    if (fs.existsSync(result)) { this.reused++; return { json: JSON.parse(fs.readFileSync(result, 'utf8')), key }; }
+    if (fs.existsSync(result)) {
+      this.reused++;
+      if (fs.existsSync(result + '.sec')) this.reusedSeconds += +fs.readFileSync(result + '.sec', 'utf8');
+      return { json: JSON.parse(fs.readFileSync(result, 'utf8')), key };
+    }
     return this.slot(async () => {
       const full = outFlag ? [...args, outFlag, result + '.tmp'] : args;
       const t0 = Date.now();
@@ -55,6 +60,7 @@ export class Runner {
       if (code !== 0) throw new Error(`nopelab ${full.join(' ')}: exit ${code}: ${stderr.trim().split('\n').pop()}`);
       if (outFlag) fs.renameSync(result + '.tmp', result); else fs.writeFileSync(result, stdout);
       const s = (Date.now() - t0) / 1000;
+      fs.writeFileSync(result + '.sec', String(s));
       this.ran++;
       this.seconds += s;
       this.log(`  ran ${label || args.slice(0, 3).join(' ')} (${s.toFixed(0)} s)`);
