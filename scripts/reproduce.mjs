@@ -213,7 +213,7 @@ async function lengthGeneralisation(out) {
   const cells = await Promise.all(jobs.map(async (j) => {
     const runs = (await Promise.all(seedList(trainSeeds).map(async (s) => {
       let t;
-      try { t = await runner.train(merge(j.cfg, { train: { seed: s } })); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
+      try { t = await runner.train(merge(j.cfg, { train: { seed: s } }), 2); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
       return runner.evalCk(t.ck, ['--examples', '128']);
     }))).filter(Boolean);
     const at = (n, k) => meanCi(runs.map((r) => r.results.find((x) => x.length === n)[k]));

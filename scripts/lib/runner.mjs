@@ -33,19 +33,25 @@ export class Runner {
     return f;
   }
 
-  async slot(fn) {
-    if (this.active >= this.jobs) await new Promise((r) => this.queue.push(r));
+  // Waiting runs start lowest priority first, then in arrival order: the
+  // cheap analyses of finished trainings go before further trainings, so
+  // tables fill in while a long sweep is still queued.
+  async slot(fn, priority = 1) {
+    if (this.active >= this.jobs) await new Promise((r) => this.queue.push({ priority, r, n: this.queue.length ? this.queue.at(-1).n + 1 : 0 }));
     this.active++;
     try { return await fn(); } finally {
       this.active--;
-      const next = this.queue.shift();
-      if (next) next();
+      if (this.queue.length) {
+        let best = 0;
+        for (let i = 1; i < this.queue.length; i++) if (this.queue[i].priority < this.queue[best].priority) best = i;
+        this.queue.splice(best, 1)[0].r();
+      }
     }
   }
 
   // Runs `nopelab args...`; the JSON it writes to stdout (or to --out, when
   // outFlag is given) is cached under a key of the arguments.
-  async run(args, { outFlag = null, label = '' } = {}) {
+  async run(args, { outFlag = null, label = '', priority = 1 } = {}) {
     const key = hash(JSON.stringify(args));
     const result = this.file(key, 'json');
     if (fs.existsSync(result)) {
@@ -65,31 +71,31 @@ export class Runner {
       this.seconds += s;
       this.log(`  ran ${label || args.slice(0, 3).join(' ')} (${s.toFixed(0)} s)`);
       return { json: JSON.parse(fs.readFileSync(result, 'utf8')), key };
-    });
+    }, priority);
   }
 
   // Fresh model(s) from a config: analysis averaged over `seeds` init seeds.
   analyzeInit(config, { seeds = 1, extra = [] } = {}) {
     const args = ['analyze', '--config', this.configFile(config), '--seeds', String(seeds), '--quiet', ...extra];
-    return this.run(args, { outFlag: '--out', label: `analyze ${describe(config)}` }).then((r) => r.json);
+    return this.run(args, { outFlag: '--out', label: `analyze ${describe(config)}`, priority: 0 }).then((r) => r.json);
   }
 
   // Trains a config; returns the summary and the checkpoint path.
-  async train(config) {
+  async train(config, priority = 1) {
     const cfg = this.configFile(config);
     const ck = this.file('ck-' + hash(JSON.stringify(config)), 'json');
     const args = ['train', '--config', cfg, '--quiet', '--out', ck];
     if (!fs.existsSync(ck)) fs.rmSync(this.file(hash(JSON.stringify(args)), 'json'), { force: true });
-    const r = await this.run(args, { label: `train ${describe(config)}` });
+    const r = await this.run(args, { label: `train ${describe(config)}`, priority });
     return { summary: r.json, ck };
   }
 
   analyzeCk(ck, extra = []) {
-    return this.run(['analyze', '--checkpoint', ck, '--quiet', ...extra], { outFlag: '--out', label: `analyze ${path.basename(ck)}` }).then((r) => r.json);
+    return this.run(['analyze', '--checkpoint', ck, '--quiet', ...extra], { outFlag: '--out', label: `analyze ${path.basename(ck)}`, priority: 0 }).then((r) => r.json);
   }
 
   evalCk(ck, extra = []) {
-    return this.run(['eval', '--checkpoint', ck, ...extra], { label: `eval ${path.basename(ck)}` }).then((r) => r.json);
+    return this.run(['eval', '--checkpoint', ck, ...extra], { label: `eval ${path.basename(ck)}`, priority: 0 }).then((r) => r.json);
   }
 }
 
