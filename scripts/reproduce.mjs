@@ -262,8 +262,9 @@ async function section(fn) {
   const minutes = ((Date.now() - t0) / 60000).toFixed(1);
   md.push('---', `Runtime: this invocation took ${minutes} min of wall time and computed ${runner.ran} CLI runs (${(runner.seconds / 60).toFixed(1)} min of job time); ` +
     `${runner.reused} more were reused from build/reproduce-cache (identical arguments; \`--fresh\` recomputes everything)` +
-    (runner.reusedSeconds ? `, which had taken ${(runner.reusedSeconds / 60).toFixed(1)} min of job time when computed (those timed).` : '.') +
-    ` With ${runner.jobs} jobs in parallel, the whole set is about ${((runner.seconds + runner.reusedSeconds) / 60 / runner.jobs).toFixed(0)} min of wall time on this shared machine.`, '');
+    (runner.reusedSeconds ? `; ${runner.reused - runner.untimed} of those had taken ${(runner.reusedSeconds / 60).toFixed(1)} min of job time when computed` : '') +
+    (runner.untimed ? ` (${runner.untimed} were computed before timings were kept).` :
+      `. With ${runner.jobs} jobs in parallel, the whole set is about ${((runner.seconds + runner.reusedSeconds) / 60 / runner.jobs).toFixed(0)} min of wall time on this shared machine.`), '');
   const text = md.join('\n');
   if (write) {
     fs.writeFileSync('docs/results.md', text);

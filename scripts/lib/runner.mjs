@@ -17,7 +17,8 @@ export class Runner {
     this.ran = 0;
     this.reused = 0;
     this.seconds = 0;
-    this.reusedSeconds = 0;  // what the reused results took when they were computed
+    this.reusedSeconds = 0;
+    this.untimed = 0;  // reused results computed before timings were kept  // what the reused results took when they were computed
     if (fresh) fs.rmSync(cacheDir, { recursive: true, force: true });
     fs.mkdirSync(cacheDir, { recursive: true });
   }
@@ -56,7 +57,7 @@ export class Runner {
     const result = this.file(key, 'json');
     if (fs.existsSync(result)) {
       this.reused++;
-      if (fs.existsSync(result + '.sec')) this.reusedSeconds += +fs.readFileSync(result + '.sec', 'utf8');
+      if (fs.existsSync(result + '.sec')) this.reusedSeconds += +fs.readFileSync(result + '.sec', 'utf8'); else this.untimed++;
       return { json: JSON.parse(fs.readFileSync(result, 'utf8')), key };
     }
     return this.slot(async () => {

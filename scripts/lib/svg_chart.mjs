@@ -40,7 +40,8 @@ export function lineChart({ title, xlabel, ylabel, panels, ymin = null, ymax = n
       const pts = s.points.filter((p) => Number.isFinite(p[1]));
       out.push(`<polyline fill="none" stroke="${c}" stroke-width="1.6" points="${pts.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ')}"/>`);
       for (const p of pts) {
-        if (p[2] > 0) out.push(`<line x1="${sx(p[0])}" y1="${sy(p[1] - p[2])}" x2="${sx(p[0])}" y2="${sy(p[1] + p[2])}" stroke="${c}"/>`);
+        const clip = (y) => Math.min(y1, Math.max(y0, y));  // intervals can leave [0, 1]; draw them to the frame
+        if (p[2] > 0) out.push(`<line x1="${sx(p[0])}" y1="${sy(clip(p[1] - p[2]))}" x2="${sx(p[0])}" y2="${sy(clip(p[1] + p[2]))}" stroke="${c}" stroke-opacity="0.5"/>`);
         out.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.2" fill="${c}"/>`);
       }
     });
