@@ -202,7 +202,7 @@ const SIZE = (name) => { const m = name.match(/^d(\d+)L(\d+)$/); if (!m) throw n
 export const LONG = {
   tasks: opt('--long-tasks', 'copy,reverse').split(','),
   sizes: opt('--long-sizes', 'd32L2,d64L2').split(',').map(SIZE),
-  steps: opt('--long-steps', '2000,6000').split(',').map(Number),
+  steps: opt('--long-steps', '1000,3000').split(',').map(Number),
   encodings: ENCODINGS,
 };
 async function lengthGeneralisation(out) {
