@@ -34,7 +34,7 @@ struct LayerParams {
   real *fcprojw = nullptr, *fcprojb = nullptr;    // (C, F), (C)
 };
 
-// Where the analysis can look inside a block (see SCIENCE.md):
+// Where the analysis can look inside a block (see docs/science.md):
 //   embed      block input (residual stream; for layer 0 the embeddings)
 //   norm1      input to attention (normed in pre-norm, raw otherwise)
 //   attn_out   attention output after c_proj, before the residual add

@@ -155,7 +155,7 @@ TEST_CASE("position probe: exact on linear features, nothing from noise", "[anal
 
 TEST_CASE("uniform causal averaging: cos(o_i, o_j) = sqrt(i/j), Var ~ 1/t", "[analysis][science]") {
   // o_t = (1/t) sum_{n<=t} v_n with iid N(0, 1) values: exactly what a first
-  // layer with zero attention logits computes (SCIENCE.md).
+  // layer with zero attention logits computes (docs/science.md).
   const int B = 64, T = 16, C = 512;
   std::vector<real> o((size_t)B * T * C);
   Rng r = rng_seed(9);

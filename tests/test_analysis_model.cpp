@@ -1,4 +1,4 @@
-// The findings of SCIENCE.md, reproduced on the real model: the adjacency
+// The findings of docs/science.md, reproduced on the real model: the adjacency
 // pattern and 1/t variance of a randomly initialised causal NoPE model, their
 // absence under a bidirectional mask, and what position probes recover.
 #include <catch2/catch.hpp>

@@ -87,7 +87,7 @@ AnalysisRequest analysis_request_from_json(const json& j) {
 }
 
 // The small-sigma law holds for the first layer's attention output at a
-// normal init of a pre-norm causal model (SCIENCE.md, Chi et al.).
+// normal init of a pre-norm causal model (docs/science.md, Chi et al.).
 static bool theory_applies(const ModelConfig& c, int layer, Site s) {
   return layer == 0 && s == Site::attn_out && c.init.scheme == InitScheme::normal && c.norm == NormPlacement::pre &&
          c.attention == AttentionMask::causal && c.pos_encoding != PosEncoding::alibi;
@@ -99,7 +99,7 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
   const int B = req.batch;
   if (req.probes && B < 3) throw Error("analysis.batch must be at least 3 for probes, got " + std::to_string(B));
 
-  // Input batch: uniform random tokens (the SCIENCE.md reference setting)
+  // Input batch: uniform random tokens (the reference setting of docs/science.md)
   // or task examples; both from the analysis stream of the seed.
   Rng rng = rng_stream(req.seed, kStreamAnalysis);
   std::vector<int> tokens;

@@ -1,5 +1,5 @@
 // Self-cosine-similarity of hidden states along the sequence, and the two
-// measures built on it (SCIENCE.md): the similarity-decay profile and the
+// measures built on it (docs/science.md): the similarity-decay profile and the
 // adjacency probability score (Zuo, Guerzhoy & Guerzhoy 2025; the
 // operational form is ours, stated in docs/analysis.md).
 #pragma once

@@ -305,7 +305,7 @@ export class App {
       if (tabs) tabs.append(el('button', { id: `tab-${v.id}`, role: 'tab', 'aria-controls': `panel-${v.id}`,
         onclick: () => this.showView(v.id), text: v.title }));
       const panel = el('section', { id: `panel-${v.id}`, class: 'panel', role: 'tabpanel', hidden: true },
-        el('p', { class: 'caption', text: v.caption }));
+        el('p', { class: 'caption', text: v.caption + ' ' }, el('a', { href: `dist/science.html#${v.id}`, target: '_blank', rel: 'noopener', text: 'Definitions and sources' })));
       $('views').append(panel);
       this.views.set(v.id, v.make(panel, v.runsExperiments ? this : this.viewContext()));
     }
