@@ -356,6 +356,8 @@ EMSCRIPTEN_BINDINGS(nopelab_sweep) {
   emscripten::function("sweepPlan", &sweep_js::plan);
   emscripten::function("sweepRun", &sweep_js::run);
   emscripten::function("sweepSummarize", &sweep_js::summarize);
+}
+
 // ---- Threads for one run ---------------------------------------------------
 // setThreads(n) sizes the core's pool (core/threads.h) for every later call;
 // threadInfo() says what runs. In the threaded build (nopelab_mt.js) n may go
