@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Runner, merge, meanCi, fmt } from './lib/runner.mjs';
-import { validateExpect, measure, describeExpect } from './lib/expect.mjs';
+import { validateExpect, measure, describeExpect, sweepMeasure, describeSweepExpect } from './lib/expect.mjs';
+import { execFileSync } from 'node:child_process';
 import { lineChart } from './lib/svg_chart.mjs';
 
 const argv = process.argv.slice(2);
@@ -36,6 +37,7 @@ async function presetChecks(out) {
   const rows = await Promise.all(files.map(async (file) => {
     const p = readJson(path.join('presets', file));
     validateExpect(p, file);
+    if (p.sweep) return sweepPresetChecks(p);
     const steps = p.config.train?.steps ?? 1000;
     const run = {};
     if (steps === 0) {
@@ -60,6 +62,37 @@ async function presetChecks(out) {
     '',
     `Each preset stores the numbers its explanation states as \`expect\` ranges; this table is its own run (random-init presets: mean over ${seeds} init seeds, batch 64 of random tokens; trained presets: the preset's own seed, analysed as the page does on 32 sequences of random tokens, accuracy on 512 fresh examples per length). \`scripts/reproduce\` exits 1 if any row disagrees.`,
     '', '| preset | measure | stated range | measured | |', '|---|---|---|---|---|', ...rows.flat(), '');
+}
+
+// A sweep preset's headline, cell by cell, against its own `nopelab sweep`.
+async function sweepPresetChecks(p) {
+  const { json } = await runner.sweep(p);
+  return p.expect.map((e) => {
+    const v = sweepMeasure(e, json);
+    const ok = v >= e.range[0] && v <= e.range[1];
+    if (!ok) failures++;
+    return `| ${p.id} | ${describeSweepExpect(e)} | [${e.range[0]}, ${e.range[1]}] | ${v.toFixed(3)} | ${ok ? 'ok' : '**DISAGREES**'} |`;
+  });
+}
+
+// ---------------------------------------------------------------- sweep presets
+// Each sweep preset's table and figure, drawn by scripts/sweep-report from the
+// same cached result the headline check read.
+async function sweepPresets(out) {
+  const presets = fs.readdirSync('presets').filter((f) => f.endsWith('.json')).sort()
+    .map((f) => readJson(path.join('presets', f))).filter((p) => p.sweep);
+  const results = await Promise.all(presets.map((p) => runner.sweep(p)));
+  out.push('## Sweep presets', '',
+    'Each sweep preset of the page run natively (`nopelab sweep --spec presets/<id>.json`); mean ± 95% Student-t interval over seeds (n), every cell. ' +
+    'The same spec in the browser\'s Sweep view gives the same numbers (`tests/wasm/sweep.test.mjs`).', '');
+  presets.forEach((p, i) => {
+    const file = runner.file(results[i].key, 'json');
+    const svg = `fig-${p.id}.svg`;
+    const tmp = runner.file(results[i].key, 'svg');
+    const table = execFileSync('node', ['scripts/sweep-report', file, '--svg', tmp, '--title', p.title]).toString();
+    figures[svg] = fs.readFileSync(tmp, 'utf8');
+    out.push(`### ${p.title}`, '', p.explanation, '', table.trim(), '', `![${p.id}](${svg})`, '');
+  });
 }
 
 // ---------------------------------------------------------------- random init
@@ -251,7 +284,7 @@ async function section(fn) {
     `on a 2-core machine shared with other work, so wall times are long). ` +
     'Definitions of every measure and what the numbers mean for each paper: [science.md](science.md); analysis details: [analysis.md](analysis.md).', '');
   try {
-    const sections = [['presets', presetChecks], ['random', randomInit], ['recipe', copyRecipe], ['trained', trainedEvidence],
+    const sections = [['presets', presetChecks], ['sweeps', sweepPresets], ['random', randomInit], ['recipe', copyRecipe], ['trained', trainedEvidence],
       ['long', lengthGeneralisation]].filter(([name]) => want(name) && (name !== 'long' || long));
     const texts = await Promise.all(sections.map(([, fn]) => section(fn)));
     md.push(...texts.flat());

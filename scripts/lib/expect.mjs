@@ -9,9 +9,13 @@
 // "task" reads an analysis of task examples instead of the page's random tokens.
 export const MEASURES = ['adjacency_score', 'adjacency_chance', 'variance_slope', 'probe_mad', 'probe_r2', 'seq_acc', 'token_acc', 'final_loss'];
 
+// A sweep preset states its headline per cell: the mean over seeds of one of
+// its measures in the cell whose axis values are given.
+//   {"measure": "adjacency", "cell": {"model.init.std": 0.01, "model.d_model": 64}, "range": [0.95, 1]}
 export function validateExpect(preset, file) {
   const list = preset.expect;
   if (!Array.isArray(list) || list.length === 0) throw new Error(`${file}: "expect" must be a non-empty list (the preset's headline as data)`);
+  if (preset.sweep) return validateSweepExpect(preset, file);
   for (const e of list) {
     if (!MEASURES.includes(e.measure)) throw new Error(`${file}: expect.measure "${e.measure}" is not one of ${MEASURES.join('|')}`);
     if (!Array.isArray(e.range) || e.range.length !== 2 || !(e.range[0] <= e.range[1])) throw new Error(`${file}: expect.range must be [lo, hi]`);
@@ -46,4 +50,30 @@ export function describeExpect(e) {
   const feat = e.features ? ` (${e.features})` : '';
   const len = e.length ? ` @${e.length}` : '';
   return `${e.when === 'before' ? 'untrained ' : ''}${e.measure}${feat}${where}${len}${e.input === 'task' ? ' (task input)' : ''}`;
+}
+
+function validateSweepExpect(preset, file) {
+  const paths = preset.sweep.axes.map((a) => a.path);
+  for (const e of preset.expect) {
+    if (typeof e.measure !== 'string') throw new Error(`${file}: expect.measure must name one of the sweep's measures`);
+    if (!Array.isArray(e.range) || e.range.length !== 2 || !(e.range[0] <= e.range[1])) throw new Error(`${file}: expect.range must be [lo, hi]`);
+    const keys = Object.keys(e.cell || {});
+    if (keys.length !== paths.length || !paths.every((p) => keys.includes(p)))
+      throw new Error(`${file}: expect.cell must give a value for each axis (${paths.join(', ')})`);
+    paths.forEach((p, i) => {
+      if (!preset.sweep.axes[i].values.includes(e.cell[p])) throw new Error(`${file}: expect.cell ${p} = ${JSON.stringify(e.cell[p])} is not on the axis`);
+    });
+  }
+}
+
+// The mean over seeds of e.measure in the cell e.cell of a sweep result.
+export function sweepMeasure(e, result) {
+  const cell = result.cells.find((c) => Object.entries(e.cell).every(([k, v]) => c.values[k] === v));
+  const m = cell?.measures[e.measure];
+  if (!m) throw new Error(`no measure ${e.measure} in cell ${JSON.stringify(e.cell)}`);
+  return m.mean;
+}
+
+export function describeSweepExpect(e) {
+  return `${e.measure} at ${Object.entries(e.cell).map(([k, v]) => `${k.split('.').pop()}=${v}`).join(', ')}`;
 }

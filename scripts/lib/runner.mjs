@@ -91,6 +91,13 @@ export class Runner {
     return { summary: r.json, ck };
   }
 
+  // A sweep preset through `nopelab sweep` (one job: the runner's own pool is
+  // the parallelism); cached by the preset's content.
+  sweep(preset) {
+    const args = ['sweep', '--spec', this.configFile(preset), '--jobs', '1', '--threads', '1', '--quiet'];
+    return this.run(args, { outFlag: '--out', label: `sweep ${preset.id}`, priority: 1 });
+  }
+
   analyzeCk(ck, extra = []) {
     return this.run(['analyze', '--checkpoint', ck, '--quiet', ...extra], { outFlag: '--out', label: `analyze ${path.basename(ck)}`, priority: 0 }).then((r) => r.json);
   }
