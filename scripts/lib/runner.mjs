@@ -93,9 +93,14 @@ export class Runner {
 
   // A sweep preset through `nopelab sweep` (one job: the runner's own pool is
   // the parallelism); cached by the preset's content.
+  // Memoised: the headline check and the sweep table ask for the same result
+  // at the same time, before either could find it in the cache.
   sweep(preset) {
     const args = ['sweep', '--spec', this.configFile(preset), '--jobs', '1', '--threads', '1', '--quiet'];
-    return this.run(args, { outFlag: '--out', label: `sweep ${preset.id}`, priority: 1 });
+    const key = JSON.stringify(args);
+    this.sweeps ??= new Map();
+    if (!this.sweeps.has(key)) this.sweeps.set(key, this.run(args, { outFlag: '--out', label: `sweep ${preset.id}`, priority: 1 }));
+    return this.sweeps.get(key);
   }
 
   analyzeCk(ck, extra = []) {

@@ -84,10 +84,14 @@ test('embed.html inside a non-isolated parent page runs single-thread', async ()
 
 test('scripts/build-site: isolated with _headers, and through its service worker on a host without headers', async () => {
   const out = mkdtempSync(path.join(tmpdir(), 'nope-site-'));
+  // Stopped in finally as well: a server left running keeps the test
+  // runner's pipes open, and ctest would wait on it forever.
+  const servers = [];
+  const serve = async (opts) => { const s = await startServer(opts); servers.push(s); return s; };
   try {
     execFileSync('bash', [path.join(repoRoot, 'scripts', 'build-site'), out], { cwd: repoRoot, stdio: 'pipe' });
     for (const isolation of [true, false]) {
-      const server = await startServer({ dir: out, isolation });
+      const server = await serve({ dir: out, isolation });
       const page = await browser.newPage();
       const errors = watchErrors(page);
       await page.goto(`${server.base}index.html${query}`);
@@ -103,7 +107,7 @@ test('scripts/build-site: isolated with _headers, and through its service worker
     // to the single-thread build instead of crashing (and being restarted
     // into the same failure).
     rmSync(path.join(out, 'dist', 'wasm', 'nopelab_mt.worker.js'));
-    const server = await startServer({ dir: out });
+    const server = await serve({ dir: out });
     const page = await browser.newPage();
     const errors = watchErrors(page);
     const r = await firstStep(page, `${server.base}index.html${query}`);
@@ -116,6 +120,7 @@ test('scripts/build-site: isolated with _headers, and through its service worker
     await page.close();
     server.stop();
   } finally {
+    for (const s of servers) s.stop();
     rmSync(out, { recursive: true, force: true });
   }
 });

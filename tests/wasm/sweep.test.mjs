@@ -86,7 +86,12 @@ test('sweepRun equals native nopelab sweep records within 1e-6', { skip: !exists
     for (const [k, m] of Object.entries(cell.measures)) {
       assert.equal(mine.measures[k].n, m.n);
       close(mine.measures[k].mean, m.mean, `cell ${i} ${k} mean`);
-      close(mine.measures[k].ci, m.ci, `cell ${i} ${k} ci`);
+      // The interval is t_{0.975,K-1} (12.7 at K = 2) times a spread of seed
+      // values that each agree within 1e-6: it carries that tolerance times t.
+      const scale = Math.max(1, ...m.values.filter((v) => v !== null).map(Math.abs));
+      const t = m.n === 2 ? 12.706 : 4.303;
+      assert.ok(Math.abs(mine.measures[k].ci - m.ci) <= 1e-6 * scale * t,
+        `cell ${i} ${k} ci: wasm ${mine.measures[k].ci} vs native ${m.ci}`);
     }
   }
 });
