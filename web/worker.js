@@ -4,6 +4,7 @@
 //   request  {id, kind, payload}
 //   reply    {id, ok: true, result} | {id, ok: false, error}
 //   progress {id, kind: 'progress', result}   (only for 'train', before its reply)
+//   an error reply may carry fatal: true (the wasm module trapped: replace the worker)
 /* global importScripts, createNopeLab */
 'use strict';
 
@@ -77,6 +78,16 @@ function analyze(p) {
   return { meta, arrays };
 }
 
+// The sweep functions return objects, or JSON text for the larger ones;
+// accept either.
+const parsed = (v) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function sweepPlan(p) {
+  const r = lab.sweepPlan(JSON.stringify(p.spec));
+  if (!r.ok) return { ok: false, error: r.error }; // an invalid spec is data, as in validate
+  return { ok: true, spec: parsed(r.spec), runs: r.runs, cells: r.cells, axes: parsed(r.axes) };
+}
+
 const handlers = {
   async init() {
     if (!lab) {
@@ -135,6 +146,11 @@ const handlers = {
     return (p.lengths || []).map((len) => unwrap(s.evaluate(len, p.examples || 128)));
   },
   analyze,
+  sweepPlan,
+  sweepRun: (p) => ({ record: parsed(unwrap(lab.sweepRun(JSON.stringify(p.spec), p.run | 0)).record) }),
+  sweepSummarize: (p) => ({
+    result: parsed(unwrap(lab.sweepSummarize(JSON.stringify(p.spec), JSON.stringify(p.records || []))).result),
+  }),
   saveCheckpoint: (p) => unwrap(session(p.session).saveCheckpoint(!!p.withOptimizer)),
   loadCheckpoint(p) {
     const s = sessions.get(p.session || 'main') || new lab.Session();
@@ -155,6 +171,9 @@ self.onmessage = async (e) => {
     const transfer = result && result.arrays ? Object.values(result.arrays).map((a) => a.buffer) : [];
     self.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
-    self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
+    // A wasm trap (RuntimeError) leaves the module in an unknown state: say so,
+    // and the client replaces this worker instead of trusting it again.
+    const fatal = typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, error: String((err && err.message) || err), ...(fatal ? { fatal } : {}) });
   }
 };
