@@ -94,12 +94,12 @@ export function sweepFromPreset(s, config = {}) {
   };
 }
 
-// URL form: sweep.axis=PATH=V1,V2 (repeated, the CLI's --axis syntax),
+// URL form: sweep.axis0..2=PATH=V1,V2 (the CLI's --axis syntax),
 // sweep.seeds, sweep.measures, sweep.steps, sweep.layer, sweep.site.
 export function sweepToParams(sweep) {
   if (!sweep || !sweep.axes.length) return [];
   const d = defaultSweep();
-  const out = sweep.axes.map((a) => ['sweep.axis', `${a.path}=${a.values.join(',')}`]);
+  const out = sweep.axes.map((a, k) => [`sweep.axis${k}`, `${a.path}=${a.values.join(',')}`]);
   out.push(['sweep.seeds', String(sweep.seeds)]);
   if (sweep.measures.join(',') !== d.measures.join(',')) out.push(['sweep.measures', sweep.measures.join(',')]);
   if (sweep.steps !== d.steps) out.push(['sweep.steps', String(sweep.steps)]);
@@ -112,7 +112,8 @@ export function sweepToParams(sweep) {
 // parsed by their field's type; range checks are the core's (sweepPlan).
 export function sweepFromParams(search, settings = {}) {
   const q = new URLSearchParams(search);
-  const axisTexts = q.getAll('sweep.axis');
+  const axisTexts = [];
+  for (let k = 0; q.has(`sweep.axis${k}`); k++) axisTexts.push(q.get(`sweep.axis${k}`));
   if (!axisTexts.length) return null;
   const sweep = defaultSweep();
   const problems = [];
