@@ -40,12 +40,13 @@ export async function runOne(pool, spec, run, { signal } = {}) {
 }
 
 // Runs every run of a planned sweep not already in `records` (Map run ->
-// record, e.g. the timing run). Records are delivered as they finish
+// record) or `started` (Map run -> Promise of its record, e.g. the first
+// wave that timed the runs). Records are delivered as they finish
 // (onRecord), a summary follows them (onSummary, never more than one
 // summarise request in flight), and onProgress gets {done, failed, total,
 // rate, eta}. Resolves with {result, records, failures, cancelled}; a
 // cancelled sweep still returns (and summarises) what finished.
-export async function runSweep(pool, plan, { records = new Map(), signal = null, onRecord, onSummary, onProgress } = {}) {
+export async function runSweep(pool, plan, { records = new Map(), started = new Map(), signal = null, onRecord, onSummary, onProgress } = {}) {
   const spec = plan.spec;
   const total = plan.runs;
   const failures = [];
@@ -83,7 +84,7 @@ export async function runSweep(pool, plan, { records = new Map(), signal = null,
   const jobs = [];
   for (let run = 0; run < total; run++) {
     if (records.has(run)) continue;
-    jobs.push(runOne(pool, spec, run, { signal }).then((record) => {
+    jobs.push((started.get(run) || runOne(pool, spec, run, { signal })).then((record) => {
       records.set(run, record);
       onRecord?.(record);
       refresh();

@@ -108,20 +108,29 @@ export function sweepView(root, app) {
       plots.reset(plan.axes, plan.spec.measures || sweep.measures);
       progress.max = plan.runs;
       progress.value = 0;
-      const t0 = performance.now();
-      status.textContent = `${plan.runs} runs (${plan.cells} cells × ${plan.spec.seeds ?? sweep.seeds} seeds): timing one run...`;
-      const first = await runOne(pool, plan.spec, 0, { signal: ctl.signal });
-      const records = new Map([[0, first]]);
-      const secs = Math.max(first.seconds || (performance.now() - t0) / 1000, 1e-3);
+      status.textContent = `${plan.runs} runs (${plan.cells} cells × ${plan.spec.seeds ?? sweep.seeds} seeds): timing the first runs...`;
+      // The first wave, one run per worker, times a run for the estimate;
+      // its runs count (the rest of the sweep waits for the answer).
       const jobs = Math.min(pool.size, plan.runs);
+      const records = new Map();
+      const started = new Map();
+      for (let run = 0; run < jobs; run++) {
+        const p = runOne(pool, plan.spec, run, { signal: ctl.signal });
+        started.set(run, p);
+        p.then((r) => records.set(run, r), () => {});
+      }
+      const first = await Promise.race(started.values());
+      const secs = Math.max(first.seconds || 0, 1e-3);
       const wall = (plan.runs * secs) / jobs;
       const estimate = `${plan.runs} runs × ${duration(secs)} ≈ ${duration(plan.runs * secs)} of compute, about ${duration(wall)} on ${jobs} worker${jobs > 1 ? 's' : ''}`;
       if (wall > CONFIRM_SECONDS && !(await confirmBudget(`This sweep is large: ${estimate}.`))) {
+        ctl.abort();
         status.textContent = `not run (${estimate}).`;
         return;
       }
+      for (const run of records.keys()) started.delete(run);
       const out = await runSweep(pool, plan, {
-        records, signal: ctl.signal, onProgress,
+        records, started, signal: ctl.signal, onProgress,
         onSummary: (r) => {
           result = r;
           plots.update(r);

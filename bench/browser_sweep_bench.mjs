@@ -1,0 +1,89 @@
+// Browser sweep speed in headless Chromium (Debian's /usr/bin/chromium, as
+// the e2e tests launch it): (1) the worker pool with 1 and 2 workers on the
+// same 12-run random-init sweep, in alternating rounds, printing runs/s and
+// the ratio; (2) the first sweep preset opened in the Sweep view, timed from
+// page load to the last cell drawn.
+// Usage: node bench/browser_sweep_bench.mjs [--rounds 3] [--sizes 1,2]
+// (needs scripts/build-wasm and scripts/build-web).
+import { execSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { launch, repoRoot, startServer } from '../tests/e2e/browser.mjs';
+
+const arg = (name, def) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : def;
+};
+const rounds = Number(arg('rounds', 3));
+const sizes = arg('sizes', '1,2').split(',').map(Number);
+
+const cpu = (() => {
+  try { return execSync("lscpu | grep 'Model name'", { encoding: 'utf8' }).split(':')[1].trim(); } catch { return 'unknown CPU'; }
+})();
+
+// The 12-run random-init sweep: the adjacency preset's model (T 31, d 64,
+// vocabulary 256) over 4 init scales x 3 seeds.
+const base = JSON.parse(readFileSync(path.join(repoRoot, 'presets', 'random_init_adjacency.json'), 'utf8')).config;
+const spec = {
+  format: 'nopelab-sweep', version: 1, base,
+  axes: [{ path: 'model.init.std', values: [0.01, 0.02, 0.05, 0.1] }],
+  seeds: 3,
+};
+
+const server = await startServer();
+const browser = await launch();
+try {
+  const page = await browser.newPage();
+  // Any same-origin document will do: the bench drives the modules directly.
+  await page.goto(`${server.base}dist/presets/index.json`);
+  const rate = {};
+  for (const s of sizes) rate[s] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const size of r % 2 ? [...sizes].reverse() : sizes) {
+      const out = await page.evaluate(async ({ size, spec }) => {
+        const { WorkerPool } = await import('/js/pool.js');
+        const { planSweep, runSweep } = await import('/js/experiments.js');
+        const pool = new WorkerPool({ size, createWorker: () => new Worker('/worker.js') });
+        // Warm: every worker has loaded its module before the clock starts.
+        const plans = await Promise.all(Array.from({ length: size }, () => planSweep(pool, spec)));
+        if (!plans[0].ok) throw new Error(plans[0].error);
+        const t0 = performance.now();
+        const res = await runSweep(pool, plans[0]);
+        const seconds = (performance.now() - t0) / 1000;
+        pool.terminate();
+        if (res.failures.length) throw new Error(JSON.stringify(res.failures));
+        const runSecs = [...res.records.values()].reduce((a, x) => a + x.seconds, 0) / res.records.size;
+        return { runs: res.records.size, seconds, runSecs };
+      }, { size, spec });
+      rate[size].push(out.runs / out.seconds);
+      console.log(`round ${r + 1}: ${size} worker${size > 1 ? 's' : ''}: ${out.runs} runs in ${out.seconds.toFixed(2)} s = ${(out.runs / out.seconds).toFixed(2)} runs/s (one run ${(out.runSecs * 1000).toFixed(0)} ms inside wasm)`);
+    }
+  }
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  console.log(`\nCPU: ${cpu}; ${rounds} alternating rounds, median runs/s`);
+  for (const s of sizes) console.log(`pool of ${s}: ${median(rate[s]).toFixed(2)} runs/s`);
+  if (sizes.length > 1) {
+    const ratio = median(rate[sizes.at(-1)]) / median(rate[sizes[0]]);
+    console.log(`ratio ${sizes.at(-1)} vs ${sizes[0]} workers: ${ratio.toFixed(2)}x (target >= 1.8x)`);
+  }
+  await page.close();
+
+  // The first sweep preset (file order), through the Sweep view.
+  const presets = readdirSync(path.join(repoRoot, 'presets')).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => JSON.parse(readFileSync(path.join(repoRoot, 'presets', f), 'utf8'))).filter((p) => p.sweep);
+  const query = presets.length ? `?preset=${presets[0].id}`
+    : `?${new URLSearchParams([['task.name', 'position'], ['task.train_len', '31'], ['task.test_len', '31'], ['task.vocab_size', '256'], ['train.steps', '0'], ['view', 'sweep'],
+      ['sweep.axis0', 'model.init.std=0.01,0.02,0.05,0.1'], ['sweep.axis1', 'model.d_model=32,64,128'], ['sweep.seeds', '5']])}`;
+  const view = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const t0 = Date.now();
+  await view.goto(`${server.base}index.html${query}`);
+  await view.waitForFunction(() => ['done', 'cancelled'].includes(document.body.dataset.sweepState), null, { timeout: 600000 });
+  const seconds = (Date.now() - t0) / 1000;
+  const status = await view.textContent('#sweep-status');
+  console.log(`\n${presets.length ? `preset ${presets[0].id}` : 'preset-1 shape (no sweep preset in presets/ yet)'}: ${seconds.toFixed(1)} s from page load to the last cell (target < 30 s)`);
+  console.log(`  status: ${status}`);
+  await view.close();
+} finally {
+  await browser.close();
+  server.stop();
+}
