@@ -43,8 +43,8 @@ export async function runOne(pool, spec, run, { signal } = {}) {
 // record) or `started` (Map run -> Promise of its record, e.g. the first
 // wave that timed the runs). Records are delivered as they finish
 // (onRecord), a summary follows them (onSummary, never more than one
-// summarise request in flight), and onProgress gets {done, failed, total,
-// rate, eta}. Resolves with {result, records, failures, cancelled}; a
+// summarise request in flight), and onProgress gets {done, failed,
+// diverged, total, rate, eta}. Resolves with {result, records, failures, cancelled}; a
 // cancelled sweep still returns (and summarises) what finished.
 export async function runSweep(pool, plan, { records = new Map(), started = new Map(), signal = null, onRecord, onSummary, onProgress } = {}) {
   const spec = plan.spec;
@@ -76,7 +76,9 @@ export async function runSweep(pool, plan, { records = new Map(), started = new 
     const secs = (Date.now() - t0) / 1000;
     const rate = secs > 0 ? (done - already) / secs : 0;
     const left = total - done - failures.length;
-    onProgress?.({ done, failed: failures.length, total, rate, eta: rate > 0 ? left / rate : null });
+    // A run whose training diverged is a record with "error" and null values.
+    const diverged = [...records.values()].filter((r) => r.error).length;
+    onProgress?.({ done, failed: failures.length, diverged, total, rate, eta: rate > 0 ? left / rate : null });
   };
 
   progress();

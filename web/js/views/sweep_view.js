@@ -76,10 +76,10 @@ export function sweepView(root, app) {
     });
   }
 
-  function onProgress({ done, failed, total, rate, eta }) {
+  function onProgress({ done, failed, diverged, total, rate, eta }) {
     progress.max = total;
     progress.value = done;
-    status.textContent = `${done} / ${total} runs${failed ? `, ${failed} failed` : ''}` +
+    status.textContent = `${done} / ${total} runs${failed ? `, ${failed} failed` : ''}${diverged ? `, ${diverged} diverged (no values)` : ''}` +
       (rate > 0 ? ` · ${rate.toFixed(2)} runs/s · ETA ${eta != null ? duration(eta) : '-'}` : '');
   }
 
@@ -96,6 +96,7 @@ export function sweepView(root, app) {
     document.body.dataset.sweepState = 'running';
     const pool = sharedPool();
     const spec = buildSpec(app.settings, sweep);
+    if (!spec.measures.length) delete spec.measures;  // the core's defaults
     try {
       status.textContent = 'checking the sweep...';
       const plan = await planSweep(pool, spec, { signal: ctl.signal });
@@ -138,7 +139,9 @@ export function sweepView(root, app) {
       });
       result = out.result;
       const rate = out.result ? out.records.size / out.result.timing.seconds : 0;
-      const fails = out.failures.length ? ` ${out.failures.length} failed: ${out.failures.map((f) => `run ${f.run}: ${f.error}`).join('; ')}.` : '';
+      const diverged = [...out.records.values()].filter((r) => r.error);
+      const fails = (diverged.length ? ` ${diverged.length} diverged while training (no values): ${diverged[0].error}.` : '') +
+        (out.failures.length ? ` ${out.failures.length} failed: ${out.failures.map((f) => `run ${f.run}: ${f.error}`).join('; ')}.` : '');
       status.textContent = out.cancelled
         ? `cancelled: ${out.records.size} of ${plan.runs} runs kept.${fails}`
         : `${out.records.size} of ${plan.runs} runs in ${duration(out.result?.timing.seconds || 0)} (${rate.toFixed(2)} runs/s on ${jobs} worker${jobs > 1 ? 's' : ''}; estimate was ${duration(wall)}).${fails}`;
