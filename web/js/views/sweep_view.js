@@ -39,7 +39,8 @@ export function sweepView(root, app) {
   const confirmBox = el('div', { id: 'sweep-confirm', class: 'preset-info', hidden: true });
   const cli = el('code', { id: 'sweep-cli' });
   const plotsBox = el('div');
-  root.append(formBox,
+  // Embeds show the evidence first; the form folds away.
+  root.append(app.embed ? el('details', { class: 'sweep-form-fold' }, el('summary', { text: 'sweep settings' }), formBox) : formBox,
     el('div', { class: 'view-controls' }, runBtn, cancelBtn, el('label', {}, 'workers ', workers), progress),
     status, problem, confirmBox, plotsBox,
     el('details', { class: 'cli-box' }, el('summary', { text: 'Same sweep from the command line' }), cli));
