@@ -181,3 +181,26 @@ test('compare variants run in parallel and come back in variant order', async ()
   assert.equal(maxInFlight, 3, 'three variants at once on three workers');
   pool.terminate();
 });
+
+test('a module that fails to load fails the job without a retry; the next job gets a fresh worker', async () => {
+  let made = 0;
+  const factory = () => {
+    const k = made++;
+    const w = {
+      onmessage: null, terminated: false, terminate() { this.terminated = true; },
+      postMessage({ id, kind }) {
+        setTimeout(() => {
+          if (kind === 'init' && k === 0) return w.onmessage({ data: { id, ok: false, error: 'the wasm module failed to load: test' } });
+          w.onmessage({ data: { id, ok: true, result: { kind } } });
+        }, 1);
+      },
+    };
+    return w;
+  };
+  const pool = new WorkerPool({ size: 1, createWorker: factory });
+  await assert.rejects(pool.call('echo'), /failed to load: test/);
+  assert.equal(made, 1, 'no retry');
+  assert.deepEqual(await pool.call('echo'), { kind: 'echo' });
+  assert.equal(made, 2);
+  pool.terminate();
+});

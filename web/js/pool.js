@@ -36,8 +36,10 @@ class PoolWorker {
       this.crash(e?.message || 'worker error');
     };
     this.worker.onmessageerror = () => this.crash('a message could not be read');
+    // A module that fails to load ends this worker (the next job gets a fresh
+    // one); the job waiting on it fails with the load error, without a retry.
     this.ready = this.request('init');
-    this.ready.catch(() => {});  // a failed init surfaces through the job that waits on it
+    this.ready.catch((err) => this.kill(err));
   }
 
   receive(msg) {
@@ -228,9 +230,9 @@ export class WorkerPool {
     }
     if (job.done) return;  // cancelled meanwhile: abort() already released the slot
     slot.job = null;
-    if (error && worker.dead && !error.cancelled) {
-      // The worker died under this job: replace it (lazily) and retry once.
-      slot.worker = null;
+    if (worker.dead) slot.worker = null;  // replaced lazily, by the next job on this slot
+    if (error?.crashed) {
+      // The worker crashed under this job: retry once on a fresh worker.
       if (job.attempts < 2) {
         job.slot = null;
         this.queue.unshift(job);
