@@ -114,14 +114,26 @@ export function buildSweepForm(root, getSettings, onChange) {
     axesBox.replaceChildren(...rows);
   }
 
+  // One option per layer of the current model (and the sweep's own layer,
+  // so a link naming a deeper layer shows it; the core then explains).
+  function layerOptions(chosen) {
+    const n = Math.max(1, getSettings()['model.n_layers'] || 1, chosen + 1);
+    if (layer.options.length !== n) {
+      layer.replaceChildren(...Array.from({ length: n }, (_, i) => el('option', { value: i, text: String(i) })));
+    }
+    layer.value = String(chosen);
+  }
+
   return {
+    // The settings changed (e.g. the number of layers).
+    refresh() {
+      if (sweep) layerOptions(sweep.layer);
+    },
     set(s) {
       sweep = { ...s, axes: s.axes.map((a) => ({ ...a })) };
       seeds.value = s.seeds;
       steps.value = s.steps;
-      const n = Math.max(1, getSettings()['model.n_layers'] || 1);
-      layer.replaceChildren(...Array.from({ length: Math.max(n, s.layer + 1) }, (_, i) => el('option', { value: i, text: String(i) })));
-      layer.value = String(s.layer);
+      layerOptions(s.layer);
       site.value = s.site;
       for (const i of measures.querySelectorAll('input')) i.checked = s.measures.includes(i.value);
       renderAxes();

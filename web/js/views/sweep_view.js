@@ -168,6 +168,7 @@ export function sweepView(root, app) {
       // Settings changed (or the view opened): the command follows them; a
       // shared link runs its sweep once the view is shown.
       cli.textContent = sweepCommand(app.settings, sweep);
+      form.refresh();
       if (pendingRun && app.viewId === 'sweep') setTimeout(() => run(), 0);
       pendingRun = false;
     },
