@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { defaults } from '../../web/js/settings.js';
-import { axisField, buildSpec, cellIndex, defaultSweep, rangeValues, resultCsv, sweepCommand, sweepFromParams, sweepToParams } from '../../web/js/sweep_spec.js';
+import { axisField, buildSpec, defaultSweep, rangeValues, resultCsv, sweepCommand, sweepFromParams, sweepToParams } from '../../web/js/sweep_spec.js';
 
 test('range helper: linear and log spacing, ints rounded and deduplicated', () => {
   assert.deepEqual(rangeValues({ from: 0, to: 1, count: 5 }), [0, 0.25, 0.5, 0.75, 1]);
@@ -56,5 +56,4 @@ test('CSV: one row per cell, mean/ci/n per measure, missing cells empty', () => 
     ],
   };
   assert.equal(resultCsv(result), 'cell,model.pos_encoding,adjacency_mean,adjacency_ci,adjacency_n\n0,none,0.9,0.01,3\n1,rope,,,0');
-  assert.equal(cellIndex([{ values: [1, 2, 3] }, { values: ['a', 'b'] }], [2, 1]), 5);
 });

@@ -178,10 +178,3 @@ export function resultCsv(result) {
     })].map(csvCell).join(','));
   return [header.map(csvCell).join(','), ...rows].join('\n');
 }
-
-// Cell index from per-axis value indices (row-major over the axes, as runs are).
-export function cellIndex(axes, idx) {
-  let c = 0;
-  for (let a = 0; a < axes.length; a++) c = c * axes[a].values.length + idx[a];
-  return c;
-}
