@@ -296,3 +296,111 @@ EMSCRIPTEN_BINDINGS(nopelab) {
   emscripten::function("benchSimdPeak", &bench_simd_peak);
   emscripten::function("benchAnalysis", &bench_analysis);
 }
+
+// ---------------------------------------------------------------- sweeps
+// Module-level, stateless sweep functions (docs/sweep.md): the page's worker
+// pool plans a sweep once, then calls sweepRun on any worker in any order and
+// sweepSummarize over whatever records it has. Self-contained on purpose
+// (own guard and JSON -> JS conversion) so the Session facade above can
+// change freely.
+#include "sweep/result.h"
+#include "sweep/run.h"
+#include "sweep/spec.h"
+
+namespace sweep_js {
+
+val failure(const std::string& message) {
+  val v = val::object();
+  v.set("ok", false);
+  v.set("error", message);
+  return v;
+}
+
+// Plain JS object from JSON (NaN never occurs: records hold null instead).
+val from_json(const json& j) { return val::global("JSON").call<val>("parse", j.dump()); }
+
+template <typename Fn>
+val guard(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const nope::Error& e) {
+    return failure(e.what());
+  } catch (const json::exception& e) {
+    return failure(std::string("invalid JSON: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return failure("out of memory");
+  } catch (const std::exception& e) {
+    return failure(e.what());
+  }
+}
+
+json parse_text(const std::string& text, const char* what) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw nope::Error(std::string(what) + " is not valid JSON: " + e.what());
+  }
+}
+
+// Validating a spec checks every cell's config; a worker calls sweepRun many
+// times with the same text, so the last parse is kept (pure: same text, same
+// spec; the Trainer is still built afresh by every run).
+const nope::SweepSpec& spec_of(const std::string& text) {
+  static std::string last_text;
+  static nope::SweepSpec last_spec;
+  static bool have = false;
+  if (!have || text != last_text) {
+    have = false;
+    last_spec = nope::sweep_spec_from_json(parse_text(text, "sweep spec"));
+    last_text = text;
+    have = true;
+  }
+  return last_spec;
+}
+
+val plan(const std::string& spec_text) {
+  return guard([&] {
+    const nope::SweepSpec& s = spec_of(spec_text);
+    const json spec = nope::sweep_spec_to_json(s);
+    val v = val::object();
+    v.set("ok", true);
+    v.set("spec", from_json(spec));
+    v.set("runs", nope::sweep_run_count(s));
+    v.set("cells", nope::sweep_cell_count(s));
+    v.set("axes", from_json(spec["axes"]));
+    return v;
+  });
+}
+
+val run(const std::string& spec_text, int run_index) {
+  return guard([&] {
+    const json record = nope::sweep_run(spec_of(spec_text), run_index);
+    val v = val::object();
+    v.set("ok", true);
+    v.set("record", from_json(record));
+    return v;
+  });
+}
+
+val summarize(const std::string& spec_text, const std::string& records_text) {
+  return guard([&] {
+    const nope::SweepSpec& s = spec_of(spec_text);
+    const json records = parse_text(records_text, "records");
+    if (!records.is_array()) throw nope::Error("records must be a JSON array of run records");
+    std::vector<json> sorted = nope::sweep_check_records(s, records.get<std::vector<json>>());
+    double seconds = 0;  // the runs' own time; the page knows its wall time
+    for (const json& r : sorted) seconds += r.value("seconds", 0.0);
+    val v = val::object();
+    v.set("ok", true);
+    v.set("result", from_json(nope::sweep_result(s, sorted, nope::SweepShard{}, seconds, 0)));
+    return v;
+  });
+}
+
+}  // namespace sweep_js
+
+EMSCRIPTEN_BINDINGS(nopelab_sweep) {
+  emscripten::function("sweepPlan", &sweep_js::plan);
+  emscripten::function("sweepRun", &sweep_js::run);
+  emscripten::function("sweepSummarize", &sweep_js::summarize);
+}

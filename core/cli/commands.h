@@ -9,5 +9,6 @@ int cmd_eval(int argc, char** argv);
 int cmd_grad(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_analyze(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
 
 }  // namespace nope::cli

@@ -19,6 +19,7 @@ static const char* kUsage =
     "  train    train a model on a synthetic task (--config F, --set path=value)\n"
     "  eval     accuracy and loss of a checkpoint, by sequence length\n"
     "  analyze  positional analysis: similarity, adjacency, variance, attention, probes\n"
+    "  sweep    a config over axes of values x seeds, in parallel, shardable (and sweep merge)\n"
     "  grad     loss, logits and every gradient for a given batch (cross-framework checks)\n"
     "  bench    training speed on fixed models (ms/step, tokens/s)\n";
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   else if (cmd == "analyze") fn = cmd_analyze;
   else if (cmd == "grad") fn = cmd_grad;
   else if (cmd == "bench") fn = cmd_bench;
+  else if (cmd == "sweep") fn = cmd_sweep;
   if (!fn) {
     std::fprintf(stderr, "nopelab: error: unknown command '%s' (see nopelab --help)\n", cmd.c_str());
     return 2;

@@ -1,0 +1,404 @@
+// nopelab sweep: a config (or preset) times Hydra-style axes times K seeds,
+// run on N worker threads, one shard of N processes or machines, resumable;
+// and `nopelab sweep merge` to put shards back together. docs/sweep.md.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "error.h"
+#include "sweep/result.h"
+#include "sweep/run.h"
+#include "sweep/shard.h"
+#include "sweep/spec.h"
+
+namespace nope::cli {
+
+using json = nlohmann::json;
+
+static const char* kHelp =
+    "usage: nopelab sweep [--config F | --spec F] [--set path=value]... [--axis path=v1,v2,...]...\n"
+    "                     [--seeds K] [--measures a,b,...] [--layer L] [--site S] [--max-runs N]\n"
+    "                     [--eval-examples N] [--jobs N] [--shard I/N] [--resume]\n"
+    "                     [--out FILE] [--csv FILE] [--quiet]\n"
+    "       nopelab sweep merge PART.json... [--out FILE] [--csv FILE]\n"
+    "\n"
+    "Runs a base config (--config, a config or preset file; defaults where absent) over\n"
+    "every combination of 1 to 3 axes, K seeds each (run seed = train.seed + k): build,\n"
+    "train when train.steps > 0, analyse at --layer/--site, evaluate. Prints per-cell\n"
+    "mean and 95% Student-t interval over seeds, with every seed's value (docs/sweep.md).\n"
+    "  --axis path=v1,v2,...  a config path (model.*, task.*, train.*) or analysis.layer /\n"
+    "                         analysis.site with its values; also path=range(a,b,n) and\n"
+    "                         path=logrange(a,b,n) (n values, ends included)\n"
+    "  --spec F               a sweep spec or a preset with a \"sweep\"; --set, --axis (which\n"
+    "                         replace its axes), --seeds, --measures, --layer, --site apply\n"
+    "  --measures a,b         adjacency, variance_slope, probe_mad_hidden, probe_mad_cosine,\n"
+    "                         probe_mad_variance, final_loss, seq_acc_train, seq_acc_test,\n"
+    "                         token_acc_test (default: adjacency, variance_slope, and loss\n"
+    "                         and accuracies when anything trains)\n"
+    "  --jobs N               worker threads (default: the machine's cores); the result is\n"
+    "                         byte-identical to --jobs 1 apart from \"seconds\" and \"timing\"\n"
+    "  --shard I/N            run only runs r with r % N == I and write a partial result;\n"
+    "                         combine the N parts with `nopelab sweep merge`\n"
+    "  --out FILE             result JSON (default stdout). Finished runs are appended to\n"
+    "                         FILE.runs.jsonl as they complete (removed at the end), so an\n"
+    "                         interrupted sweep loses no finished run\n"
+    "  --resume               keep the runs in FILE.runs.jsonl (same spec and shard) and\n"
+    "                         run only the rest\n"
+    "  --csv FILE             the per-cell table as CSV\n"
+    "  --quiet                no progress line or summary table on stderr\n";
+
+// ---------------------------------------------------------------- axes
+
+// One axis value as --set reads it: JSON when it parses, else a string.
+static json axis_value(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception&) {
+    return text;
+  }
+}
+
+// Rounded to 12 significant digits (so logrange(0.01,0.1,3) ends at 0.1, not
+// 0.09999999999999999), and an integer when it is one (so a range over
+// d_model gives 32, 64, not 32.0).
+static json tidy_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.12g", x);
+  const double y = std::strtod(buf, nullptr);
+  if (y == std::floor(y) && std::fabs(y) < 1e15) return (long long)y;
+  return y;
+}
+
+static std::vector<json> generated_values(const std::string& fn, const std::string& args, const std::string& axis) {
+  std::vector<double> a;
+  std::stringstream ss(args);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    while (end && *end == ' ') end++;
+    if (item.empty() || *end) throw Error("--axis " + axis + ": " + fn + "(a,b,n) needs numbers, got '" + item + "'");
+    a.push_back(v);
+  }
+  if (a.size() != 3 || a[2] != std::floor(a[2]) || a[2] < 1 || a[2] > 10000)
+    throw Error("--axis " + axis + ": expected " + fn + "(a,b,n) with an integer count n in [1, 10000]");
+  const int n = (int)a[2];
+  if (fn == "logrange" && (a[0] <= 0 || a[1] <= 0))
+    throw Error("--axis " + axis + ": logrange(a,b,n) needs a > 0 and b > 0");
+  std::vector<json> out;
+  for (int i = 0; i < n; i++) {
+    const double f = n == 1 ? 0.0 : double(i) / (n - 1);
+    out.push_back(tidy_number(fn == "range" ? a[0] + (a[1] - a[0]) * f : a[0] * std::pow(a[1] / a[0], f)));
+  }
+  return out;
+}
+
+// "path=v1,v2,..." | "path=range(a,b,n)" | "path=logrange(a,b,n)".
+static json parse_axis(const std::string& text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw Error("--axis expects path=v1,v2,... (or path=range(a,b,n)), got '" + text + "'");
+  const std::string path = text.substr(0, eq), rhs = text.substr(eq + 1);
+  std::vector<json> values;
+  for (const std::string fn : {"range", "logrange"})
+    if (rhs.rfind(fn + "(", 0) == 0 && rhs.back() == ')')
+      values = generated_values(fn, rhs.substr(fn.size() + 1, rhs.size() - fn.size() - 2), path);
+  if (values.empty()) {
+    size_t start = 0;
+    for (;;) {
+      const size_t comma = rhs.find(',', start);
+      const std::string item = rhs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (item.empty()) throw Error("--axis " + path + ": empty value in '" + rhs + "'");
+      values.push_back(axis_value(item));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return json{{"path", path}, {"values", values}};
+}
+
+// ---------------------------------------------------------------- spec
+
+static json spec_from_args(const Args& a) {
+  if (a.has("spec") && a.has("config")) throw Error("sweep takes --spec F or --config F, not both");
+  json spec = json::object();
+  if (a.has("spec")) {
+    spec = read_json_file(a.get("spec"));
+    if (!spec.is_object()) throw Error(a.get("spec") + " is not a sweep spec (a JSON object)");
+    if (spec.contains("sweep")) {  // a preset: its config is the base
+      json s = spec["sweep"].is_object() ? spec["sweep"] : json::object();
+      s["base"] = spec.contains("config") ? spec["config"] : json::object();
+      spec = s;
+    }
+  } else if (a.has("config")) {
+    json base = read_json_file(a.get("config"));
+    if (base.is_object() && base.contains("config") && base["config"].is_object()) base = base["config"];
+    spec["base"] = base;
+  }
+  json base = spec.contains("base") ? spec["base"] : json::object();
+  if (base.is_object() && base.contains("config") && base["config"].is_object()) base = base["config"];
+  auto sets = a.values.find("set");
+  if (sets != a.values.end())
+    for (const std::string& s : sets->second) config_set(base, s);
+  spec["base"] = base;
+  auto axes = a.values.find("axis");
+  if (axes != a.values.end()) {
+    spec["axes"] = json::array();
+    for (const std::string& s : axes->second) spec["axes"].push_back(parse_axis(s));
+  }
+  if (a.has("seeds")) spec["seeds"] = a.get_int("seeds", 1, 1, 1000);
+  if (a.has("max-runs")) spec["max_runs"] = a.get_int("max-runs", 5000, 1, kSweepMaxRunsCap);
+  if (a.has("measures")) {
+    json m = json::array();
+    std::stringstream ss(a.get("measures"));
+    std::string item;
+    while (std::getline(ss, item, ',')) m.push_back(item);
+    spec["measures"] = m;
+  }
+  if (a.has("layer")) spec["analysis"]["layer"] = a.get_int("layer", 0, 0, Limits::max_layers - 1);
+  if (a.has("site")) spec["analysis"]["site"] = a.get("site");
+  if (a.has("eval-examples")) spec["eval"]["examples"] = a.get_int("eval-examples", 256, 1, 4096);
+  return spec;
+}
+
+// ---------------------------------------------------------------- sidecar
+
+// <out>.runs.jsonl: a header line naming the spec and shard, then one
+// finished run record per line, flushed as each run completes.
+struct Sidecar {
+  std::string path;
+  std::ofstream file;
+  std::mutex mutex;
+
+  void write_line(const json& j) {
+    std::lock_guard<std::mutex> lock(mutex);
+    file << j.dump() << '\n' << std::flush;
+    if (!file) throw Error("failed writing " + path);
+  }
+};
+
+static json sidecar_header(const json& spec, SweepShard shard) {
+  return json{{"format", "nopelab-sweep-runs"}, {"version", 1}, {"spec", spec},
+              {"shard", {{"index", shard.index}, {"count", shard.count}}}};
+}
+
+// Finished records of an earlier, interrupted invocation. A last line cut off
+// by a kill is dropped (that run simply runs again).
+static std::vector<json> read_sidecar(const std::string& path, const json& spec, SweepShard shard) {
+  std::ifstream f(path);
+  if (!f) return {};
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(f, line);)
+    if (!line.empty()) lines.push_back(line);
+  if (lines.empty()) return {};
+  json header;
+  try {
+    header = json::parse(lines[0]);
+  } catch (const json::exception&) {
+    throw Error(path + " is not a sweep runs file (bad first line); delete it or choose another --out");
+  }
+  if (!header.is_object() || header.value("format", json()) != "nopelab-sweep-runs")
+    throw Error(path + " is not a sweep runs file; delete it or choose another --out");
+  if (header["spec"].dump() != spec.dump()) {
+    const json patch = json::diff(header["spec"], spec);
+    throw Error(path + " holds runs of a different sweep (specs differ at " +
+                (patch.empty() ? std::string("?") : patch[0].value("path", "?")) +
+                "); delete it or choose another --out");
+  }
+  if (header["shard"] != json{{"index", shard.index}, {"count", shard.count}})
+    throw Error(path + " holds runs of shard " + header["shard"].dump() + ", not " + std::to_string(shard.index) + "/" +
+                std::to_string(shard.count));
+  std::vector<json> records;
+  for (size_t i = 1; i < lines.size(); i++) {
+    try {
+      records.push_back(json::parse(lines[i]));
+    } catch (const json::exception&) {
+      if (i + 1 == lines.size()) break;  // cut off mid-write
+      throw Error(path + " line " + std::to_string(i + 1) + " is not a run record");
+    }
+  }
+  return records;
+}
+
+// ---------------------------------------------------------------- running
+
+struct Progress {
+  bool on = false, tty = false;
+  int total = 0, done = 0;
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  std::mutex mutex;
+
+  void tick() {
+    std::lock_guard<std::mutex> lock(mutex);
+    done++;
+    if (!on) return;
+    const int every = tty ? 1 : std::max(1, total / 10);
+    if (done % every != 0 && done != total) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double rate = done / std::max(elapsed, 1e-9);
+    std::fprintf(stderr, "%ssweep: run %d/%d  %.2f runs/s  ETA %.0fs%s", tty ? "\r" : "", done, total, rate,
+                 (total - done) / std::max(rate, 1e-9), tty ? "   " : "\n");
+    std::fflush(stderr);
+  }
+};
+
+// Threads, not processes: a run's whole state is its own Trainer, so workers
+// share nothing mutable but their result slots, the sidecar and the progress
+// line; no fork/exec, no records serialised between processes, the same code
+// on every platform. Process- and machine-level parallelism is --shard's job.
+// Each run is deterministic on its own, so the result does not depend on
+// which thread ran what, or in which order.
+static std::vector<json> run_all(const SweepSpec& spec, const std::vector<int>& todo, int jobs, Sidecar* sidecar,
+                                 Progress& progress) {
+  std::vector<json> out(todo.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (;;) {
+      const size_t i = next.fetch_add(1);
+      if (i >= todo.size() || stop) return;
+      try {
+        out[i] = sweep_run(spec, todo[i]);
+        if (sidecar) sidecar->write_line(out[i]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        stop = true;
+        return;
+      }
+      progress.tick();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < jobs; t++) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+  return out;
+}
+
+static void print_table(const json& result) {
+  const json& cells = result["cells"];
+  if (cells.empty()) return;
+  std::string head;
+  for (const json& a : result["spec"]["axes"]) head += a["path"].get<std::string>() + "  ";
+  std::fprintf(stderr, "%s| ", head.c_str());
+  for (auto it = cells[0]["measures"].begin(); it != cells[0]["measures"].end(); ++it)
+    std::fprintf(stderr, "%s  ", it.key().c_str());
+  std::fprintf(stderr, "\n");
+  for (const json& c : cells) {
+    for (const json& a : result["spec"]["axes"]) std::fprintf(stderr, "%s  ", c["values"][a["path"].get<std::string>()].dump().c_str());
+    std::fprintf(stderr, "| ");
+    for (const auto& m : c["measures"].items()) {
+      const json& v = m.value();
+      if (v["mean"].is_null()) std::fprintf(stderr, "-  ");
+      else std::fprintf(stderr, "%.4g±%.2g (n=%d)  ", v["mean"].get<double>(), v["ci"].get<double>(), v["n"].get<int>());
+    }
+    std::fprintf(stderr, "\n");
+  }
+}
+
+static void write_outputs(const json& result, const Args& a) {
+  const std::string text = result.dump() + "\n";
+  if (a.has("out")) write_file(a.get("out"), text);
+  else std::fputs(text.c_str(), stdout);
+  if (a.has("csv")) write_file(a.get("csv"), sweep_csv(result));
+}
+
+static int cmd_merge(int argc, char** argv) {
+  std::vector<std::string> files;
+  std::vector<char*> opts;
+  for (int i = 0; i < argc; i++) {
+    if (argv[i][0] == '-' && argv[i][1] == '-') {
+      opts.push_back(argv[i]);
+      const std::string s = argv[i];
+      if (s.find('=') == std::string::npos && i + 1 < argc) opts.push_back(argv[++i]);
+    } else {
+      files.push_back(argv[i]);
+    }
+  }
+  const Args a = parse_args((int)opts.size(), opts.data(), {"out", "csv"}, {});
+  if (files.empty()) throw Error("sweep merge needs the partial results: nopelab sweep merge part*.json");
+  std::vector<std::pair<std::string, json>> parts;
+  for (const std::string& f : files) parts.emplace_back(f, read_json_file(f));
+  write_outputs(sweep_merge(parts), a);
+  return 0;
+}
+
+int cmd_sweep(int argc, char** argv) {
+  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
+  if (argc > 0 && std::string(argv[0]) == "merge") return cmd_merge(argc - 1, argv + 1);
+  const Args a = parse_args(argc, argv,
+                            {"config", "spec", "set", "axis", "seeds", "measures", "layer", "site", "max-runs",
+                             "eval-examples", "jobs", "shard", "out", "csv"},
+                            {"resume", "quiet"});
+  const SweepSpec spec = sweep_spec_from_json(spec_from_args(a));
+  const json spec_json = sweep_spec_to_json(spec);
+  const SweepShard shard = a.has("shard") ? sweep_shard_parse(a.get("shard")) : SweepShard{};
+  const int cores = (int)std::max(1u, std::thread::hardware_concurrency());
+  const int jobs = a.get_int("jobs", cores, 1, 1024);
+  if (a.flag("resume") && !a.has("out")) throw Error("--resume needs --out FILE (the finished runs are in FILE.runs.jsonl)");
+
+  // Runs of this shard, minus those an interrupted invocation finished.
+  std::vector<json> kept;
+  Sidecar sidecar;
+  if (a.has("out")) {
+    sidecar.path = a.get("out") + ".runs.jsonl";
+    if (a.flag("resume")) kept = read_sidecar(sidecar.path, spec_json, shard);
+    for (const json& r : kept)
+      if (!r.is_object() || !r.value("run", json()).is_number_integer() || !sweep_shard_owns(shard, r["run"].get<int>()))
+        throw Error(sidecar.path + " holds a record outside shard " + std::to_string(shard.index) + "/" +
+                    std::to_string(shard.count));
+    kept = sweep_check_records(spec, kept);
+    // Rewritten whole (header + kept records) so a cut-off last line is gone.
+    sidecar.file.open(sidecar.path, std::ios::trunc);
+    if (!sidecar.file) throw Error("cannot write " + sidecar.path);
+    sidecar.write_line(sidecar_header(spec_json, shard));
+    for (const json& r : kept) sidecar.write_line(r);
+  }
+  std::vector<char> have(sweep_run_count(spec), 0);
+  for (const json& r : kept) have[r["run"].get<int>()] = 1;
+  std::vector<int> todo;
+  for (int r : sweep_shard_runs(sweep_run_count(spec), shard))
+    if (!have[r]) todo.push_back(r);
+
+  Progress progress;
+  progress.on = !a.flag("quiet");
+  progress.tty = isatty(2);
+  progress.total = (int)todo.size();
+  if (progress.on)
+    std::fprintf(stderr, "sweep: %d runs (%d cells x %d seeds)%s, %d to run on %d thread%s%s\n",
+                 sweep_run_count(spec), sweep_cell_count(spec), spec.seeds,
+                 shard.count > 1 ? (", shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count)).c_str() : "",
+                 (int)todo.size(), std::min<int>(jobs, std::max<size_t>(todo.size(), 1)), jobs > 1 ? "s" : "",
+                 kept.empty() ? "" : (" (" + std::to_string(kept.size()) + " resumed)").c_str());
+  const auto t0 = std::chrono::steady_clock::now();
+  const int threads = std::max(1, std::min<int>(jobs, (int)todo.size()));
+  std::vector<json> done = run_all(spec, todo, threads, a.has("out") ? &sidecar : nullptr, progress);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (progress.on && progress.tty && !todo.empty()) std::fputc('\n', stderr);
+
+  kept.insert(kept.end(), done.begin(), done.end());
+  const json result = sweep_result(spec, sweep_check_records(spec, std::move(kept)), shard, seconds, jobs);
+  write_outputs(result, a);
+  if (progress.on) print_table(result);
+  if (a.has("out")) {
+    sidecar.file.close();
+    std::remove(sidecar.path.c_str());  // the result now holds every run
+  }
+  return 0;
+}
+
+}  // namespace nope::cli
