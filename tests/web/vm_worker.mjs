@@ -21,8 +21,11 @@ export function vmWorkerFactory() {
       location: { href: 'http://localhost/worker.js' },
     };
     ctx.self = ctx;
+    // Messages are structured clones, as between a page and a worker (this
+    // also moves objects out of the vm's realm).
     ctx.postMessage = (data) => {
-      if (!outside.terminated) setImmediate(() => !outside.terminated && outside.onmessage?.({ data }));
+      const copy = structuredClone(data);
+      if (!outside.terminated) setImmediate(() => !outside.terminated && outside.onmessage?.({ data: copy }));
     };
     // The worker imports the module's glue; give it the wasm bytes directly.
     ctx.importScripts = (file) => {
@@ -35,8 +38,9 @@ export function vmWorkerFactory() {
     };
     vm.createContext(ctx);
     vm.runInContext(workerSource, ctx, { filename: 'worker.js' });
-    outside.postMessage = (data) => {
+    outside.postMessage = (message) => {
       if (outside.terminated) return;
+      const data = structuredClone(message);
       setImmediate(() => {
         if (outside.terminated) return;
         Promise.resolve(ctx.onmessage({ data })).catch((e) => outside.onerror?.({ message: String(e), preventDefault() {} }));

@@ -1,7 +1,8 @@
 // Draws a sweep result from plain arrays: one axis -> a line per measure
 // with its shaded 95% interval and the chance/baseline line; two axes -> a
 // phase diagram (heatmap, colour bar, hover read-out of mean ± interval and
-// n); three -> one phase diagram per value of the first axis. Also renders
+// n); three -> one phase diagram (axis 1 x axis 2) per value of the last
+// axis (e.g. one sigma x d_model map per analysis site). Also renders
 // a labelled PNG of whichever is shown.
 import { el } from '../dom.js';
 import { MEASURES } from '../sweep_spec.js';
@@ -91,14 +92,17 @@ export class SweepPlots {
   }
 
   // ---------------------------------------------------------- two or three axes
+  // Rows = axis 1, columns = axis 2, one map per value of axis 3 (outer).
+  // Runs are row-major over the axes, so cell (i, j, o) = (i C + j) O + o.
   grid() {
-    const [outer, rows, cols] = this.axes.length === 3 ? this.axes : [{ path: null, values: [null] }, ...this.axes];
-    return { outer, rows, cols, R: rows.values.length, C: cols.values.length };
+    const [rows, cols, outer = { path: null, values: [null] }] = this.axes;
+    const R = rows.values.length, C = cols.values.length, O = outer.values.length;
+    return { outer, rows, cols, R, C, cellAt: (o, i, j) => (i * C + j) * O + o };
   }
 
   drawMaps() {
     const m = this.measureSelect.value || this.measures[0];
-    const { outer, rows, cols, R, C } = this.grid();
+    const { outer, rows, cols, R, C, cellAt } = this.grid();
     const key = `maps|${this.axes.map((a) => a.path).join()}|${m}`;
     if (this.key !== key) {
       this.key = key;
@@ -110,7 +114,7 @@ export class SweepPlots {
     const all = outer.values.map((_, o) => {
       const vals = new Float64Array(R * C).fill(NaN);
       for (let c = 0; c < R * C; c++) {
-        const s = stat(this.result, o * R * C + c, m);
+        const s = stat(this.result, cellAt(o, Math.floor(c / C), c % C), m);
         if (s) {
           vals[c] = s.mean;
           lo = Math.min(lo, s.mean);
@@ -135,7 +139,7 @@ export class SweepPlots {
   }
 
   makeMap(ov, o, outer, rows, cols, m) {
-    const { R, C } = this.grid();
+    const { C, cellAt } = this.grid();
     const wrap = el('div', { class: 'phase' });
     if (outer.path) wrap.append(el('h4', { text: `${outer.path} = ${ov}` }));
     const rowLabels = el('div', { class: 'phase-rows' }, rows.values.map((v) => el('span', { text: String(v) })));
@@ -146,8 +150,7 @@ export class SweepPlots {
     const heatmap = new Heatmap(mapBox, {
       label: m, size: Math.min(360, Math.max(160, 56 * C)),
       describe: (i, j) => {
-        const cell = o * R * C + i * C + j;
-        const s = stat(this.result, cell, m);
+        const s = stat(this.result, cellAt(o, i, j), m);
         const where = `${rows.path} = ${rows.values[i]}, ${cols.path} = ${cols.values[j]}`;
         return s ? `${where}: ${m} ${fmt(s.mean)} ± ${fmt(s.ci || 0)} (n = ${s.n})` : `${where}: not run yet`;
       },
@@ -171,7 +174,7 @@ export class SweepPlots {
 
   mapCanvas() {
     const m = this.measureSelect.value || this.measures[0];
-    const { outer, rows, cols, R, C } = this.grid();
+    const { outer, rows, cols, R, C, cellAt } = this.grid();
     const cw = 78, ch = 34, left = 110, top = 56, gap = 30;
     const blockH = top + R * ch + gap;
     const cv = document.createElement('canvas');
@@ -192,7 +195,7 @@ export class SweepPlots {
         g.fillStyle = '#1d2330';
         g.fillText(String(rows.values[i]), 8, y0 + top + i * ch + ch / 2 + 4);
         for (let j = 0; j < C; j++) {
-          const s = stat(this.result, o * R * C + i * C + j, m);
+          const s = stat(this.result, cellAt(o, i, j), m);
           const [r, gg, b] = s ? viridis(t(s.mean)) : [235, 235, 235];
           g.fillStyle = `rgb(${r | 0},${gg | 0},${b | 0})`;
           g.fillRect(left + j * cw, y0 + top + i * ch, cw - 2, ch - 2);
