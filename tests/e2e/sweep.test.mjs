@@ -4,9 +4,13 @@
 // budget guard act before runs start, sweep presets and embeds work.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { artifacts, canvasInk, launch, startServer, watchErrors } from './browser.mjs';
+import { artifacts, canvasInk, launch, repoRoot, startServer, watchErrors } from './browser.mjs';
+
+const nopelab = path.join(repoRoot, 'build', 'nopelab');
 
 let server, browser;
 before(async () => {
@@ -77,6 +81,22 @@ test('a shared two-axis sweep link runs, paints the phase diagram, and CSV expor
   }
   const png = await downloadText(page, '#export-png');
   assert.ok(png.name.endsWith('.png'));
+
+  // The command the page shows gives the same runs natively.
+  if (existsSync(nopelab)) {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'nope-sweep-e2e-')), 'sweep.json');
+    const args = (await page.textContent('#sweep-cli')).trim().split(/\s+/).slice(2);
+    args[args.indexOf('--out') + 1] = out;
+    execFileSync(nopelab, ['sweep', ...args, '--jobs', '1', '--quiet']);
+    const native = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(native.runs.length, json.runs.length);
+    for (const [k, n] of native.runs.entries()) {
+      assert.deepEqual(json.runs[k].cell_values, n.cell_values);
+      for (const [m, v] of Object.entries(n.values)) {
+        assert.ok(Math.abs(json.runs[k].values[m] - v) <= 1e-6 * Math.max(1, Math.abs(v)), `run ${k} ${m}: page ${json.runs[k].values[m]}, native ${v}`);
+      }
+    }
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });
