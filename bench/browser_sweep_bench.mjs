@@ -1,7 +1,9 @@
 // Browser sweep speed in headless Chromium (Debian's /usr/bin/chromium, as
 // the e2e tests launch it): (1) the worker pool with 1 and 2 workers on the
 // same 12-run random-init sweep, in alternating rounds, printing runs/s and
-// the ratio; (2) the first sweep preset opened in the Sweep view, timed from
+// the ratio, next to what two threads get from this machine right now (a
+// fixed busy loop in 1 vs 2 plain workers: on a shared, loaded machine the
+// pool cannot beat that ceiling); (2) the first sweep preset opened in the Sweep view, timed from
 // page load to the last cell drawn.
 // Usage: node bench/browser_sweep_bench.mjs [--rounds 3] [--sizes 1,2]
 // (needs scripts/build-wasm and scripts/build-web).
@@ -38,7 +40,25 @@ try {
   await page.goto(`${server.base}dist/presets/index.json`);
   const rate = {};
   for (const s of sizes) rate[s] = [];
+  const ceiling = [];
+  // Work per second of n plain workers each running the same busy loop.
+  const spin = (n) => page.evaluate(async (n) => {
+    const src = 'onmessage = () => { let x = 1; for (let i = 0; i < 6e7; i++) x = (x * 1103515245 + 12345) % 2147483648; postMessage(x); };';
+    const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+    const ws = Array.from({ length: n }, () => new Worker(url));
+    await Promise.all(ws.map((w) => new Promise((r) => { w.onmessage = r; w.postMessage(0); })));  // warm (JIT)
+    const t0 = performance.now();
+    await Promise.all(ws.map((w) => new Promise((r) => { w.onmessage = r; w.postMessage(0); })));
+    const s = (performance.now() - t0) / 1000;
+    ws.forEach((w) => w.terminate());
+    return n / s;
+  }, n);
   for (let r = 0; r < rounds; r++) {
+    if (sizes.length > 1) {
+      const [a, b] = [await spin(sizes[0]), await spin(sizes.at(-1))];
+      ceiling.push(b / a);
+      console.log(`round ${r + 1}: busy loop, ${sizes.at(-1)} vs ${sizes[0]} threads: ${(b / a).toFixed(2)}x (what the machine gives now)`);
+    }
     for (const size of r % 2 ? [...sizes].reverse() : sizes) {
       const out = await page.evaluate(async ({ size, spec }) => {
         const { WorkerPool } = await import('/js/pool.js');
@@ -64,7 +84,11 @@ try {
   for (const s of sizes) console.log(`pool of ${s}: ${median(rate[s]).toFixed(2)} runs/s`);
   if (sizes.length > 1) {
     const ratio = median(rate[sizes.at(-1)]) / median(rate[sizes[0]]);
-    console.log(`ratio ${sizes.at(-1)} vs ${sizes[0]} workers: ${ratio.toFixed(2)}x (target >= 1.8x)`);
+    const ceil = median(ceiling);
+    console.log(`ratio ${sizes.at(-1)} vs ${sizes[0]} workers: ${ratio.toFixed(2)}x (target >= 1.8x); ` +
+      `busy-loop ceiling now ${ceil.toFixed(2)}x, so the pool reaches ${((100 * ratio) / ceil).toFixed(0)}% of it`);
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+    console.log(`load average during the run: ${load} on ${execSync('nproc', { encoding: 'utf8' }).trim()} cores`);
   }
   await page.close();
 
