@@ -3,19 +3,17 @@
 // and `nopelab sweep merge` to put shards back together. docs/sweep.md.
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "error.h"
+#include "sweep/parallel.h"
 #include "sweep/result.h"
 #include "sweep/run.h"
 #include "sweep/shard.h"
@@ -178,10 +176,8 @@ static json spec_from_args(const Args& a) {
 struct Sidecar {
   std::string path;
   std::ofstream file;
-  std::mutex mutex;
 
-  void write_line(const json& j) {
-    std::lock_guard<std::mutex> lock(mutex);
+  void write_line(const json& j) {  // callers are serialised (sweep_run_parallel)
     file << j.dump() << '\n' << std::flush;
     if (!file) throw Error("failed writing " + path);
   }
@@ -236,10 +232,8 @@ struct Progress {
   bool on = false, tty = false;
   int total = 0, done = 0;
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
-  std::mutex mutex;
 
-  void tick() {
-    std::lock_guard<std::mutex> lock(mutex);
+  void tick() {  // callers are serialised (sweep_run_parallel)
     done++;
     if (!on) return;
     const int every = tty ? 1 : std::max(1, total / 10);
@@ -251,43 +245,6 @@ struct Progress {
     std::fflush(stderr);
   }
 };
-
-// Threads, not processes: a run's whole state is its own Trainer, so workers
-// share nothing mutable but their result slots, the sidecar and the progress
-// line; no fork/exec, no records serialised between processes, the same code
-// on every platform. Process- and machine-level parallelism is --shard's job.
-// Each run is deterministic on its own, so the result does not depend on
-// which thread ran what, or in which order.
-static std::vector<json> run_all(const SweepSpec& spec, const std::vector<int>& todo, int jobs, Sidecar* sidecar,
-                                 Progress& progress) {
-  std::vector<json> out(todo.size());
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (;;) {
-      const size_t i = next.fetch_add(1);
-      if (i >= todo.size() || stop) return;
-      try {
-        out[i] = sweep_run(spec, todo[i]);
-        if (sidecar) sidecar->write_line(out[i]);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        stop = true;
-        return;
-      }
-      progress.tick();
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 1; t < jobs; t++) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
-  return out;
-}
 
 static void print_table(const json& result) {
   const json& cells = result["cells"];
@@ -386,7 +343,11 @@ int cmd_sweep(int argc, char** argv) {
                  kept.empty() ? "" : (" (" + std::to_string(kept.size()) + " resumed)").c_str());
   const auto t0 = std::chrono::steady_clock::now();
   const int threads = std::max(1, std::min<int>(jobs, (int)todo.size()));
-  std::vector<json> done = run_all(spec, todo, threads, a.has("out") ? &sidecar : nullptr, progress);
+  // Worker threads, one Trainer each: see core/sweep/parallel.cpp for why threads.
+  std::vector<json> done = sweep_run_parallel(spec, todo, threads, [&](const json& record) {
+    if (a.has("out")) sidecar.write_line(record);
+    progress.tick();
+  });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (progress.on && progress.tty && !todo.empty()) std::fputc('\n', stderr);
 
