@@ -1,18 +1,14 @@
 // The pool against the real web/worker.js and wasm module (tests/web/
-// vm_worker.mjs): the protocol's sweep kinds, results independent of the
-// number of workers, and a browser run equal to the native `nopelab sweep`
-// record within 1e-6.
+// vm_worker.mjs): the protocol's sweep kinds and results independent of the
+// number of workers. (A wasm run equal to the native `nopelab sweep` record
+// is tests/wasm/sweep.test.mjs; the page's command reproducing the page's
+// numbers is tests/e2e/sweep.test.mjs.)
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { WorkerPool } from '../../web/js/pool.js';
 import { planSweep, runSweep } from '../../web/js/experiments.js';
-import { repoRoot, vmWorkerFactory } from './vm_worker.mjs';
+import { vmWorkerFactory } from './vm_worker.mjs';
 
-const nopelab = process.env.NOPELAB || path.join(repoRoot, 'build', 'nopelab');
 const createWorker = vmWorkerFactory();
 
 // Small and quick, but every kind of value: a config axis, an analysis axis,
@@ -57,32 +53,4 @@ test('the real worker gives the same sweep with 1 and 2 workers', async () => {
   assert.deepEqual(out[1], out[0]);
   assert.equal(out[0].runs.length, 8);
   for (const m of spec.measures) assert.ok(out[0].runs.every((r) => m in r.values), m);
-});
-
-const hasNativeSweep = existsSync(nopelab) && (() => {
-  try { execFileSync(nopelab, ['sweep', '--help'], { stdio: 'ignore' }); return true; } catch { return false; }
-})();
-
-test('a browser run equals the native nopelab sweep record within 1e-6', { skip: !hasNativeSweep && `no native "nopelab sweep" at ${nopelab}` }, async () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'nope-websweep-'));
-  const specPath = path.join(work, 'spec.json');
-  const outPath = path.join(work, 'out.json');
-  writeFileSync(specPath, JSON.stringify(spec));
-  execFileSync(nopelab, ['sweep', '--spec', specPath, '--jobs', '1', '--out', outPath, '--quiet'], { stdio: 'ignore' });
-  const native = JSON.parse(readFileSync(outPath, 'utf8'));
-  const pool = new WorkerPool({ size: 2, createWorker });
-  const plan = await planSweep(pool, spec);
-  const browser = (await runSweep(pool, plan)).result;
-  pool.terminate();
-  assert.equal(browser.runs.length, native.runs.length);
-  for (const [k, n] of native.runs.entries()) {
-    const b = browser.runs[k];
-    for (const key of ['run', 'cell', 'seed_index', 'seed']) assert.equal(b[key], n[key], `run ${k} ${key}`);
-    assert.deepEqual(b.cell_values, n.cell_values);
-    assert.deepEqual(Object.keys(b.values).sort(), Object.keys(n.values).sort());
-    for (const [m, v] of Object.entries(n.values)) {
-      if (v === null) assert.equal(b.values[m], null, `run ${k} ${m}`);
-      else assert.ok(Math.abs(b.values[m] - v) <= 1e-6 * Math.max(1, Math.abs(v)), `run ${k} ${m}: browser ${b.values[m]} vs native ${v}`);
-    }
-  }
 });
