@@ -1,7 +1,7 @@
 // The Sweep view: a claim over a range of settings, with seed intervals.
 // The form edits a sweep (axes, seeds, measures); Run validates it with the
-// core (sweepPlan) before any run starts, times one run for a budget
-// estimate (and asks above a threshold), then runs the rest on the worker
+// core (sweepPlan) before any run starts, times a first wave of runs for a
+// budget estimate (and asks above a threshold), then runs the rest on the worker
 // pool, drawing cell by cell as records arrive. The sweep lives in the URL.
 import { el } from '../dom.js';
 import { defaultSweep, buildSpec, resultCsv, sweepCommand, sweepFromParams, sweepFromPreset, sweepToParams } from '../sweep_spec.js';
@@ -111,18 +111,24 @@ export function sweepView(root, app) {
       progress.max = plan.runs;
       progress.value = 0;
       status.textContent = `${plan.runs} runs (${plan.cells} cells × ${plan.spec.seeds ?? sweep.seeds} seeds): timing the first runs...`;
-      // The first wave, one run per worker, times a run for the estimate;
-      // its runs count (the rest of the sweep waits for the answer).
+      // The first wave times runs for the estimate: one run per worker (at
+      // least two), spread from the first cell to the last, since the cost
+      // grows along an axis such as d_model or train.steps. Its runs count.
       const jobs = Math.min(pool.size, plan.runs);
+      const wave = Math.min(plan.runs, Math.max(2, jobs));
       const records = new Map();
       const started = new Map();
-      for (let run = 0; run < jobs; run++) {
+      for (let k = 0; k < wave; k++) {
+        const run = wave > 1 ? Math.round((k * (plan.runs - 1)) / (wave - 1)) : 0;
         const p = runOne(pool, plan.spec, run, { signal: ctl.signal });
         started.set(run, p);
         p.then((r) => records.set(run, r), () => {});
       }
-      const first = await Promise.race(started.values());
-      const secs = Math.max(first.seconds || 0, 1e-3);
+      const settled = await Promise.allSettled(started.values());
+      if (ctl.signal.aborted) throw settled.find((x) => x.status === 'rejected')?.reason || new Error('cancelled');
+      const timed = settled.filter((x) => x.status === 'fulfilled').map((x) => x.value);
+      if (!timed.length) throw settled[0].reason;  // every timing run failed: say why
+      const secs = Math.max(timed.reduce((a, r) => a + (r.seconds || 0), 0) / timed.length, 1e-3);
       const wall = (plan.runs * secs) / jobs;
       const estimate = `${plan.runs} runs × ${duration(secs)} ≈ ${duration(plan.runs * secs)} of compute, about ${duration(wall)} on ${jobs} worker${jobs > 1 ? 's' : ''}`;
       if (wall > CONFIRM_SECONDS && !(await confirmBudget(`This sweep is large: ${estimate}.`))) {
