@@ -95,7 +95,17 @@ export function buildSweepForm(root, getSettings, onChange) {
       site: site.value,
       measures: [...measures.querySelectorAll('input:checked')].map((i) => i.value),
     };
+    axisOverrides();
     onChange(sweep);
+  }
+
+  // An axis over the analysis layer or site (or train.steps) overrides the
+  // single choice: show that by disabling it.
+  function axisOverrides() {
+    const swept = (p) => sweep.axes.some((a) => a.path === p);
+    layer.disabled = swept('analysis.layer');
+    site.disabled = swept('analysis.site');
+    steps.disabled = swept('train.steps');
   }
 
   function renderAxes() {
@@ -136,6 +146,7 @@ export function buildSweepForm(root, getSettings, onChange) {
       layerOptions(s.layer);
       site.value = s.site;
       for (const i of measures.querySelectorAll('input')) i.checked = s.measures.includes(i.value);
+      axisOverrides();
       renderAxes();
     },
   };
