@@ -1,6 +1,7 @@
 // nopelab sweep: a config (or preset) times Hydra-style axes times K seeds,
 // run on N worker threads, one shard of N processes or machines, resumable;
 // and `nopelab sweep merge` to put shards back together. docs/sweep.md.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -311,7 +312,11 @@ int cmd_sweep(int argc, char** argv) {
   // Runs of this shard, minus those an interrupted invocation finished.
   std::vector<json> kept;
   Sidecar sidecar;
-  if (a.has("out")) {
+  // No runs file next to /dev/null, /dev/stdout or a pipe: only for real files.
+  struct stat st;
+  const bool use_sidecar = a.has("out") && (stat(a.get("out").c_str(), &st) != 0 || S_ISREG(st.st_mode));
+  if (a.flag("resume") && !use_sidecar) throw Error("--resume needs --out to name a regular file");
+  if (use_sidecar) {
     sidecar.path = a.get("out") + ".runs.jsonl";
     if (a.flag("resume")) kept = read_sidecar(sidecar.path, spec_json, shard);
     for (const json& r : kept)
@@ -345,7 +350,7 @@ int cmd_sweep(int argc, char** argv) {
   const int threads = std::max(1, std::min<int>(jobs, (int)todo.size()));
   // Worker threads, one Trainer each: see core/sweep/parallel.cpp for why threads.
   std::vector<json> done = sweep_run_parallel(spec, todo, threads, [&](const json& record) {
-    if (a.has("out")) sidecar.write_line(record);
+    if (use_sidecar) sidecar.write_line(record);
     progress.tick();
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -355,7 +360,7 @@ int cmd_sweep(int argc, char** argv) {
   const json result = sweep_result(spec, sweep_check_records(spec, std::move(kept)), shard, seconds, jobs);
   write_outputs(result, a);
   if (progress.on) print_table(result);
-  if (a.has("out")) {
+  if (use_sidecar) {
     sidecar.file.close();
     std::remove(sidecar.path.c_str());  // the result now holds every run
   }
