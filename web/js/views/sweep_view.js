@@ -114,6 +114,8 @@ export function sweepView(root, app) {
       // The first wave times runs for the estimate: one run per worker (at
       // least two), spread from the first cell to the last, since the cost
       // grows along an axis such as d_model or train.steps. Its runs count.
+      const tStart = performance.now();
+      let asking = 0;  // ms spent waiting for the user's answer, not computing
       const jobs = Math.min(pool.size, plan.runs);
       const wave = Math.min(plan.runs, Math.max(2, jobs));
       const records = new Map();
@@ -131,10 +133,15 @@ export function sweepView(root, app) {
       const secs = Math.max(timed.reduce((a, r) => a + (r.seconds || 0), 0) / timed.length, 1e-3);
       const wall = (plan.runs * secs) / jobs;
       const estimate = `${plan.runs} runs × ${duration(secs)} ≈ ${duration(plan.runs * secs)} of compute, about ${duration(wall)} on ${jobs} worker${jobs > 1 ? 's' : ''}`;
-      if (wall > CONFIRM_SECONDS && !(await confirmBudget(`This sweep is large: ${estimate}.`))) {
-        ctl.abort();
-        status.textContent = `not run (${estimate}).`;
-        return;
+      if (wall > CONFIRM_SECONDS) {
+        const t = performance.now();
+        const yes = await confirmBudget(`This sweep is large: ${estimate}.`);
+        asking = performance.now() - t;
+        if (!yes) {
+          ctl.abort();
+          status.textContent = `not run (${estimate}).`;
+          return;
+        }
       }
       for (const run of records.keys()) started.delete(run);
       const out = await runSweep(pool, plan, {
@@ -144,6 +151,8 @@ export function sweepView(root, app) {
           plots.update(r);
         },
       });
+      // The sweep's wall time includes the timing wave (runSweep starts after it).
+      if (out.result) out.result.timing.seconds = (performance.now() - tStart - asking) / 1000;
       result = out.result;
       const rate = out.result ? out.records.size / out.result.timing.seconds : 0;
       const diverged = [...out.records.values()].filter((r) => r.error);
