@@ -204,3 +204,11 @@ test('a module that fails to load fails the job without a retry; the next job ge
   assert.equal(made, 2);
   pool.terminate();
 });
+
+test('a worker that cannot be created fails the job with the reason', async () => {
+  const pool = new WorkerPool({ size: 1, createWorker: () => { throw new Error('SecurityError: no workers here'); } });
+  const jobs = [pool.call('echo'), pool.call('echo'), pool.call('echo')];
+  for (const j of jobs) await assert.rejects(j, /could not start a compute worker: SecurityError/);
+  assert.equal(pool.pending, 0);
+  pool.terminate();
+});

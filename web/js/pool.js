@@ -219,7 +219,15 @@ export class WorkerPool {
     job.slot = slot;
     job.attempts++;
     if (!slot.worker || slot.worker.dead) {
-      slot.worker = new PoolWorker(this.createWorker, () => { this.crashes++; });
+      try {
+        slot.worker = new PoolWorker(this.createWorker, () => { this.crashes++; });
+      } catch (err) {  // e.g. workers are not allowed on this page
+        slot.job = null;
+        slot.worker = null;
+        this.finish(job, null, new Error(`could not start a compute worker: ${err.message}`));
+        queueMicrotask(() => this.pump());  // the queued jobs fail the same way, each with the reason
+        return;
+      }
     }
     const worker = slot.worker;
     let value, error;
