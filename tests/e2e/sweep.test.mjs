@@ -207,6 +207,20 @@ test('a sweep preset opens in the Sweep view and runs', async () => {
   await p.close();
 });
 
+test('the three-axis sweep preset draws one phase diagram per analysis site', async () => {
+  const { page, errors } = await open('?preset=sweep_adjacency_sigma_dmodel');
+  await finished(page);
+  assert.match(await page.textContent('#sweep-status'), /^120 of 120 runs/);
+  const titles = await page.$$eval('#panel-sweep .phase h4', (hs) => hs.map((h) => h.textContent));
+  assert.deepEqual(titles, ['analysis.site = attn_out', 'analysis.site = resid_post']);
+  const maps = await page.$$('#panel-sweep .heatmap-canvas');
+  assert.equal(maps.length, 2);
+  for (const k of [1, 2]) assert.ok((await canvasInk(page, `#panel-sweep .phase:nth-of-type(${k}) .heatmap-canvas`)) > 0.99);
+  assert.match(page.url(), /sweep\.axis2=analysis\.site%3Dattn_out%2Cresid_post/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('embed mode runs a sweep link and paints it', async () => {
   const { page, errors } = await open(twoAxes, { target: 'embed.html', viewport: { width: 760, height: 700 } });
   await finished(page);
