@@ -29,6 +29,7 @@ export function sharedPool() {
 }
 
 // ----------------------------------------------------------------- sweeps
+const SUMMARY_MS = 250;
 
 // {ok, spec, runs, cells, axes} or {ok: false, error}: nothing runs before this.
 export function planSweep(pool, spec, { signal } = {}) {
@@ -60,12 +61,25 @@ export async function runSweep(pool, plan, { records = new Map(), started = new 
     result.timing = { seconds: (Date.now() - t0) / 1000, jobs: pool.size };
     return result;
   };
+  // Summaries follow the records, one in flight at a time and at most one
+  // per SUMMARY_MS: each re-sends every record so far, and a large sweep
+  // must not spend a worker on them.
+  let lastSummary = 0, timer = null;
   const refresh = () => {
-    if (summarising) {
+    if (summarising || timer) {
       dirty = true;
       return;
     }
+    const wait = lastSummary + SUMMARY_MS - Date.now();
+    if (wait > 0) {
+      timer = setTimeout(() => {
+        timer = null;
+        if (!signal?.aborted) refresh();
+      }, wait);
+      return;
+    }
     dirty = false;
+    lastSummary = Date.now();
     summarising = summarise().then((r) => onSummary?.(r), () => {}).finally(() => {
       summarising = null;
       if (dirty && !signal?.aborted) refresh();
@@ -100,6 +114,7 @@ export async function runSweep(pool, plan, { records = new Map(), started = new 
     }));
   }
   await Promise.all(jobs);
+  clearTimeout(timer);
   while (summarising) await summarising;
   const result = records.size ? await summarise() : null;
   if (result) onSummary?.(result);
