@@ -24,14 +24,11 @@ const cpu = (() => {
 })();
 
 // The 12-run random-init sweep of bench/sweep_bench.sh (the native --jobs
-// 2 vs 1 benchmark): 4 init scales x 3 widths, 1 seed, T 64.
-const spec = {
-  format: 'nopelab-sweep', version: 1,
-  base: { model: { n_layers: 2 }, task: { name: 'position', train_len: 63, test_len: 63, vocab_size: 256 }, train: { steps: 0, warmup: 0 } },
-  axes: [{ path: 'model.init.std', values: [0.01, 0.02, 0.05, 0.1] }, { path: 'model.d_model', values: [64, 128, 256] }],
-  seeds: 1,
-  measures: ['adjacency', 'variance_slope', 'probe_mad_hidden'],
-};
+// 2 vs 1 benchmark), read from that script so both time the same spec.
+const nativeBench = readFileSync(path.join(repoRoot, 'bench', 'sweep_bench.sh'), 'utf8');
+const specText = /<<'EOF2'\n([\s\S]*?)\nEOF2/.exec(nativeBench)?.[1];
+if (!specText) throw new Error('bench/sweep_bench.sh: no spec between <<\'EOF2\' and EOF2');
+const spec = JSON.parse(specText);
 
 const server = await startServer();
 const browser = await launch();

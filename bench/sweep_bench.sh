@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Parallel speed-up of `nopelab sweep`: --jobs 2 against --jobs 1 on a 12-run
-# random-init sweep (4 init scales x 3 widths, 1 seed, T 64, adjacency,
-# variance slope and a hidden-state probe). Rounds alternate which of the two
+# random-init sweep (4 init scales x 3 widths, 1 seed, T 128, batch 64,
+# adjacency, variance slope and a hidden-state probe). Rounds alternate which of the two
 # goes first; each time is the result's timing.seconds (the runs themselves,
 # not process start-up); the ratio is of the medians. The machine is shared:
-# the load average is printed before and after, read the ratio with it.
+# the load average is printed before and after, read the ratio with it. With
+# the kernel's autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled)
+# a session gets a fixed share of a busy machine however many threads it runs,
+# so under load from other sessions the ratio tends to 1 whatever the code does.
 #   bash bench/sweep_bench.sh [ROUNDS]     (default 7)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,16 +15,23 @@ N=${NOPELAB:-build/nopelab}
 rounds=${1:-7}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+cat >"$out/spec.json" <<'EOF2'
+{"format": "nopelab-sweep", "version": 1,
+ "base": {"model": {"n_layers": 2, "n_heads": 4, "d_ff": 256},
+          "task": {"name": "position", "train_len": 127, "test_len": 127, "vocab_size": 256},
+          "train": {"steps": 0, "warmup": 0}},
+ "axes": [{"path": "model.init.std", "values": [0.01, 0.02, 0.05, 0.1]},
+          {"path": "model.d_model", "values": [64, 128, 256]}],
+ "seeds": 1, "measures": ["adjacency", "variance_slope", "probe_mad_hidden"],
+ "analysis": {"layer": 0, "site": "attn_out", "batch": 64}}
+EOF2
 sweep() {  # jobs -> seconds
-  "$N" sweep --set model.n_layers=2 --set task.name=position --set task.train_len=63 --set task.test_len=63 \
-    --set task.vocab_size=256 --set train.steps=0 --set train.warmup=0 \
-    --axis model.init.std=0.01,0.02,0.05,0.1 --axis model.d_model=64,128,256 --seeds 1 \
-    --measures adjacency,variance_slope,probe_mad_hidden --jobs "$1" --quiet --out "$out/j$1.json"
+  "$N" sweep --spec "$out/spec.json" --jobs "$1" --quiet --out "$out/j$1.json"
   node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).timing.seconds)' "$out/j$1.json"
 }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), autogroup $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo n/a)"
 sweep 1 >/dev/null  # warm-up (page cache, CPU frequency)
 : >"$out/t1"
 : >"$out/t2"

@@ -117,6 +117,12 @@ else
     --axis model.init.std=0.5 --quiet --out "$work/other.json" --resume
 fi
 
+# range / logrange: both ends, rounded, integers where integral.
+"$NOPELAB" sweep --config "$work/base.json" --axis "model.init.std=logrange(0.01,1,3)" --axis "model.d_ff=range(32,64,3)" \
+  --quiet --max-runs 9 --out "$work/ranges.json"
+[ "$(node -e 'console.log(JSON.stringify(require(process.argv[1]).spec.axes.map((a) => a.values)))' "$work/ranges.json")" == \
+  '[[0.01,0.1,1],[32,48,64]]' ] && ok || fail "range/logrange values"
+
 # One-line errors.
 expect_error "unknown axis path" "axes[0] (model.colour): unknown path" "$NOPELAB" sweep --axis model.colour=1,2
 expect_error "value out of range" "axes[0] (model.init.std) value -1: model.init.std = -1 is out of range" \

@@ -295,3 +295,20 @@ TEST_CASE("sweep on two threads gives the records of one thread", "[sweep]") {
   }
 }
 #endif
+
+TEST_CASE("a diverged training run is a record with an error and null values", "[sweep]") {
+  json base = tiny_base();
+  base["model"]["n_layers"] = 6;
+  base["model"]["norm"] = "none";
+  base["train"]["steps"] = 5;
+  json j{{"base", base}, {"axes", axes({axis("model.init.std", {0.02, 10})})}, {"analysis", {{"batch", 8}}}};
+  const SweepSpec s = sweep_spec_from_json(j);
+  const json fine = sweep_run(s, 0), diverged = sweep_run(s, 1);
+  CHECK_FALSE(fine.contains("error"));
+  CHECK(fine["values"]["final_loss"].is_number());
+  REQUIRE(diverged.contains("error"));
+  CHECK_THAT(diverged["error"].get<std::string>(), Catch::Contains("diverged"));
+  for (const auto& v : diverged["values"].items()) CHECK(v.value().is_null());
+  const json cells = sweep_cells(s, {fine, diverged});
+  CHECK(cells[1]["measures"]["adjacency"]["n"] == 0);
+}

@@ -1,5 +1,6 @@
 // Runs a list of sweep runs on N threads, each run with its own Trainer
-// (inside sweep_run), pulling run indices from one atomic counter.
+// (inside sweep_run), pulling run indices from one atomic counter, the
+// runs with the largest estimated cost first.
 #pragma once
 #include <functional>
 #include <vector>
