@@ -212,3 +212,17 @@ test('a worker that cannot be created fails the job with the reason', async () =
   assert.equal(pool.pending, 0);
   pool.terminate();
 });
+
+test('the largest runs start first (a width or steps axis), the result stays in run order', async () => {
+  const { factory, log } = fakeWorkerFactory();
+  const pool = new WorkerPool({ size: 1, createWorker: factory });
+  const wide = { ...spec, axes: [{ path: 'model.d_model', values: [32, 64, 128] }, { path: 'train.steps', values: [0, 10] }], seeds: 2 };
+  const plan = await planSweep(pool, wide);
+  const out = await runSweep(pool, plan);
+  const order = log.filter((l) => l.kind === 'sweepRun').map((l) => l.run);
+  // Cells are (d, steps) row-major: cell 5 = (128, 10) is the largest, cell 0 = (32, 0) the smallest.
+  assert.deepEqual(order.slice(0, 2), [10, 11]);
+  assert.deepEqual(order.slice(-2), [0, 1]);
+  assert.deepEqual(out.result.runs.map((r) => r.run), [...Array(12).keys()]);
+  pool.terminate();
+});

@@ -36,6 +36,31 @@ export function planSweep(pool, spec, { signal } = {}) {
   return pool.call('sweepPlan', { spec }, { signal, priority: true });
 }
 
+// A run's rough cost, to start the largest runs first (a d_model axis mixes
+// runs 10x apart; in index order one worker would end alone on the last big
+// one): per-token work of the model x the tokens it sees, analysis plus
+// training. Only the order depends on it, never a number.
+export function runCost(plan, run) {
+  let cell = Math.floor(run / plan.spec.seeds);
+  const cellValues = {};
+  for (let a = plan.axes.length - 1; a >= 0; a--) {
+    const vals = plan.axes[a].values;
+    cellValues[plan.axes[a].path] = vals[cell % vals.length];
+    cell = Math.floor(cell / vals.length);
+  }
+  const get = (path, def) => {
+    if (path in cellValues) return cellValues[path];
+    const v = path.split('.').reduce((o, k) => o?.[k], plan.spec.base);
+    return typeof v === 'number' ? v : def;
+  };
+  const d = get('model.d_model', 64), L = get('model.n_layers', 2), ff = get('model.d_ff', 4 * d);
+  const T = Math.max(get('task.train_len', 16), get('analysis.length', 0)) + 2;
+  const perToken = L * (4 * d * d + 2 * d * ff + 2 * T * d);
+  const analysis = (plan.spec.analysis?.batch ?? 64) * T * perToken;
+  const training = 3 * get('train.steps', 0) * get('train.batch_size', 16) * T * perToken;
+  return analysis + training;
+}
+
 export async function runOne(pool, spec, run, { signal } = {}) {
   return (await pool.call('sweepRun', { spec, run }, { signal })).record;
 }
@@ -98,8 +123,10 @@ export async function runSweep(pool, plan, { records = new Map(), started = new 
   progress();
   if (records.size) refresh();
   const jobs = [];
-  for (let run = 0; run < total; run++) {
-    if (records.has(run)) continue;
+  const order = Array.from({ length: total }, (_, run) => run).filter((run) => !records.has(run));
+  const cost = new Map(order.map((run) => [run, runCost(plan, run)]));
+  order.sort((a, b) => cost.get(b) - cost.get(a) || a - b);  // largest first, then in index order
+  for (const run of order) {
     jobs.push((started.get(run) || runOne(pool, spec, run, { signal })).then((record) => {
       records.set(run, record);
       onRecord?.(record);
