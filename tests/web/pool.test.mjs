@@ -226,3 +226,16 @@ test('the largest runs start first (a width or steps axis), the result stays in 
   assert.deepEqual(out.result.runs.map((r) => r.run), [...Array(12).keys()]);
   pool.terminate();
 });
+
+test('idle workers are ended after a while and replaced on demand', async () => {
+  const { factory, workers } = fakeWorkerFactory();
+  const pool = new WorkerPool({ size: 2, createWorker: factory, idleMs: 30 });
+  await Promise.all([pool.call('echo', { a: 1 }), pool.call('echo', { a: 2 })]);
+  assert.equal(workers.length, 2);
+  assert.ok(workers.every((w) => !w.terminated));
+  await sleep(80);
+  assert.ok(workers.every((w) => w.terminated), 'idle workers ended');
+  assert.deepEqual(await pool.call('echo', { a: 3 }), { a: 3 });
+  assert.equal(workers.length, 3, 'a fresh worker for the next job');
+  pool.terminate();
+});

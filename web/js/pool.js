@@ -2,7 +2,8 @@
 // Workers: no SharedArrayBuffer, so it works without cross-origin isolation
 // and inside embeds). Jobs queue; a worker that crashes is replaced and its
 // job retried once; cancel terminates the workers running the cancelled jobs
-// at once (fresh ones start lazily, on the next job).
+// at once (fresh ones start lazily, on the next job). Workers idle for a
+// minute are ended too: each holds a wasm heap that large runs grow.
 
 export const MAX_POOL_SIZE = 8;
 
@@ -91,8 +92,9 @@ class PoolWorker {
 export class WorkerPool {
   // createWorker: () => Worker-like {postMessage, terminate, onmessage, onerror}
   // (injectable so node tests can drive the pool with fake workers).
-  constructor({ size = defaultPoolSize(), createWorker = () => new Worker('worker.js') } = {}) {
+  constructor({ size = defaultPoolSize(), createWorker = () => new Worker('worker.js'), idleMs = 60000 } = {}) {
     this.createWorker = createWorker;
+    this.idleMs = idleMs;
     this.size = clampSize(size);
     this.slots = [];   // {worker: PoolWorker|null, job: Job|null}
     this.queue = [];   // Jobs not yet started (front = next)
@@ -103,10 +105,11 @@ export class WorkerPool {
 
   resize(size) {
     this.size = clampSize(size);
-    while (this.slots.length < this.size) this.slots.push({ worker: null, job: null });
+    while (this.slots.length < this.size) this.slots.push({ worker: null, job: null, idle: null });
     // Shrinking: idle workers go now, busy ones when their job ends.
     for (let k = this.slots.length - 1; k >= this.size; k--) {
       if (!this.slots[k].job) {
+        clearTimeout(this.slots[k].idle);
         this.slots[k].worker?.kill(new Error('pool resized'));
         this.slots.splice(k, 1);
       }
@@ -140,7 +143,10 @@ export class WorkerPool {
 
   terminate() {
     this.cancel();
-    for (const s of this.slots) s.worker?.kill(new Error('pool terminated'));
+    for (const s of this.slots) {
+      clearTimeout(s.idle);
+      s.worker?.kill(new Error('pool terminated'));
+    }
     this.slots = [];
     this.size = 0;
   }
@@ -200,6 +206,7 @@ export class WorkerPool {
   release(slot) {
     const k = this.slots.indexOf(slot);
     if (k >= this.size && k >= 0) {
+      clearTimeout(slot.idle);
       slot.worker?.kill(new Error('pool resized'));
       this.slots.splice(k, 1);
     }
@@ -208,13 +215,23 @@ export class WorkerPool {
 
   pump() {
     for (const slot of this.slots) {
-      if (!this.queue.length) return;
       if (slot.job || this.slots.indexOf(slot) >= this.size) continue;
-      this.start(slot, this.queue.shift());
+      if (this.queue.length) this.start(slot, this.queue.shift());
+      else if (slot.worker && !slot.idle) {
+        slot.idle = setTimeout(() => {
+          slot.idle = null;
+          if (!slot.job) {
+            slot.worker?.kill(new Error('idle worker ended'));
+            slot.worker = null;
+          }
+        }, this.idleMs);
+      }
     }
   }
 
   async start(slot, job) {
+    clearTimeout(slot.idle);
+    slot.idle = null;
     slot.job = job;
     job.slot = slot;
     job.attempts++;
