@@ -78,14 +78,12 @@ function analyze(p) {
   return { meta, arrays };
 }
 
-// The sweep functions return objects, or JSON text for the larger ones;
-// accept either.
-const parsed = (v) => (typeof v === 'string' ? JSON.parse(v) : v);
-
+// The sweep functions (docs/sweep.md) return plain objects; each run builds
+// its own model, so any worker can run any run of a sweep.
 function sweepPlan(p) {
   const r = lab.sweepPlan(JSON.stringify(p.spec));
   if (!r.ok) return { ok: false, error: r.error }; // an invalid spec is data, as in validate
-  return { ok: true, spec: parsed(r.spec), runs: r.runs, cells: r.cells, axes: parsed(r.axes) };
+  return { ok: true, spec: r.spec, runs: r.runs, cells: r.cells, axes: r.axes };
 }
 
 const handlers = {
@@ -147,10 +145,8 @@ const handlers = {
   },
   analyze,
   sweepPlan,
-  sweepRun: (p) => ({ record: parsed(unwrap(lab.sweepRun(JSON.stringify(p.spec), p.run | 0)).record) }),
-  sweepSummarize: (p) => ({
-    result: parsed(unwrap(lab.sweepSummarize(JSON.stringify(p.spec), JSON.stringify(p.records || []))).result),
-  }),
+  sweepRun: (p) => unwrap(lab.sweepRun(JSON.stringify(p.spec), p.run | 0)),
+  sweepSummarize: (p) => unwrap(lab.sweepSummarize(JSON.stringify(p.spec), JSON.stringify(p.records || []))),
   saveCheckpoint: (p) => unwrap(session(p.session).saveCheckpoint(!!p.withOptimizer)),
   loadCheckpoint(p) {
     const s = sessions.get(p.session || 'main') || new lab.Session();
