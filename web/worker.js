@@ -4,6 +4,7 @@
 //   request  {id, kind, payload}
 //   reply    {id, ok: true, result} | {id, ok: false, error}
 //   progress {id, kind: 'progress', result}   (only for 'train', before its reply)
+//   an error reply may carry fatal: true (the wasm module trapped: replace the worker)
 /* global importScripts, createNopeLab, createNopeLabMt */
 'use strict';
 
@@ -62,9 +63,14 @@ function loadModule(threads) {
   });
 }
 
+// Pool workers (web/js/pool.js) ask for the single-thread build: a sweep's
+// parallelism is across runs, one per worker, and threads inside each run
+// would only compete for the same cores.
+const SINGLE_ONLY = new URL(self.location.href).searchParams.get('engine') === 'single';
+
 async function loadBest() {
   const isolated = self.crossOriginIsolated === true;
-  if (isolated) {
+  if (isolated && !SINGLE_ONLY) {
     const threads = Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
     try {
       const mt = await loadModule(threads);
@@ -146,6 +152,14 @@ function analyze(p) {
   return { meta, arrays };
 }
 
+// The sweep functions (docs/sweep.md) return plain objects; each run builds
+// its own model, so any worker can run any run of a sweep.
+function sweepPlan(p) {
+  const r = lab.sweepPlan(JSON.stringify(p.spec));
+  if (!r.ok) return { ok: false, error: r.error }; // an invalid spec is data, as in validate
+  return { ok: true, spec: r.spec, runs: r.runs, cells: r.cells, axes: r.axes };
+}
+
 const handlers = {
   async init() {
     if (!lab) await loadBest();
@@ -193,6 +207,9 @@ const handlers = {
     return (p.lengths || []).map((len) => unwrap(s.evaluate(len, p.examples || 128)));
   },
   analyze,
+  sweepPlan,
+  sweepRun: (p) => unwrap(lab.sweepRun(JSON.stringify(p.spec), p.run | 0)),
+  sweepSummarize: (p) => unwrap(lab.sweepSummarize(JSON.stringify(p.spec), JSON.stringify(p.records || []))),
   saveCheckpoint: (p) => unwrap(session(p.session).saveCheckpoint(!!p.withOptimizer)),
   loadCheckpoint(p) {
     const s = sessions.get(p.session || 'main') || new lab.Session();
@@ -212,6 +229,9 @@ self.onmessage = async (e) => {
     const transfer = result && result.arrays ? Object.values(result.arrays).map((a) => a.buffer) : [];
     self.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
-    self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
+    // A wasm trap (RuntimeError) leaves the module in an unknown state: say so,
+    // and the client replaces this worker instead of trusting it again.
+    const fatal = typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, error: String((err && err.message) || err), ...(fatal ? { fatal } : {}) });
   }
 };

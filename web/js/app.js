@@ -194,8 +194,13 @@ export class App {
     if (this.controls) this.controls.disable(s.training);
   }
 
+  // Views may keep state of their own in the URL (the Sweep view's sweep).
+  urlExtra() {
+    return Object.assign({}, ...[...this.views.values()].map((v) => v.urlParams?.() || {}));
+  }
+
   syncUrl() {
-    history.replaceState(null, '', writeUrl(this.settings, this.viewId));
+    history.replaceState(null, '', writeUrl(this.settings, this.viewId, this.urlExtra()));
     if (!this.embed) $('cli').textContent = cliCommand(this.settings);
   }
 
@@ -220,8 +225,9 @@ export class App {
     this.redraw();
   }
 
-  async applySettings(settings, view = null) {
+  async applySettings(settings, view = null, preset = null) {
     this.settings = settings;
+    if (preset?.sweep) this.views.get('sweep')?.load(preset);
     if (view) this.showView(view);
     if (this.controls) this.controls.set(settings);
     this.syncUrl();
@@ -239,6 +245,8 @@ export class App {
       canvas.toBlob((blob) => download(`${base}.png`, blob));
     } else if (kind === 'csv') {
       download(`${base}.csv`, view.csv(), 'text/csv');
+    } else if (view.json) {
+      download(`${base}.json`, view.json(), 'application/json');
     } else {
       download(`${base}.json`, JSON.stringify({ settings: this.settings, step: this.status.step, data: view.data() }), 'application/json');
     }
@@ -272,7 +280,7 @@ export class App {
   }
 
   embedCode() {
-    const url = new URL(`embed.html${writeUrl(this.settings, this.viewId)}`, location.href);
+    const url = new URL(`embed.html${writeUrl(this.settings, this.viewId, this.urlExtra())}`, location.href);
     return `<iframe src="${url.href}" width="720" height="520" style="border:0" loading="lazy" title="NoPE Lab: ${this.viewId}"></iframe>`;
   }
 
@@ -315,7 +323,7 @@ export class App {
     $('btn-reset').addEventListener('click', () => this.reset());
     for (const kind of ['png', 'csv', 'json']) $(`export-${kind}`)?.addEventListener('click', () => this.exportView(kind));
     if (!this.embed) this.wirePageOnly();
-    else this.presets = loadPresets(null, null, (settings, view) => this.applySettings(settings, view));
+    else this.presets = loadPresets(null, null, (settings, view, preset) => this.applySettings(settings, view, preset));
     this.showView(this.viewId);
     this.refreshButtons();
     try {
@@ -365,7 +373,7 @@ export class App {
       $('embed-code').value = code;
       await navigator.clipboard?.writeText(code).catch(() => {});
     });
-    this.presets = loadPresets($('presets'), $('preset-info'), (settings, view) => this.applySettings(settings, view));
+    this.presets = loadPresets($('presets'), $('preset-info'), (settings, view, preset) => this.applySettings(settings, view, preset));
     savedRuns($('saved-runs'), this);
     this.syncUrl();
   }

@@ -23,7 +23,7 @@ export function loadPresets(selectBox, infoBox, apply) {
     if (infoBox) infoBox.replaceChildren(el('strong', { text: preset.title }), el('p', { text: preset.explanation }),
       el('p', { class: 'cites', text: `Sources: ${(preset.cites || []).join('; ')}` }));
     if (infoBox) infoBox.hidden = false;
-    await apply(presetWithOverrides(preset.config, overrides), view || preset.view);
+    await apply(presetWithOverrides(preset.config, overrides), view || preset.view, preset);  // a sweep preset also carries its sweep
   }
   if (selectBox) selectBox.addEventListener('change', () => selectBox.value && applyId(selectBox.value));
   return { apply: applyId };

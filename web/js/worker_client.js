@@ -29,6 +29,7 @@ export class WorkerClient {
       if (p.onProgress) p.onProgress(msg.result);
       return;
     }
+    if (msg.fatal) return this.crash(msg.error);  // the wasm module trapped
     this.pending.delete(msg.id);
     if (msg.ok) p.resolve(msg.result);
     else p.reject(new Error(msg.error));

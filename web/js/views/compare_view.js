@@ -3,56 +3,60 @@
 // to "why not just feed the normalised position?".
 import { el } from '../dom.js';
 import { AnalysisData } from '../analysis_data.js';
-import { toConfig } from '../settings.js';
+import { COMPARE_VARIANTS as VARIANTS, runCompare, sharedPool } from '../experiments.js';
 import { Heatmap, fmt } from './heatmap.js';
 
-const VARIANTS = [
-  { id: 'none', label: 'NoPE (causal)', set: { 'model.pos_encoding': 'none', 'model.attention': 'causal' } },
-  { id: 'bidir', label: 'NoPE bidirectional', set: { 'model.pos_encoding': 'none', 'model.attention': 'bidirectional' } },
-  { id: 'sinusoidal', label: 'sinusoidal', set: { 'model.pos_encoding': 'sinusoidal' } },
-  { id: 'learned', label: 'learned', set: { 'model.pos_encoding': 'learned' } },
-  { id: 'normalized', label: 'normalised t/(T-1)', set: { 'model.pos_encoding': 'normalized' } },
-  { id: 'rope', label: 'RoPE', set: { 'model.pos_encoding': 'rope' } },
-  { id: 'alibi', label: 'ALiBi', set: { 'model.pos_encoding': 'alibi' } },
-];
-
+// The variants and the experiment (build, train, analyse, evaluate) live in
+// experiments.js and run in parallel on the worker pool; this view draws.
 export function compareView(root, app) {
   const picks = new Set(['none', 'bidir', 'sinusoidal', 'normalized']);
   const steps = el('input', { type: 'number', min: 0, max: 20000, value: 300, 'aria-label': 'training steps per variant' });
   const status = el('p', { class: 'score', 'aria-live': 'polite' });
   const grid = el('div', { class: 'compare-grid' });
   const run = el('button', { class: 'primary', text: 'Run comparison', onclick: () => runAll() });
+  const stop = el('button', { text: 'Cancel', disabled: true, onclick: () => ctl?.abort() });
   root.append(el('div', { class: 'view-controls' },
     ...VARIANTS.map((v) => el('label', { class: 'check' },
       el('input', { type: 'checkbox', checked: picks.has(v.id), onchange: (e) => (e.target.checked ? picks.add(v.id) : picks.delete(v.id)) }),
       ` ${v.label}`)),
-    el('label', {}, 'steps each ', steps), run), status, grid);
+    el('label', {}, 'steps each ', steps), run, stop), status, grid);
   let results = [];
+  let ctl = null;
 
   async function runAll() {
     run.disabled = true;
+    stop.disabled = false;
     results = [];
-    grid.replaceChildren();
+    ctl = new AbortController();
     const n = Math.max(0, Math.min(20000, steps.valueAsNumber | 0));
+    const chosen = VARIANTS.filter((x) => picks.has(x.id));
+    // One placeholder per variant, in order; each is replaced when its run lands.
+    const slots = chosen.map((v) => el('div', { class: 'compare-card pending' }, el('h4', { text: v.label }), el('p', { class: 'note', text: 'running...' })));
+    grid.replaceChildren(...slots);
+    const pool = sharedPool();
+    let done = 0;
+    status.textContent = `training ${chosen.length} variants for ${n} steps on ${Math.min(pool.size, chosen.length)} workers...`;
+    const byIndex = new Map();
     try {
-      for (const v of VARIANTS.filter((x) => picks.has(x.id))) {
-        status.textContent = `training ${v.label} for ${n} steps...`;
-        const settings = { ...app.settings, ...v.set };
-        const session = `compare-${v.id}`;
-        await app.client.call('create', { session, config: toConfig(settings) });
-        if (n > 0) await app.client.call('train', { session, steps: n });
-        const a = new AnalysisData(await app.client.call('analyze', { session, request: app.analysisRequest() }));
-        const lens = [settings['task.train_len'], settings['task.test_len']];
-        const ev = await app.client.call('evaluate', { session, lengths: [...new Set(lens)], examples: 128 });
-        await app.client.call('drop', { session });
-        results.push({ variant: v, analysis: a, eval: ev });
-        grid.append(card(v, a, ev));
-      }
-      status.textContent = `${results.length} variants, ${n} steps each, seed ${app.settings['train.seed']}.`;
-    } catch (err) {
-      status.textContent = `comparison stopped: ${err.message}`;
+      const out = await runCompare(pool, {
+        settings: app.settings, variants: chosen, steps: n, analysisRequest: app.analysisRequest(), signal: ctl.signal,
+        onResult: (k, v, r) => {
+          const a = new AnalysisData(r.analysis);
+          byIndex.set(k, { variant: v, analysis: a, eval: r.eval });
+          slots[k].replaceWith(card(v, a, r.eval));
+          status.textContent = `${++done} of ${chosen.length} variants done (${n} steps each)...`;
+        },
+      });
+      results = [...byIndex.keys()].sort((a, b) => a - b).map((k) => byIndex.get(k));
+      const failed = out.find((r) => r.error && !r.error.cancelled);
+      out.forEach((r, k) => r.error && slots[k].isConnected && slots[k].replaceWith(
+        el('div', { class: 'compare-card' }, el('h4', { text: r.variant.label }), el('p', { class: 'note', text: r.error.message }))));
+      if (failed) status.textContent = `comparison stopped: ${failed.variant.label}: ${failed.error.message}`;
+      else if (ctl.signal.aborted) status.textContent = `cancelled: ${results.length} of ${chosen.length} variants done.`;
+      else status.textContent = `${results.length} variants, ${n} steps each, seed ${app.settings['train.seed']}.`;
     } finally {
       run.disabled = false;
+      stop.disabled = true;
     }
   }
 

@@ -4,8 +4,11 @@
 import { viridis, cssColor } from './colormap.js';
 
 export class Heatmap {
-  constructor(container, { label = 'value', rowLabel = 'i', colLabel = 'j', fixedRange = null, size = 280 } = {}) {
+  // describe(i, j, value) -> read-out text, for maps whose rows and columns
+  // are not positions (e.g. a sweep's phase diagram).
+  constructor(container, { label = 'value', rowLabel = 'i', colLabel = 'j', fixedRange = null, size = 280, describe = null } = {}) {
     this.label = label;
+    this.describe = describe;
     this.rowLabel = rowLabel;
     this.colLabel = colLabel;
     this.fixedRange = fixedRange;
@@ -104,6 +107,10 @@ export class Heatmap {
     const j = Math.floor(((e.clientX - r.left) / r.width) * this.cols);
     const i = Math.floor(((e.clientY - r.top) / r.height) * this.rows);
     if (i < 0 || j < 0 || i >= this.rows || j >= this.cols) return;
+    if (this.describe) {
+      this.readout.textContent = this.describe(i, j, this.values[i * this.cols + j]);
+      return;
+    }
     this.readout.textContent = `${this.rowLabel} = ${i}, ${this.colLabel} = ${j}: ${this.label} ${fmt(this.values[i * this.cols + j])}`;
   }
 }

@@ -12,9 +12,10 @@ function tick(v) {
 }
 
 export class LineChart {
-  constructor(container, { xLabel = '', yLabel = '', logX = false, logY = false, height = 220, points = false, integerX = false } = {}) {
+  // xTickLabels: names for x = 0, 1, 2... (an axis of enum values).
+  constructor(container, { xLabel = '', yLabel = '', logX = false, logY = false, height = 220, points = false, integerX = false, xTickLabels = null } = {}) {
     this.container = container;
-    this.opts = { xLabel, yLabel, logX, logY, height, points, integerX };
+    this.opts = { xLabel, yLabel, logX, logY, height, points, integerX, xTickLabels };
     this.plot = null;
     this.names = null;
     this.observer = new ResizeObserver(() => this.plot && this.plot.setSize(this.size()));
@@ -25,9 +26,10 @@ export class LineChart {
     return { width: Math.max(200, this.container.clientWidth - 4), height: this.opts.height };
   }
 
-  // series: [{name, values, dash?, color?}], x: array
-  update(x, series) {
-    const names = series.map((s) => s.name).join('|');
+  // series: [{name, values, dash?, color?, width?}], x: array; bands:
+  // [{series: [upper, lower] (indices into series), fill}] shade between two series.
+  update(x, series, { bands = [] } = {}) {
+    const names = series.map((s) => s.name).join('|') + JSON.stringify(bands);
     const data = [Float64Array.from(x), ...series.map((s) => Float64Array.from(s.values, (v) => (Number.isFinite(v) ? v : null)))];
     if (this.plot && names === this.names) {
       this.plot.setData(data);
@@ -35,11 +37,14 @@ export class LineChart {
     }
     if (this.plot) this.plot.destroy();
     this.names = names;
-    const { xLabel, yLabel, logX, logY, points, integerX } = this.opts;
+    const { xLabel, yLabel, logX, logY, points, integerX, xTickLabels } = this.opts;
+    const xAxis = xTickLabels
+      ? { incrs: [1], values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? xTickLabels[v] ?? '' : '')) }
+      : integerX ? { incrs: [1, 2, 5, 10, 20, 50] } : {};
     this.plot = new uPlot({
       ...this.size(),
       scales: { x: { time: false, distr: logX ? 3 : 1 }, y: { distr: logY ? 3 : 1 } },
-      axes: [{ label: xLabel, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50] } : {}) },
+      axes: [{ label: xLabel, ...xAxis },
         { label: yLabel, size: 60, values: (u, splits) => splits.map(tick) }],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
@@ -48,11 +53,12 @@ export class LineChart {
         ...series.map((s, k) => ({
           label: s.name,
           stroke: s.color || SERIES_COLORS[k % SERIES_COLORS.length],
-          width: s.width || 2,
+          width: s.width ?? 2,
           dash: s.dash,
           points: { show: points || !!s.points },
         })),
       ],
+      bands: bands.map((b) => ({ series: b.series.map((k) => k + 1), fill: b.fill })),
     }, data, this.container);
   }
 

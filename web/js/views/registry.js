@@ -9,6 +9,7 @@ import { probeView } from './probe_view.js';
 import { lengthView } from './length_view.js';
 import { trainingView } from './training_view.js';
 import { compareView } from './compare_view.js';
+import { sweepView } from './sweep_view.js';
 
 export const VIEWS = [
   { id: 'similarity', title: 'Similarity', make: similarityView,
@@ -27,4 +28,6 @@ export const VIEWS = [
     caption: 'Loss and accuracy on the training batches as the model trains in your browser.' },
   { id: 'compare', title: 'Compare', make: compareView, runsExperiments: true,
     caption: 'The same experiment under several positional encodings and the bidirectional control, side by side.' },
+  { id: 'sweep', title: 'Sweep', make: sweepView,
+    caption: 'A measure over a range of settings, each cell over several seeds (mean and 95% interval): one axis draws lines with shaded intervals against chance, two axes a phase diagram. Runs go to parallel workers.' },
 ];
