@@ -5,6 +5,7 @@
 // config. Either gives a spec whose normalised form parses back to itself and
 // whose first and last runs plan (planning only: nothing trains or analyses),
 // or a nope::Error; never a crash, leak, sanitizer report or other exception.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -45,7 +46,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       size_t start = 0;
       for (;;) {
         const size_t nl = text.find('\n', start);
-        spec["axes"].push_back(nope::sweep_axis_from_arg(text.substr(start, nl == std::string::npos ? nl : nl - start)));
+        const json axis = nope::sweep_axis_from_arg(text.substr(start, nl == std::string::npos ? nl : nl - start));
+        for (const json& v : axis["values"])  // JSON has no inf or nan
+          if (v.is_number_float() && !std::isfinite(v.get<double>())) std::abort();
+        spec["axes"].push_back(axis);
         if (nl == std::string::npos) break;
         start = nl + 1;
       }

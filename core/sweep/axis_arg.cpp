@@ -40,8 +40,9 @@ static std::vector<json> generated_values(const std::string& fn, const std::stri
   while (std::getline(ss, item, ',')) {
     char* end = nullptr;
     const double v = std::strtod(item.c_str(), &end);
+    const bool converted = end != item.c_str();  // "" and " " are not 0
     while (end && *end == ' ') end++;
-    if (item.empty() || *end) throw Error("--axis " + axis + ": " + fn + "(a,b,n) needs numbers, got '" + item + "'");
+    if (!converted || *end || !std::isfinite(v)) throw Error("--axis " + axis + ": " + fn + "(a,b,n) needs finite numbers, got '" + item + "'");
     a.push_back(v);
   }
   if (a.size() != 3 || a[2] != std::floor(a[2]) || a[2] < 1 || a[2] > 10000)
@@ -52,7 +53,12 @@ static std::vector<json> generated_values(const std::string& fn, const std::stri
   std::vector<json> out;
   for (int i = 0; i < n; i++) {
     const double f = n == 1 ? 0.0 : double(i) / (n - 1);
-    out.push_back(tidy_number(fn == "range" ? a[0] + (a[1] - a[0]) * f : a[0] * std::pow(a[1] / a[0], f)));
+    const double x = fn == "range" ? a[0] + (a[1] - a[0]) * f : a[0] * std::pow(a[1] / a[0], f);
+    // Finite ends can still overflow (range(-1e308,1e308,3)); JSON has no
+    // inf or nan (they would dump as null).
+    if (!std::isfinite(x))
+      throw Error("--axis " + axis + ": " + fn + "(a,b,n) overflows the range of a double");
+    out.push_back(tidy_number(x));
   }
   return out;
 }
