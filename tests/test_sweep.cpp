@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "sweep/axis_arg.h"
 #include "sweep/parallel.h"
 #include "sweep/plan.h"
 #include "sweep/result.h"
@@ -311,4 +312,57 @@ TEST_CASE("a diverged training run is a record with an error and null values", "
   for (const auto& v : diverged["values"].items()) CHECK(v.value().is_null());
   const json cells = sweep_cells(s, {fine, diverged});
   CHECK(cells[1]["measures"]["adjacency"]["n"] == 0);
+}
+
+TEST_CASE("--axis arguments: lists, range and logrange", "[sweep]") {
+  CHECK(sweep_axis_from_arg("model.attention=causal,bidirectional") ==
+        axis("model.attention", {"causal", "bidirectional"}));
+  CHECK(sweep_axis_from_arg("model.d_model=range(32,128,4)") == axis("model.d_model", {32, 64, 96, 128}));
+  CHECK(sweep_axis_from_arg("model.d_model=range(32,128,4)")["values"][1].is_number_integer());
+  // Rounded to 12 significant digits: the end is 0.1, not 0.09999999999999999.
+  CHECK(sweep_axis_from_arg("model.init.std=logrange(0.01,0.1,3)") ==
+        axis("model.init.std", {0.01, 0.0316227766017, 0.1}));
+  CHECK(sweep_axis_from_arg("train.seed=range(5, 5, 1)") == axis("train.seed", {5}));
+  CHECK(sweep_axis_from_arg("x=1,true,\"a\",b") == axis("x", {1, true, "a", "b"}));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("model.d_model"), Catch::Contains("--axis expects path=v1,v2"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("=1,2"), Catch::Contains("--axis expects path=v1,v2"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=1,,2"), Catch::Contains("--axis x: empty value in '1,,2'"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range(1,2)"), Catch::Contains("integer count n in [1, 10000]"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range(1,2,10001)"), Catch::Contains("integer count n in [1, 10000]"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range(1,2,a)"), Catch::Contains("needs finite numbers, got 'a'"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=logrange(0,1,3)"), Catch::Contains("needs a > 0 and b > 0"));
+}
+
+// Regressions found by fuzz/fuzz_sweep_spec.cpp.
+TEST_CASE("--axis range() refuses blanks, inf, nan and overflow instead of making 0 or null values", "[sweep]") {
+  // strtod converts nothing in " " but the trailing-space skip used to accept it as 0.
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range( ,1,3)"), Catch::Contains("needs finite numbers, got ' '"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range(,1,3)"), Catch::Contains("needs finite numbers"));
+  // inf and nan dumped as null, so the config saw a value nobody wrote.
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range(0,inf,3)"), Catch::Contains("needs finite numbers, got 'inf'"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range(nan,1,3)"), Catch::Contains("needs finite numbers, got 'nan'"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=range(-1e308,1e308,3)"), Catch::Contains("overflows the range of a double"));
+  CHECK_THROWS_WITH(sweep_axis_from_arg("x=logrange(1e-300,1e300,3)"), Catch::Contains("overflows"));
+}
+
+TEST_CASE("an axis string that is not valid UTF-8 is refused with an error, not a json exception", "[sweep]") {
+  // An --axis argument can hold any bytes; dump() of such a string threw json::type_error.
+  const json a = sweep_axis_from_arg("model.attention=causal,bi\xff" "directional");
+  // (Not refuses(): its INFO would dump() the spec.)
+  CHECK_THROWS_WITH(sweep_spec_from_json(with("axes", axes({a}))),
+                    Catch::Contains("axes[0] (model.attention) has \"bi") && Catch::Contains("must be valid UTF-8"));
+  CHECK_THROWS_WITH(sweep_spec_from_json(with("axes", axes({axis("analysis.site", {"embed", "\xc3"})}))),
+                    Catch::Contains("must be valid UTF-8"));
+}
+
+TEST_CASE("a sweep of too many runs is refused before its cells are enumerated", "[sweep]") {
+  std::vector<int> v(100);
+  for (int i = 0; i < 100; i++) v[i] = i;
+  // 10^6 cells x 1000 seeds: refused by the budget, not validated cell by cell.
+  json spec = with("axes", axes({axis("train.seed", v), axis("task.vocab_size", {4, 5, 6, 7, 8, 9, 10, 11, 12, 13}),
+                                 axis("model.init.std", {0.01, 0.02, 0.03, 0.04, 0.05})}));
+  spec["seeds"] = 1000;
+  spec["max_runs"] = kSweepMaxRunsCap;
+  refuses(spec, "the sweep has 5000000 runs (5000 cells x 1000 seeds), more than max_runs = 1000000");
+  refuses(with("max_runs", kSweepMaxRunsCap + 1), "max_runs = 1000001 is out of range [1, 1000000]");
 }

@@ -63,6 +63,15 @@ static bool config_has_path(const json& cfg, const std::string& path) {
   }
 }
 
+static bool valid_utf8(const std::string& s) {
+  try {
+    (void)json(s).dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
+}
+
 static SweepAxis parse_axis(const json& a, size_t i, const json& base) {
   const std::string name = "axes[" + std::to_string(i) + "]";
   if (!a.is_object()) throw Error(name + " must be an object {\"path\", \"values\"}, got " + json_show(a));
@@ -79,6 +88,11 @@ static SweepAxis parse_axis(const json& a, size_t i, const json& base) {
   for (const json& v : a["values"]) {
     if (!(v.is_number() || v.is_string() || v.is_boolean()))
       throw Error(where + " has " + json_show(v) + ": values must be numbers, strings or booleans");
+    // A JSON file's strings are UTF-8 (the parser checks), but an --axis
+    // argument can hold any bytes, and dump() would throw a json::type_error
+    // when the value is applied to the config or named in an error.
+    if (v.is_string() && !valid_utf8(v.get_ref<const std::string&>()))
+      throw Error(where + " has " + json_show(v) + ": a string value must be valid UTF-8");
     for (const json& w : axis.values)
       if (w == v) throw Error(where + " lists " + json_show(v) + " twice");
     axis.values.push_back(v);
