@@ -52,6 +52,7 @@ export function readUrl(search = location.search) {
   const seen = new Set();
   for (const key of q.keys()) {
     if (RESERVED.has(key) || seen.has(key)) continue;
+    if (key.startsWith('sweep.')) continue;  // the Sweep view's own state (sweep_spec.js reads it)
     seen.add(key);
     const f = BY_PATH.get(key);
     if (!f) {

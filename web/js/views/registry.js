@@ -28,6 +28,6 @@ export const VIEWS = [
     caption: 'Loss and accuracy on the training batches as the model trains in your browser.' },
   { id: 'compare', title: 'Compare', make: compareView, runsExperiments: true,
     caption: 'The same experiment under several positional encodings and the bidirectional control, side by side.' },
-  { id: 'sweep', title: 'Sweep', make: sweepView,
+  { id: 'sweep', title: 'Sweep', make: sweepView, runsExperiments: true,
     caption: 'A measure over a range of settings, each cell over several seeds (mean and 95% interval): one axis draws lines with shaded intervals against chance, two axes a phase diagram. Runs go to parallel workers.' },
 ];
