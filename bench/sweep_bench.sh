@@ -25,8 +25,11 @@ cat >"$out/spec.json" <<'EOF2'
  "seeds": 1, "measures": ["adjacency", "variance_slope", "probe_mad_hidden"],
  "analysis": {"layer": 0, "site": "attn_out", "batch": 64}}
 EOF2
+# --threads 1: the runs' own thread pool would otherwise give --jobs 1 both
+# cores inside each run, and the ratio would compare two kinds of
+# parallelism instead of measuring the across-run one.
 sweep() {  # jobs -> seconds
-  "$N" sweep --spec "$out/spec.json" --jobs "$1" --quiet --out "$out/j$1.json"
+  "$N" sweep --spec "$out/spec.json" --jobs "$1" --threads 1 --quiet --out "$out/j$1.json"
   node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).timing.seconds)' "$out/j$1.json"
 }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
