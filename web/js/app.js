@@ -9,6 +9,7 @@ import { FIELDS, toConfig, fromConfig, cliCommand } from './settings.js';
 import { VIEWS } from './views/registry.js';
 import { loadPresets } from './presets.js';
 import { savedRuns } from './saved_runs.js';
+import { BeforeAfter, analysisInput } from './before_after.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,6 +28,7 @@ export class App {
     this.curves = { step: [], loss: [], acc: [] };
     this.analysis = null;
     this.lengthGen = null;
+    this.beforeAfter = new BeforeAfter();  // the untrained model's analysis, for before | after
     this.views = new Map();
     this.client = new WorkerClient('worker.js', { onCrash: (e) => this.recover(e) });
   }
@@ -49,7 +51,7 @@ export class App {
 
   // ------------------------------------------------------------- session
   analysisRequest() {
-    return { batch: 32, input: 'random', seed: this.settings['train.seed'] };
+    return { batch: 32, input: analysisInput(this.settings['task.name']), seed: this.settings['train.seed'] };
   }
 
   async createSession() {
@@ -65,6 +67,7 @@ export class App {
     Object.assign(this.status, { step: 0, loss: null, acc: null, rate: null });
     this.updateStats();
     await this.client.call('create', { config });
+    this.beforeAfter.reset();
     await this.refreshAnalysis();
     await this.refreshLengths();
     this.updateStats();
@@ -75,6 +78,7 @@ export class App {
     const t0 = performance.now();
     this.analysis = new AnalysisData(await this.client.call('analyze', { request: this.analysisRequest() }));
     this.analysisMs = performance.now() - t0;
+    this.beforeAfter.observe(this.analysis, this.analysisRequest());
     const L = this.analysis.layers;
     if (!L.includes(this.sel.layer)) this.sel.layer = L[0];
     document.body.dataset.analysisReady = 'true';
@@ -265,6 +269,7 @@ export class App {
     try {
       if (file.size > 512 * 1024 * 1024) throw new Error('file is larger than 512 MB');
       const info = await this.client.call('loadCheckpoint', { text: await file.text() });
+      this.beforeAfter.reset();
       this.settings = fromConfig(info.config);
       this.controls.set(this.settings);
       this.status.step = info.step;
@@ -296,6 +301,7 @@ export class App {
       get sel() { return app.sel; },
       get settings() { return app.settings; },
       get status() { return app.status; },
+      get beforeAfter() { return app.beforeAfter; },
       select: (partial) => app.select(partial),
     };
   }

@@ -55,7 +55,9 @@ export class Heatmap {
     this.canvas.style.height = `${Math.round(px * (this.rows / this.cols))}px`;
   }
 
-  draw(values, rows, cols, { mask = null } = {}) {
+  // range: [lo, hi] to share one colour scale between maps (else this
+  // map's own fixedRange, else its min and max).
+  draw(values, rows, cols, { mask = null, range = null } = {}) {
     this.values = values;
     this.rows = rows;
     this.cols = cols;
@@ -65,7 +67,8 @@ export class Heatmap {
       if (values[k] < lo) lo = values[k];
       if (values[k] > hi) hi = values[k];
     }
-    if (this.fixedRange) [lo, hi] = this.fixedRange;
+    if (range) [lo, hi] = range;
+    else if (this.fixedRange) [lo, hi] = this.fixedRange;
     // A near-constant matrix (e.g. bidirectional attention output, where all
     // positions are alike) would otherwise stretch float noise over the map.
     if (!(hi - lo > 1e-3)) lo = hi - 1e-3;
