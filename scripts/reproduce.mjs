@@ -45,7 +45,8 @@ async function presetChecks(out) {
     } else {
       const { summary, ck } = await runner.train(p.config);
       run.summary = summary;
-      // What the page shows: 32 sequences of random tokens, at the preset's seed.
+      // 32 sequences of random tokens at the preset's seed (the page analyses these too,
+      // except for lm and position, whose task inputs are the "input": "task" entries).
       run.analysis = await runner.analyzeCk(ck, ['--batch', '32']);
       run.evals = await runner.evalCk(ck, ['--examples', '512']);
       if (p.expect.some((e) => e.input === 'task')) run.analysisTask = await runner.analyzeCk(ck, ['--batch', '32', '--input', 'task']);
