@@ -30,7 +30,9 @@ const specText = /<<'EOF2'\n([\s\S]*?)\nEOF2/.exec(nativeBench)?.[1];
 if (!specText) throw new Error('bench/sweep_bench.sh: no spec between <<\'EOF2\' and EOF2');
 const spec = JSON.parse(specText);
 
-const server = await startServer();
+// Without the site headers: its CSP (worker-src 'self') forbids the blob: workers of
+// the busy-loop probe, and the pool needs no isolation.
+const server = await startServer({ isolation: false });
 const browser = await launch();
 try {
   const page = await browser.newPage();
