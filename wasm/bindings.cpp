@@ -253,39 +253,13 @@ EMSCRIPTEN_BINDINGS(nopelab) {
 // ---------------------------------------------------------------- sweeps
 // Module-level, stateless sweep functions (docs/sweep.md): the page's worker
 // pool plans a sweep once, then calls sweepRun on any worker in any order and
-// sweepSummarize over whatever records it has. Self-contained on purpose
-// (own guard and JSON -> JS conversion) so the Session facade above can
-// change freely.
+// sweepSummarize over whatever records it has. Errors become values through
+// the facade's guarded(); results become JS objects through to_val().
 #include "sweep/result.h"
 #include "sweep/run.h"
 #include "sweep/spec.h"
 
 namespace sweep_js {
-
-val failure(const std::string& message) {
-  val v = val::object();
-  v.set("ok", false);
-  v.set("error", message);
-  return v;
-}
-
-// Plain JS object from JSON (NaN never occurs: records hold null instead).
-val from_json(const json& j) { return val::global("JSON").call<val>("parse", j.dump()); }
-
-template <typename Fn>
-val guard(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const nope::Error& e) {
-    return failure(e.what());
-  } catch (const json::exception& e) {
-    return failure(std::string("invalid JSON: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    return failure("out of memory");
-  } catch (const std::exception& e) {
-    return failure(e.what());
-  }
-}
 
 json parse_text(const std::string& text, const char* what) {
   try {
@@ -312,41 +286,29 @@ const nope::SweepSpec& spec_of(const std::string& text) {
 }
 
 val plan(const std::string& spec_text) {
-  return guard([&] {
+  return guarded([&] {
     const nope::SweepSpec& s = spec_of(spec_text);
     const json spec = nope::sweep_spec_to_json(s);
-    val v = val::object();
-    v.set("ok", true);
-    v.set("spec", from_json(spec));
-    v.set("runs", nope::sweep_run_count(s));
-    v.set("cells", nope::sweep_cell_count(s));
-    v.set("axes", from_json(spec["axes"]));
-    return v;
+    return ok_value({{"spec", spec},
+                     {"runs", nope::sweep_run_count(s)},
+                     {"cells", nope::sweep_cell_count(s)},
+                     {"axes", spec["axes"]}});
   });
 }
 
 val run(const std::string& spec_text, int run_index) {
-  return guard([&] {
-    const json record = nope::sweep_run(spec_of(spec_text), run_index);
-    val v = val::object();
-    v.set("ok", true);
-    v.set("record", from_json(record));
-    return v;
-  });
+  return guarded([&] { return ok_value({{"record", nope::sweep_run(spec_of(spec_text), run_index)}}); });
 }
 
 val summarize(const std::string& spec_text, const std::string& records_text) {
-  return guard([&] {
+  return guarded([&] {
     const nope::SweepSpec& s = spec_of(spec_text);
     const json records = parse_text(records_text, "records");
     if (!records.is_array()) throw nope::Error("records must be a JSON array of run records");
     std::vector<json> sorted = nope::sweep_check_records(s, records.get<std::vector<json>>());
     double seconds = 0;  // the runs' own time; the page knows its wall time
     for (const json& r : sorted) seconds += r.value("seconds", 0.0);
-    val v = val::object();
-    v.set("ok", true);
-    v.set("result", from_json(nope::sweep_result(s, sorted, nope::SweepShard{}, seconds, 0)));
-    return v;
+    return ok_value({{"result", nope::sweep_result(s, sorted, nope::SweepShard{}, seconds, 0)}});
   });
 }
 
