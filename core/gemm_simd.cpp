@@ -164,7 +164,7 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
   for (int j0 = 0; j0 < N; j0 += NC) {
     const int nc = std::min(NC, N - j0), panels = ceil_div(nc, NR);
     // Tasks: row blocks x column groups, the groups fixed by the shape.
-    const int groups = std::min(panels, ceil_div(kMinTasks, row_blocks));
+    const int groups = threads_count() == 1 ? 1 : std::min(panels, ceil_div(kMinTasks, row_blocks));
     const int per_group = ceil_div(panels, groups);
     // K blocks packed together: all of K when it fits in kPackB.
     const int span = KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR)));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "fast_math.h"
 #include "gemm.h"
@@ -156,9 +157,9 @@ void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
 }
 
 void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
-                     const real* inp, const real* w, int N, int C, int OC) {
-  // dinp (N, C) += dout (N, OC) * w (OC, C)
-  gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(1), dinp, C);
+                     const real* inp, const real* w, int N, int C, int OC, Grad into) {
+  // dinp (N, C) (+)= dout (N, OC) * w (OC, C)
+  gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(into == Grad::accumulate), dinp, C);
   // dw (OC, C) += dout^T (OC, N) * inp (N, C)
   gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
   // Row by row within a block of columns: contiguous adds that vectorise,
@@ -216,6 +217,20 @@ void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH) {
 // zeroed with the rest of each row's masked tail.
 constexpr int kAttnRowBlock = 32;
 
+// x (T, hs) with row stride ld, transposed into this thread's scratch as
+// (hs, T). The score products then read their keys as a plain row-major
+// op(B): transposing a head once is cheaper than letting every row block's
+// product transpose-pack the same keys again (which held those products to
+// ~45% of the SIMD ceiling at T 128). Same values, same k-order: same bits.
+static const real* head_transposed(const real* x, int ld, int T, int hs) {
+  static NOPE_THREAD_LOCAL std::vector<real> scratch;
+  if (scratch.size() < (size_t)T * hs) scratch.resize((size_t)T * hs);
+  real* xt = scratch.data();
+  for (int t = 0; t < T; t++)
+    for (int d = 0; d < hs; d++) xt[(size_t)d * T + t] = x[(size_t)t * ld + d];
+  return xt;
+}
+
 void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
                        bool causal, int B, int T, int C, int NH) {
   const int hs = C / NH;
@@ -229,10 +244,11 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
     const real* k = q + C;
     const real* v = q + 2 * C;
     real* a = att + ((size_t)b * NH + h) * T * T;  // (T, T)
+    const real* kt = head_transposed(k, C3, T, hs);  // (hs, T)
     for (int i0 = 0; i0 < T; i0 += block) {
       const int i1 = std::min(T, i0 + block), keys = causal ? i1 : T;
       // scores (rows, keys) = scale * q_rows k_keys^T
-      gemm(false, true, i1 - i0, keys, hs, scale, q + (size_t)i0 * C3, C3, k, C3, real(0), a + (size_t)i0 * T, T);
+      gemm(false, false, i1 - i0, keys, hs, scale, q + (size_t)i0 * C3, C3, kt, T, real(0), a + (size_t)i0 * T, T);
       for (int i = i0; i < i1; i++) {
         real* row = a + (size_t)i * T;
         const int n = causal ? i + 1 : T;  // visible keys
@@ -271,13 +287,14 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
     const real* a = att + ((size_t)b * NH + h) * T * T;
     real* da = datt + ((size_t)b * NH + h) * T * T;
     const real* dy = dout + (size_t)b * T * C + h * hs;  // (T, hs), stride C
+    const real* vt = head_transposed(v, C3, T, hs);      // (hs, T)
     for (int i0 = 0; i0 < T; i0 += block) {
       const int i1 = std::min(T, i0 + block), rows = i1 - i0, keys = causal ? i1 : T;
       const real* a_rows = a + (size_t)i0 * T;
       real* da_rows = da + (size_t)i0 * T;
       const real* dy_rows = dy + (size_t)i0 * C;
       // datt (rows, keys) = dy_rows v_keys^T ; dv_keys += att^T dy_rows
-      gemm(false, true, rows, keys, hs, real(1), dy_rows, C, v, C3, real(0), da_rows, T);
+      gemm(false, false, rows, keys, hs, real(1), dy_rows, C, vt, T, real(0), da_rows, T);
       gemm(true, false, keys, hs, rows, real(1), a_rows, T, dy_rows, C, real(1), dv, C3);
       // Softmax backward in place: dpre_ij = a_ij (da_ij - sum_k a_ik da_ik).
       // Masked entries have a_ij = 0, so they get exactly 0.
@@ -327,15 +344,16 @@ void gelu_forward(real* out, const real* inp, int N) {
   });
 }
 
-void gelu_backward(real* dinp, const real* inp, const real* dout, int N) {
+void gelu_backward(real* dinp, const real* inp, const real* dout, int N, Grad into) {
   for_gelu_chunks(N, [&](int s, int n) {
     CMapA x(inp + s, n);
     GeluTmp u = kGeluS * (x + kGeluA * x.cube()), th(n);
     tanh_into(th.data(), u.data(), n);
-    MapA(dinp + s, n) +=
-        CMapA(dout + s, n) *
-        (real(0.5) * (real(1) + th) +
-         real(0.5) * x * (real(1) - th.square()) * kGeluS * (real(1) + real(3) * kGeluA * x.square()));
+    const auto d = CMapA(dout + s, n) *
+                   (real(0.5) * (real(1) + th) +
+                    real(0.5) * x * (real(1) - th.square()) * kGeluS * (real(1) + real(3) * kGeluA * x.square()));
+    if (into == Grad::accumulate) MapA(dinp + s, n) += d;
+    else MapA(dinp + s, n) = d;
   });
 }
 
@@ -362,6 +380,17 @@ void add_inplace(real* dst, const real* src, int N) {
   parallel_for(num_chunks(N, kTaskElems), [&](int task) {
     const long s = task * kTaskElems, n = std::min<long>(kTaskElems, N - s);
     MapA(dst + s, n) += CMapA(src + s, n);
+  });
+}
+
+void copy_into(real* dst, const real* src, int N) {
+  if (N <= kTaskElems) {
+    std::memcpy(dst, src, sizeof(real) * N);
+    return;
+  }
+  parallel_for(num_chunks(N, kTaskElems), [&](int task) {
+    const long s = task * kTaskElems, n = std::min<long>(kTaskElems, N - s);
+    std::memcpy(dst + s, src + s, sizeof(real) * n);
   });
 }
 

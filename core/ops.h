@@ -1,7 +1,10 @@
 // The layers of the model as forward/backward pairs over flat row-major
 // buffers (llm.c style): outputs first, inputs next, dimensions last.
 // Every backward *accumulates* into its gradient outputs; the caller zeroes
-// them once per step.
+// them once per step. The exceptions are marked `Grad::overwrite`: the
+// model's backward uses it for an activation gradient whose first writer is
+// that call, so the buffer need not be cleared (at model-B size, clearing
+// every activation gradient moved ~75 MB per step).
 #pragma once
 #include "tensor.h"
 
@@ -23,8 +26,12 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
 // out (N, OC) = inp (N, C) * w^T + bias, w (OC, C) as nn.Linear stores it.
 void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
                     int N, int C, int OC);
+// Whether a backward adds its input gradient to dinp or overwrites it.
+enum class Grad { accumulate, overwrite };
+// dw and dbias always accumulate; dinp as `into` says.
 void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
-                     const real* inp, const real* w, int N, int C, int OC);
+                     const real* inp, const real* w, int N, int C, int OC,
+                     Grad into = Grad::accumulate);
 
 // Rotates q and k of every head in qkv (B, T, 3C) in place by the RoPE angles
 // in table (T, hs) (cos | sin halves); pairs are (2i, 2i+1) within a head.
@@ -43,11 +50,14 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
 
 // GELU, tanh form (GPT-2).
 void gelu_forward(real* out, const real* inp, int N);
-void gelu_backward(real* dinp, const real* inp, const real* dout, int N);
+void gelu_backward(real* dinp, const real* inp, const real* dout, int N,
+                   Grad into = Grad::accumulate);
 
 void residual_forward(real* out, const real* a, const real* b, int N);
 // dst += src
 void add_inplace(real* dst, const real* src, int N);
+// dst = src (a residual branch's first gradient)
+void copy_into(real* dst, const real* src, int N);
 
 // Softmax cross-entropy over V for rows whose target >= 0. Writes per-row
 // losses (0 for ignored rows) and probs (ignored rows untouched); returns
