@@ -385,21 +385,19 @@ void model_backward(Model& m) {
   layout_acts(m, m.dacts.data(), m.dla, &m.d_encoded, &m.d_lnf, &d_logits, B, T, &total);
   m.d_logits = d_logits;
   // Most activation gradients have one first writer, told to overwrite
-  // (Grad::overwrite, copy_into), so only the buffers that several calls
-  // add into are cleared: the logits' gradient, the last block's output
-  // gradient (the final norm or head adds into it), q/k/v (attention adds
-  // each row block) and, after a post-norm, the norm inputs. Clearing all of
-  // them cost ~4% of a model-B step in memset alone.
+  // (Grad::overwrite, copy_into, attention_backward), so only the buffers
+  // that several calls add into are cleared: the logits' gradient, the last
+  // block's output gradient (the final norm or head adds into it) and, after
+  // a post-norm, the norm inputs. Clearing all of them cost ~4% of a model-B
+  // step in memset alone.
   const size_t NC = (size_t)N * C;
   zero_fill(m.d_logits, (size_t)N * m.V);
   zero_fill(c.n_layers > 0 ? m.dla[c.n_layers - 1].res3 : m.d_encoded, NC);
-  for (const LayerActs& d : m.dla) {
-    zero_fill(d.qkv, 3 * NC);
-    if (post) {
+  if (post)
+    for (const LayerActs& d : m.dla) {
       zero_fill(d.res2_pre, NC);
       zero_fill(d.res3_pre, NC);
     }
-  }
 
   if (m.n_loss == 0) return;  // nothing counted: zero gradient
   crossentropy_backward(m.d_logits, m.probs, m.targets.data(), N, m.V, real(1) / real(m.n_loss));

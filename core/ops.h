@@ -44,7 +44,8 @@ void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH);
 // when causal). alibi_slopes (NH) may be null.
 void attention_forward(real* out, real* att, const real* qkv, const real* alibi_slopes,
                        bool causal, int B, int T, int C, int NH);
-// datt is (B, NH, T, T) scratch, overwritten.
+// datt is (B, NH, T, T) scratch, overwritten. dqkv is overwritten too (every
+// q, k, v gradient is one product), not accumulated.
 void attention_backward(real* dqkv, real* datt, const real* dout, const real* qkv,
                         const real* att, bool causal, int B, int T, int C, int NH);
 

@@ -128,7 +128,7 @@ static void check_attention(bool causal, bool alibi, int B = 2, int T = 5) {
       }
       CHECK(s == Approx(1.0).epsilon(1e-12));
     }
-  std::vector<real> dqkv(qkv.size(), 0), datt(att.size(), real(7));
+  std::vector<real> dqkv(qkv.size(), real(5)), datt(att.size(), real(7));  // both overwritten
   attention_backward(dqkv.data(), datt.data(), R.data(), qkv.data(), att.data(), causal, B, T, C, NH);
   CHECK(normalised_error(dqkv, numeric_grad(qkv, loss)) < kTol);
 }
