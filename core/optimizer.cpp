@@ -72,8 +72,16 @@ double clip_grad_norm(Model& model, double max_norm) {
   double* part = partial.data();  // (a task on a worker would see its own thread_local)
   parallel_for(chunks, [&](int task) {
     const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
+    // kLanes interleaved sums, added in lane order at the end: a fixed
+    // order that vectorises (one sequential sum did not, 0.6% of a step).
+    constexpr int kLanes = 8;
+    double lane[kLanes] = {};
+    size_t i = c0;
+    for (; i + kLanes <= c1; i += kLanes)
+      for (int l = 0; l < kLanes; l++) lane[l] += double(grads[i + l]) * double(grads[i + l]);
     double sq = 0;
-    for (size_t i = c0; i < c1; i++) sq += double(grads[i]) * double(grads[i]);
+    for (int l = 0; l < kLanes; l++) sq += lane[l];
+    for (; i < c1; i++) sq += double(grads[i]) * double(grads[i]);
     part[task] = sq;
   });
   double sq = 0;
