@@ -13,4 +13,15 @@ namespace nope {
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha,
           const real* A, int lda, const real* B, int ldb, real beta, real* C, int ldc);
 
+// Two products of a linear layer with the pass that follows them fused in
+// (the native AVX build fuses them; other builds run the same arithmetic as
+// two passes, which gives the same bits):
+// C (M, N) = A op(B) + bias, bias one value per column (the forward).
+void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb,
+               const real* bias, real* C, int ldc);
+// C (M, N) += A^T B with A (K, M), and sums[i] += sum over k of A[k][i] in k
+// order (the weight and bias gradients from one read of dY).
+void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc,
+                  real* sums);
+
 }  // namespace nope

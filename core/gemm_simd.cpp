@@ -111,11 +111,16 @@ void pack_a_panel(bool trans, const float* A, int lda, int M, int i0, int p0, in
 // row, each row once, front to back. (Panel by panel, every 32-byte read
 // hopped by the row stride and used half a cache line, which made this
 // packing 7% of a model-B step.)
-void pack_a_rows(const float* A, int lda, int M, int i0, int mc, int p0, int kc, float* dst) {
+//
+// With `sums`, also sums[r] += op(A)(i0 + r, k) for k in order, from the rows
+// while they are in L1 (a bias gradient: the column sums of dY).
+void pack_a_rows(const float* A, int lda, int M, int i0, int mc, int p0, int kc, float* dst, float* sums) {
   const int full = mc / MR;
   for (int k = 0; k < kc; k++) {
     const float* src = A + (size_t)(p0 + k) * lda + i0;
     for (int q = 0; q < full; q++) std::memcpy(dst + (size_t)q * MR * kc + k * MR, src + q * MR, sizeof(float) * MR);
+    if (sums)
+      for (int r = 0; r < mc; r++) sums[r] += src[r];
   }
   if (full * MR < mc) pack_a_panel(true, A, lda, M, i0 + full * MR, p0, kc, dst + (size_t)full * MR * kc);
 }
@@ -123,9 +128,11 @@ void pack_a_rows(const float* A, int lda, int M, int i0, int mc, int p0, int kc,
 // C[0..rows)[0..cols) (+)= alpha * (MR rows of op(A)) x (packed B panel).
 // The rows are a packed panel (a[k * MR + r]) or, for a row-major A, read in
 // place (a[r * lda + k]): packing would only transpose them.
+// bias (one value per column, or null) is added after the sum, as the last
+// operation on each element: the same bits as adding it in a later pass.
 template <bool kPacked>
 void micro_kernel(int kc, const float* __restrict a, int lda, const float* __restrict b, float* C, int ldc,
-                  float alpha, bool accumulate, int rows, int cols) {
+                  float alpha, bool accumulate, const float* bias, int rows, int cols) {
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = vf{};
@@ -148,6 +155,10 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
         o0 += loadu(c);
         o1 += loadu(c + W);
       }
+      if (bias) {
+        o0 += loadu(bias);
+        o1 += loadu(bias + W);
+      }
       storeu(c, o0);
       storeu(c + W, o1);
     }
@@ -158,7 +169,10 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
     float* c = C + (size_t)r * ldc;
     *reinterpret_cast<vf*>(tile) = va * c0[r];
     *reinterpret_cast<vf*>(tile + W) = va * c1[r];
-    for (int q = 0; q < cols; q++) c[q] = (accumulate ? c[q] : 0.0f) + tile[q];
+    for (int q = 0; q < cols; q++) {
+      c[q] = (accumulate ? c[q] : 0.0f) + tile[q];
+      if (bias) c[q] += bias[q];
+    }
   }
 }
 
@@ -166,12 +180,18 @@ int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
-          int ldb, real beta, real* C, int ldc) {
+// gemm with the two fusions of gemm.h: bias added to every row of C at the
+// last K block, and the column sums of a transposed A taken while packing.
+void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
+                const real* B, int ldb, real beta, real* C, int ldc, const real* bias, real* a_sums) {
   if (M <= 0 || N <= 0) return;
-  if (K <= 0) {  // empty sum: C = beta * C
-    if (beta == 0.0f)
-      for (int i = 0; i < M; i++) std::memset(C + (size_t)i * ldc, 0, sizeof(float) * N);
+  if (K <= 0) {  // empty sum: C = beta * C (+ bias)
+    for (int i = 0; i < M; i++) {
+      float* c = C + (size_t)i * ldc;
+      if (beta == 0.0f) std::memset(c, 0, sizeof(float) * N);
+      if (bias)
+        for (int j = 0; j < N; j++) c[j] += bias[j];
+    }
     return;
   }
   const int row_blocks = ceil_div(M, MC);
@@ -202,8 +222,9 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
         for (int p0 = s0; p0 < s1; p0 += KC) {
           const int kc = std::min(KC, s1 - p0);
           const bool accumulate = p0 > 0 || beta != 0.0f;  // later K blocks add to the first
-          if (trans_a)
-            pack_a_rows(A, lda, M, i0, mc, p0, kc, pack_a);
+          const bool last = p0 + KC >= K;
+          if (trans_a)  // the first column group of a row block takes the sums, once
+            pack_a_rows(A, lda, M, i0, mc, p0, kc, pack_a, a_sums && jp0 == 0 && j0 == 0 ? a_sums + i0 : nullptr);
           else if (mc % MR)  // only the last, partial panel of a row-major A
             pack_a_panel(false, A, lda, M, i0 + mc / MR * MR, p0, kc, pack_a + mc / MR * MR * kc);
           for (int jp = jp0; jp < jp1; jp++) {
@@ -212,17 +233,32 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
             for (int ir = 0; ir < mc; ir += MR) {
               float* c = C + (size_t)(i0 + ir) * ldc + jc;
               const int rows = std::min(MR, M - i0 - ir);
+              const float* bias_j = bias && last ? bias + jc : nullptr;
               if (in_place(ir))
-                micro_kernel<false>(kc, A + (size_t)(i0 + ir) * lda + p0, lda, bp, c, ldc, alpha, accumulate, rows,
-                                    cols);
+                micro_kernel<false>(kc, A + (size_t)(i0 + ir) * lda + p0, lda, bp, c, ldc, alpha, accumulate, bias_j,
+                                    rows, cols);
               else
-                micro_kernel<true>(kc, pack_a + ir * kc, MR, bp, c, ldc, alpha, accumulate, rows, cols);
+                micro_kernel<true>(kc, pack_a + ir * kc, MR, bp, c, ldc, alpha, accumulate, bias_j, rows, cols);
             }
           }
         }
       });
     }
   }
+}
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
+          int ldb, real beta, real* C, int ldc) {
+  gemm_fused(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, nullptr);
+}
+
+void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb, const real* bias,
+               real* C, int ldc) {
+  gemm_fused(false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, ldc, bias, nullptr);
+}
+
+void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc, real* sums) {
+  gemm_fused(true, false, M, N, K, real(1), A, lda, B, ldb, real(1), C, ldc, nullptr, sums);
 }
 
 }  // namespace nope

@@ -142,29 +142,18 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
 
 void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
                     int N, int C, int OC) {
-  gemm(false, true, N, OC, C, real(1), inp, C, w, C, real(0), out, OC);
-  if (bias)
-    for_rows(N, OC, [&](int r0, int r1) {
-      MapM o(out + (size_t)r0 * OC, r1 - r0, OC);
-      o.rowwise() += CMapV(bias, OC).transpose();
-    });
+  if (bias) gemm_bias(true, N, OC, C, inp, C, w, C, bias, out, OC);
+  else gemm(false, true, N, OC, C, real(1), inp, C, w, C, real(0), out, OC);
 }
 
 void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
                      const real* inp, const real* w, int N, int C, int OC, Grad into) {
   // dinp (N, C) (+)= dout (N, OC) * w (OC, C)
   gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(into == Grad::accumulate), dinp, C);
-  // dw (OC, C) += dout^T (OC, N) * inp (N, C)
-  gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
-  // Row by row within a block of columns: contiguous adds that vectorise,
-  // and each column sums its rows in order for any thread count.
-  if (dbias)
-    for_cols(OC, [&](int c0, int c1) {
-      for (int n = 0; n < N; n++) {
-        const real* d = dout + (size_t)n * OC;
-        for (int c = c0; c < c1; c++) dbias[c] += d[c];
-      }
-    });
+  // dw (OC, C) += dout^T (OC, N) * inp (N, C); dbias += column sums of
+  // dout, each over its rows in order, taken from the same read of dout.
+  if (dbias) gemm_tn_sums(OC, C, N, dout, OC, inp, C, dw, C, dbias);
+  else gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
 }
 
 // ------------------------------------------------------------------- rope

@@ -54,3 +54,42 @@ TEST_CASE("gemm matches a naive product for all transposes, betas and edge sizes
         }
   }
 }
+
+// The fused forms must give exactly the bits of the product followed by the
+// pass they replace (the bias added last; each column sum over k in order),
+// across the kernel's blocks: K past one K block, N past one N block (where
+// the sums must still be taken once), M with a partial row panel.
+TEST_CASE("gemm_bias and gemm_tn_sums equal the product then the separate pass, bit for bit", "[gemm]") {
+  Rng r = rng_seed(23);
+  const int sizes[][3] = {{1, 1, 1}, {13, 17, 11}, {37, 70, 300}, {130, 1100, 40}, {9, 33, 600}};
+  for (const auto& s : sizes) {
+    const int M = s[0], N = s[1], K = s[2];
+    INFO("M " << M << " N " << N << " K " << K);
+    auto normal = [&](size_t n) {
+      std::vector<real> v(n);
+      for (real& x : v) x = real(rng_normal(r));
+      return v;
+    };
+    const std::vector<real> bias = normal(N);
+    for (int tb = 0; tb < 2; tb++) {  // gemm_bias: C = A op(B) + bias
+      const std::vector<real> A = normal((size_t)M * K), B = normal((size_t)N * K);
+      const int ldb = tb ? K : N;
+      std::vector<real> fused(M * N, real(9)), split(M * N);
+      gemm_bias(tb, M, N, K, A.data(), K, B.data(), ldb, bias.data(), fused.data(), N);
+      gemm(false, tb, M, N, K, real(1), A.data(), K, B.data(), ldb, real(0), split.data(), N);
+      for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) split[i * N + j] += bias[j];
+      CHECK(fused == split);
+    }
+    // gemm_tn_sums: C += A^T B with A (K, M), sums += column sums of A.
+    const std::vector<real> A = normal((size_t)K * M), B = normal((size_t)K * N), C0 = normal((size_t)M * N);
+    const std::vector<real> sums0 = normal(M);
+    std::vector<real> fused = C0, split = C0, fused_sums = sums0, split_sums = sums0;
+    gemm_tn_sums(M, N, K, A.data(), M, B.data(), N, fused.data(), N, fused_sums.data());
+    gemm(true, false, M, N, K, real(1), A.data(), M, B.data(), N, real(1), split.data(), N);
+    for (int k = 0; k < K; k++)
+      for (int i = 0; i < M; i++) split_sums[i] += A[(size_t)k * M + i];
+    CHECK(fused == split);
+    CHECK(fused_sums == split_sums);
+  }
+}
