@@ -125,22 +125,25 @@ void pack_a_rows(const float* A, int lda, int M, int i0, int mc, int p0, int kc,
   if (full * MR < mc) pack_a_panel(true, A, lda, M, i0 + full * MR, p0, kc, dst + (size_t)full * MR * kc);
 }
 
-// C[0..rows)[0..cols) (+)= alpha * (MR rows of op(A)) x (packed B panel).
+// C[0..rows)[0..cols) (+)= alpha * (MR rows of op(A)) x (NR columns of op(B)).
 // The rows are a packed panel (a[k * MR + r]) or, for a row-major A, read in
-// place (a[r * lda + k]): packing would only transpose them.
+// place (a[r * lda + k]): packing would only transpose them. The columns are
+// a packed panel (b[k * NR + c]) or, for a small row-major B, read in place
+// (b[k * ldb + c]).
 // bias (one value per column, or null) is added after the sum, as the last
 // operation on each element: the same bits as adding it in a later pass.
-template <bool kPacked>
-void micro_kernel(int kc, const float* __restrict a, int lda, const float* __restrict b, float* C, int ldc,
+template <bool kPackedA, bool kPackedB>
+void micro_kernel(int kc, const float* __restrict a, int lda, const float* __restrict b, int ldb, float* C, int ldc,
                   float alpha, bool accumulate, const float* bias, int rows, int cols) {
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = vf{};
-  for (int k = 0; k < kc; k++, b += NR) {
-    const vf b0 = *reinterpret_cast<const vf*>(b), b1 = *reinterpret_cast<const vf*>(b + W);
+  for (int k = 0; k < kc; k++, b += kPackedB ? NR : ldb) {
+    const vf b0 = kPackedB ? *reinterpret_cast<const vf*>(b) : loadu(b);
+    const vf b1 = kPackedB ? *reinterpret_cast<const vf*>(b + W) : loadu(b + W);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
-      const vf x = vf{} + (kPacked ? a[k * MR + r] : a[(size_t)r * lda + k]);
+      const vf x = vf{} + (kPackedA ? a[k * MR + r] : a[(size_t)r * lda + k]);
       c0[r] += x * b0;
       c1[r] += x * b1;
     }
@@ -202,11 +205,15 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
     const int per_group = ceil_div(panels, groups);
     // K blocks packed together: all of K when it fits in kPackB.
     const int span = KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR)));
-    float* pack_b = thread_buffer((size_t)std::min(K, span) * panels * NR, 0);
+    // A small product (one row block, one K block: each B panel used by a
+    // few micro-tiles only) reads a row-major op(B) of whole panels in
+    // place: packing it cost as much as the product at attention sizes.
+    const bool direct_b = !trans_b && M <= MC && K <= KC && nc % NR == 0;
+    float* pack_b = direct_b ? nullptr : thread_buffer((size_t)std::min(K, span) * panels * NR, 0);
     for (int s0 = 0; s0 < K; s0 += span) {
       const int s1 = std::min(K, s0 + span), blocks = ceil_div(s1 - s0, KC);
       // Block q of the span: panel jp at pack_b + (p0 - s0) * panels * NR + jp * kc * NR.
-      parallel_for(blocks * panels, [&](int task) {
+      if (!direct_b) parallel_for(blocks * panels, [&](int task) {
         const int p0 = s0 + task / panels * KC, kc = std::min(KC, s1 - p0), jp = task % panels;
         pack_b_panel(trans_b, B, ldb, N, j0 + jp * NR, p0, kc,
                      pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR);
@@ -229,16 +236,21 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
             pack_a_panel(false, A, lda, M, i0 + mc / MR * MR, p0, kc, pack_a + mc / MR * MR * kc);
           for (int jp = jp0; jp < jp1; jp++) {
             const int jc = j0 + jp * NR, cols = std::min(NR, N - jc);
-            const float* bp = pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR;
+            const float* bp = direct_b ? B + (size_t)p0 * ldb + jc
+                                       : pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR;
             for (int ir = 0; ir < mc; ir += MR) {
               float* c = C + (size_t)(i0 + ir) * ldc + jc;
               const int rows = std::min(MR, M - i0 - ir);
               const float* bias_j = bias && last ? bias + jc : nullptr;
-              if (in_place(ir))
-                micro_kernel<false>(kc, A + (size_t)(i0 + ir) * lda + p0, lda, bp, c, ldc, alpha, accumulate, bias_j,
-                                    rows, cols);
+              const float* ap = in_place(ir) ? A + (size_t)(i0 + ir) * lda + p0 : pack_a + ir * kc;
+              if (in_place(ir) && direct_b)
+                micro_kernel<false, false>(kc, ap, lda, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
+              else if (in_place(ir))
+                micro_kernel<false, true>(kc, ap, lda, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
+              else if (direct_b)
+                micro_kernel<true, false>(kc, ap, MR, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
               else
-                micro_kernel<true>(kc, pack_a + ir * kc, MR, bp, c, ldc, alpha, accumulate, bias_j, rows, cols);
+                micro_kernel<true, true>(kc, ap, MR, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
             }
           }
         }

@@ -17,7 +17,9 @@ TEST_CASE("gemm matches a naive product for all transposes, betas and edge sizes
   Rng r = rng_seed(17);
   const int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {5, 9, 3}, {13, 17, 11}, {33, 31, 64}, {64, 24, 40},
                           // past the wasm kernel's block sizes (K 256, M 128, N 512)
-                          {130, 9, 300}, {6, 530, 20}};
+                          {130, 9, 300}, {6, 530, 20},
+                          // small products reading a row-major op(B) of whole 16/32-wide panels in place
+                          {20, 64, 50}, {128, 32, 256}, {9, 96, 7}};
   for (const auto& s : sizes) {
     const int M = s[0], N = s[1], K = s[2];
     for (int ta = 0; ta < 2; ta++)
@@ -61,7 +63,7 @@ TEST_CASE("gemm matches a naive product for all transposes, betas and edge sizes
 // the sums must still be taken once), M with a partial row panel.
 TEST_CASE("gemm_bias and gemm_tn_sums equal the product then the separate pass, bit for bit", "[gemm]") {
   Rng r = rng_seed(23);
-  const int sizes[][3] = {{1, 1, 1}, {13, 17, 11}, {37, 70, 300}, {130, 1100, 40}, {9, 33, 600}};
+  const int sizes[][3] = {{1, 1, 1}, {13, 17, 11}, {37, 70, 300}, {130, 1100, 40}, {9, 33, 600}, {40, 64, 30}};
   for (const auto& s : sizes) {
     const int M = s[0], N = s[1], K = s[2];
     INFO("M " << M << " N " << N << " K " << K);
