@@ -180,6 +180,7 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
 }
 
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
+int round_up(int a, int b) { return ceil_div(a, b) * b; }
 
 }  // namespace
 
@@ -197,11 +198,18 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
     }
     return;
   }
-  const int row_blocks = ceil_div(M, MC);
+  // Tasks: row blocks x column groups. No element's arithmetic depends on
+  // the tiling, so it is chosen for the threads at hand: one task per
+  // MC rows alone, and for several threads at least kMinTasks tasks, made by
+  // splitting rows when op(A) must be packed (a column group would pack the
+  // same rows again: the weight gradients' A^T, 128-512 rows of 2048, scaled
+  // 1.0-1.4x on two threads that way) and by column groups otherwise.
+  const bool parallel = threads_available() > 1;
+  const int mc_block = parallel && trans_a ? std::min(MC, std::max(MR, round_up(ceil_div(M, kMinTasks), MR))) : MC;
+  const int row_blocks = ceil_div(M, mc_block);
   for (int j0 = 0; j0 < N; j0 += NC) {
     const int nc = std::min(NC, N - j0), panels = ceil_div(nc, NR);
-    // Tasks: row blocks x column groups, the groups fixed by the shape.
-    const int groups = threads_count() == 1 ? 1 : std::min(panels, ceil_div(kMinTasks, row_blocks));
+    const int groups = parallel ? std::min(panels, ceil_div(kMinTasks, row_blocks)) : 1;
     const int per_group = ceil_div(panels, groups);
     // K blocks packed together: all of K when it fits in kPackB.
     const int span = KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR)));
@@ -219,7 +227,7 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
                      pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR);
       });
       parallel_for(row_blocks * groups, [&](int task) {
-        const int i0 = task / groups * MC, mc = std::min(MC, M - i0);
+        const int i0 = task / groups * mc_block, mc = std::min(mc_block, M - i0);
         const int jp0 = task % groups * per_group, jp1 = std::min(panels, jp0 + per_group);
         if (jp0 >= jp1) return;
         // Full MR-row panels of a row-major A are read in place; a

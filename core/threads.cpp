@@ -203,6 +203,14 @@ int threads_count() {
 #endif
 }
 
+int threads_available() {
+#ifdef NOPE_NO_THREADS
+  return 1;
+#else
+  return t_in_region ? 1 : threads_count();
+#endif
+}
+
 // No try/catch here: under Emscripten's JS exceptions every call inside a
 // try block goes through a JS trampoline, which cost the single-thread wasm
 // step 30%. An exception simply propagates from the task that threw it.

@@ -37,6 +37,10 @@ void threads_set(int n);
 int threads_count();
 // Cores reported by the system (>= 1).
 int threads_hardware();
+// Threads a parallel_for called from here would use: 1 inside a task (it
+// runs inline), else threads_count(). For choosing a partition whose
+// results do not depend on it (how much to split, not what to compute).
+int threads_available();
 
 // Runs fn(ctx, task) for task = 0 .. n_tasks-1, spread over the pool, and
 // returns when all have finished. Tasks must be independent (see the
