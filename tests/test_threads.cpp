@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "gemm.h"
+#include "rng.h"
 #include "threads.h"
 #include "trainer.h"
 
@@ -160,6 +162,42 @@ TEST_CASE("training is bit-identical with 1, 2 and 3 threads", "[threads][determ
     }
     require_identical(one, two);
     require_identical(one, three);
+  }
+}
+
+// The products' tiling follows the thread count (rows or column groups per
+// task); the bits must not. Shapes of a model-B step, edges, N past one N
+// block, and the fused bias and column-sum forms.
+TEST_CASE("matrix products are bit-identical with 1, 2 and 3 threads", "[threads][determinism][gemm]") {
+  Rng r = rng_seed(5);
+  const int shapes[][3] = {{2048, 384, 128}, {128, 512, 2048}, {512, 128, 2048}, {37, 1100, 300}, {130, 70, 600}};
+  for (const auto& sh : shapes) {
+    const int M = sh[0], N = sh[1], K = sh[2];
+    INFO("M " << M << " N " << N << " K " << K);
+    std::vector<real> A((size_t)M * K), B((size_t)K * N), bias(N), C0((size_t)M * N), sums0(M);
+    for (auto* v : {&A, &B, &bias, &C0, &sums0})
+      for (real& x : *v) x = real(rng_normal(r));
+    auto run = [&](int threads) {
+      PoolSize pool(threads);
+      std::vector<real> out;
+      for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) {
+          std::vector<real> C = C0;
+          gemm(ta, tb, M, N, K, real(0.5), A.data(), ta ? M : K, B.data(), tb ? K : N, real(1), C.data(), N);
+          out.insert(out.end(), C.begin(), C.end());
+        }
+      std::vector<real> C = C0, sums = sums0;
+      gemm_bias(false, M, N, K, A.data(), K, B.data(), N, bias.data(), C.data(), N);
+      out.insert(out.end(), C.begin(), C.end());
+      C = C0;
+      gemm_tn_sums(M, N, K, A.data(), M, B.data(), N, C.data(), N, sums.data());
+      out.insert(out.end(), C.begin(), C.end());
+      out.insert(out.end(), sums.begin(), sums.end());
+      return out;
+    };
+    const std::vector<real> one = run(1), two = run(2), three = run(3);
+    CHECK(std::memcmp(one.data(), two.data(), sizeof(real) * one.size()) == 0);
+    CHECK(std::memcmp(one.data(), three.data(), sizeof(real) * one.size()) == 0);
   }
 }
 
