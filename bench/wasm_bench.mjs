@@ -26,6 +26,11 @@ if (process.argv.includes('--json')) {
 } else {
   for (const r of wasm) console.log(`wasm model ${r.model}: ${r.ms_per_step.toFixed(2)} ms/step  ${r.tokens_per_s.toFixed(0)} tokens/s`);
   console.log(`wasm SIMD ceiling (${peak.lanes} float lanes, multiply-add chains): ${peak.gflops.toFixed(1)} GFLOP/s`);
+  // The whole step against the ceiling: its products at the measured speed.
+  for (const r of wasm) {
+    const rate = r.gflop_per_step / (r.ms_per_step / 1000);
+    console.log(`  step  model ${r.model}: ${r.gflop_per_step.toFixed(2)} GFLOP of products = ${rate.toFixed(1)} GFLOP/s  (${((100 * rate) / peak.gflops).toFixed(0)}% of the ceiling)`);
+  }
   for (const g of gemm)
     console.log(`  gemm ${g.shape.padEnd(30)} ${g.gflops.toFixed(1).padStart(6)} GFLOP/s  (${((100 * g.gflops) / peak.gflops).toFixed(0)}% of the ceiling)`);
   console.log(`wasm analysis (d128 L4 T256 B16, all sites): ${analysis.analysis_ms.toFixed(1)} ms vs one training step ${analysis.train_step_ms.toFixed(1)} ms`);

@@ -8,6 +8,7 @@
 #include "bench_peak.h"
 #include "gemm.h"
 #include "model.h"
+#include "ops.h"
 #include "optimizer.h"
 #include "rng.h"
 
@@ -66,6 +67,21 @@ struct BenchRun {
 };
 
 }  // namespace
+
+double bench_step_gflop(const BenchModel& bm) {
+  const double N = (double)bm.B * bm.T, C = bm.C, F = bm.F;
+  // Each linear layer: forward, dX and dW, 2 * N * in * out FLOPs each.
+  const double linear = 6 * N * (3 * C * C + C * C + 2 * C * F) * bm.L + 6 * N * C * bm.V;
+  // Attention per (batch, head): six products of rows x keys x head size
+  // (scores, mix, datt, dq, and dv, dk over the same blocks seen by key).
+  double row_keys = 0;
+  for (int i0 = 0; i0 < bm.T; i0 += kAttnRowBlock) {
+    const int i1 = std::min(bm.T, i0 + kAttnRowBlock);
+    row_keys += (double)(i1 - i0) * i1;
+  }
+  const double attention = 6 * 2 * row_keys * (bm.C / bm.NH) * bm.B * bm.NH * bm.L;
+  return (linear + attention) / 1e9;
+}
 
 BenchResult bench_training(const BenchModel& bm, int steps) {
   BenchRun run(bm);

@@ -25,6 +25,12 @@ struct BenchResult {
 // stalls).
 BenchResult bench_training(const BenchModel& bm, int steps);
 
+// GFLOP of the matrix products in one training step of bm as the core runs
+// them (forward, input and weight gradients of every linear layer and the
+// head; the six attention products over the causal row blocks): the work
+// that a step at the SIMD ceiling would take this many ms per GFLOP for.
+double bench_step_gflop(const BenchModel& bm);
+
 // The matrix products of a model-B training step (every nope::gemm call has
 // one of these forms), to time the GEMM where it matters.
 struct BenchGemmShape {

@@ -194,11 +194,7 @@ void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH) {
 
 // -------------------------------------------------------------- attention
 
-// Causal attention works in blocks of query rows: rows [i0, i1) see keys
-// [0, i1) only, so each block's products stop at i1 instead of T. At T 128
-// that skips 3/8 of the attention FLOPs; the masked entries past i1 are
-// zeroed with the rest of each row's masked tail.
-constexpr int kAttnRowBlock = 32;
+// Causal attention works in blocks of kAttnRowBlock query rows (ops.h).
 
 // x (T, hs) with row stride ld, transposed into this thread's scratch as
 // (hs, T). The score products then read their keys as a plain row-major

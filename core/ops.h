@@ -39,6 +39,13 @@ void rope_forward(real* qkv, const real* table, int B, int T, int C, int NH);
 // Inverse rotation of dq and dk in place (the rotation is orthogonal).
 void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH);
 
+// Causal attention works in blocks of query rows: rows [i0, i1) see keys
+// [0, i1) only, so each block's products stop at i1 instead of T (and the
+// key blocks of the backward start at their first row). At T 128 that skips
+// 3/8 of the attention FLOPs; the masked entries past i1 are zeroed with the
+// rest of each row's masked tail.
+constexpr int kAttnRowBlock = 32;
+
 // Multi-head scaled dot-product attention over qkv (B, T, 3C).
 // out (B, T, C), att (B, NH, T, T) probabilities (zero above the diagonal
 // when causal). alibi_slopes (NH) may be null.

@@ -203,7 +203,8 @@ static val bench_training(int model, int steps) {
     const nope::BenchResult r = nope::bench_training(nope::kBenchModels[model], steps);
     return ok_value({{"model", nope::kBenchModels[model].name},
                      {"ms_per_step", r.ms_per_step},
-                     {"tokens_per_s", r.tokens_per_s}});
+                     {"tokens_per_s", r.tokens_per_s},
+                     {"gflop_per_step", nope::bench_step_gflop(nope::kBenchModels[model])}});
   });
 }
 

@@ -190,7 +190,10 @@ export interface NopeLabModule {
   validateConfig(config_json: string): Result<ConfigInfo>;
   schema(): Schema;
   version(): string;
-  benchTraining(model: 0 | 1, steps: number): Result<{ model: string; ms_per_step: number; tokens_per_s: number }>;
+  benchTraining(
+    model: 0 | 1,
+    steps: number,
+  ): Result<{ model: string; ms_per_step: number; tokens_per_s: number; gflop_per_step: number }>;
   benchGemm(): { shape: string; gflops: number }[];
   benchSimdPeak(): { lanes: number; gflops: number };
   benchAnalysis(repeats: number): Result<{ analysis_ms: number; train_step_ms: number }>;
