@@ -135,10 +135,21 @@ void pack_a_rows(const float* A, int lda, int M, int i0, int mc, int p0, int kc,
 template <bool kPackedA, bool kPackedB>
 void micro_kernel(int kc, const float* __restrict a, int lda, const float* __restrict b, int ldb, float* C, int ldc,
                   float alpha, bool accumulate, const float* bias, int rows, int cols) {
+  // Prefetches: the C tile for writing (its rows are an activation, out of
+  // L1, and the store at the end would wait for them), and, for an A read in
+  // place, each row two cache lines ahead (eight rows one stride apart are
+  // more streams than the hardware prefetcher follows). -3% of a step.
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
-  for (int r = 0; r < MR; r++) c0[r] = c1[r] = vf{};
+  for (int r = 0; r < MR; r++) {
+    c0[r] = c1[r] = vf{};
+    __builtin_prefetch(C + (size_t)r * ldc, 1);
+    __builtin_prefetch(C + (size_t)r * ldc + NR - 1, 1);
+  }
   for (int k = 0; k < kc; k++, b += kPackedB ? NR : ldb) {
+    if (!kPackedA && k % 16 == 0)
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; r++) __builtin_prefetch(a + (size_t)r * lda + k + 32);
     const vf b0 = kPackedB ? *reinterpret_cast<const vf*>(b) : loadu(b);
     const vf b1 = kPackedB ? *reinterpret_cast<const vf*>(b + W) : loadu(b + W);
 #pragma GCC unroll 16
