@@ -138,7 +138,8 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
   // Prefetches: the C tile for writing (its rows are an activation, out of
   // L1, and the store at the end would wait for them), and, for an A read in
   // place, each row two cache lines ahead (eight rows one stride apart are
-  // more streams than the hardware prefetcher follows). -3% of a step.
+  // more streams than the hardware prefetcher follows), and for a B read in
+  // place, four rows ahead. -4% of a step.
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r++) {
@@ -150,6 +151,10 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
     if (!kPackedA && k % 16 == 0)
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++) __builtin_prefetch(a + (size_t)r * lda + k + 32);
+    if (!kPackedB) {
+      __builtin_prefetch(b + 4 * (size_t)ldb);
+      __builtin_prefetch(b + 4 * (size_t)ldb + W);
+    }
     const vf b0 = kPackedB ? *reinterpret_cast<const vf*>(b) : loadu(b);
     const vf b1 = kPackedB ? *reinterpret_cast<const vf*>(b + W) : loadu(b + W);
 #pragma GCC unroll 16
