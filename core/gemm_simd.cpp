@@ -7,9 +7,11 @@
 // into independent sub-products, and each one packs its own copy of op(B)
 // (and of op(A)): with 16 tiles that cost ~6% of single-thread speed in
 // packing alone. Here op(B) is packed once (up to kPackB floats at a time),
-// by all threads together, and then shared: the tasks are (row block x
-// column group) tiles of C, each running every K block of its tile and
-// packing only its own rows of op(A). Two thread hand-offs per product.
+// by all threads together, and then shared (a small row-major op(B) is read
+// in place): the tasks are (row block x column group) tiles of C, each
+// running every K block of its tile and packing only its own rows of op(A).
+// Two thread hand-offs per product. The forward's bias and the bias
+// gradient ride along (gemm_bias, gemm_tn_sums in gemm.h).
 //
 // Determinism: an element of C is the sum over K blocks in order, each block
 // a k-ordered chain of fused multiply-adds in one accumulator lane, scaled by
@@ -87,13 +89,11 @@ void pack_b_panel(bool trans, const float* B, int ldb, int N, int j0, int p0, in
   }
 }
 
-// MR rows of op(A)(i0.., p0..) as dst[k][0..MR), zero past M.
+// MR rows of op(A)(i0.., p0..) as dst[k][0..MR), zero past M: the last,
+// partial panel of a product (full panels of a transposed A go through
+// pack_a_rows, of a row-major A are read in place).
 void pack_a_panel(bool trans, const float* A, int lda, int M, int i0, int p0, int kc, float* dst) {
   const int rows = std::min(MR, M - i0);
-  if (trans && rows == MR) {  // op(A)(i, k) = A[k][i]: MR contiguous floats per k
-    for (int k = 0; k < kc; k++) std::memcpy(dst + k * MR, A + (size_t)(p0 + k) * lda + i0, sizeof(float) * MR);
-    return;
-  }
   for (int r = 0; r < MR; r++) {
     if (r >= rows) {
       for (int k = 0; k < kc; k++) dst[k * MR + r] = 0.0f;
@@ -108,12 +108,9 @@ void pack_a_panel(bool trans, const float* A, int lda, int M, int i0, int p0, in
 
 // The mc rows of op(A)(i0.., p0..) = A^T for a transposed A, as panels at
 // dst + ir * kc: row k of A holds column k of op(A), so A is read row by
-// row, each row once, front to back. (Panel by panel, every 32-byte read
-// hopped by the row stride and used half a cache line, which made this
-// packing 7% of a model-B step.)
-//
-// With `sums`, also sums[r] += op(A)(i0 + r, k) for k in order, from the rows
-// while they are in L1 (a bias gradient: the column sums of dY).
+// row, each row once, front to back (as fast as panel by panel, measured),
+// and with `sums` also sums[r] += op(A)(i0 + r, k) for k in order from the
+// same read (a bias gradient: the column sums of dY).
 void pack_a_rows(const float* A, int lda, int M, int i0, int mc, int p0, int kc, float* dst, float* sums) {
   const int full = mc / MR;
   for (int k = 0; k < kc; k++) {
@@ -148,9 +145,10 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
     __builtin_prefetch(C + (size_t)r * ldc + NR - 1, 1);
   }
   for (int k = 0; k < kc; k++, b += kPackedB ? NR : ldb) {
-    if (!kPackedA && k % 16 == 0)
+    if (!kPackedA && k % 16 == 0) {
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++) __builtin_prefetch(a + (size_t)r * lda + k + 32);
+    }
     if (!kPackedB) {
       __builtin_prefetch(b + 4 * (size_t)ldb);
       __builtin_prefetch(b + 4 * (size_t)ldb + W);
@@ -197,8 +195,6 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
 
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 int round_up(int a, int b) { return ceil_div(a, b) * b; }
-
-}  // namespace
 
 // gemm with the two fusions of gemm.h: bias added to every row of C at the
 // last K block, and the column sums of a transposed A taken while packing.
@@ -282,6 +278,8 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
     }
   }
 }
+
+}  // namespace
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
           int ldb, real beta, real* C, int ldc) {

@@ -200,7 +200,7 @@ void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH) {
 // (hs, T). The score products then read their keys as a plain row-major
 // op(B): transposing a head once is cheaper than letting every row block's
 // product transpose-pack the same keys again (which held those products to
-// ~45% of the SIMD ceiling at T 128). Same values, same k-order: same bits.
+// ~40% of the SIMD ceiling at T 128). Same values, same k-order: same bits.
 static const real* head_transposed(const real* x, int ld, int T, int hs) {
   static NOPE_THREAD_LOCAL std::vector<real> scratch;
   if (scratch.size() < (size_t)T * hs) scratch.resize((size_t)T * hs);

@@ -1,10 +1,11 @@
 // The layers of the model as forward/backward pairs over flat row-major
 // buffers (llm.c style): outputs first, inputs next, dimensions last.
 // Every backward *accumulates* into its gradient outputs; the caller zeroes
-// them once per step. The exceptions are marked `Grad::overwrite`: the
-// model's backward uses it for an activation gradient whose first writer is
-// that call, so the buffer need not be cleared (at model-B size, clearing
-// every activation gradient moved ~75 MB per step).
+// them once per step. The exceptions: an input gradient passed with
+// `Grad::overwrite`, and attention_backward's dqkv, are written, not added
+// to. The model's backward uses that for an activation gradient whose first
+// writer is that call, so the buffer need not be cleared (at model-B size,
+// clearing every activation gradient moved ~75 MB per step).
 #pragma once
 #include "tensor.h"
 
