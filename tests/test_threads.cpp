@@ -106,6 +106,16 @@ TEST_CASE("a nested parallel_for runs inline and completes", "[threads]") {
   for (auto& h : hits) CHECK(h == 1);
 }
 
+TEST_CASE("threads_available is the pool size outside a task and 1 inside one", "[threads]") {
+  PoolSize pool(2);
+  CHECK(threads_available() == threads_count());
+  std::atomic<int> inside_not_one{0};
+  parallel_for(4, [&](int) {
+    if (threads_available() != 1) inside_not_one++;
+  });
+  CHECK(inside_not_one == 0);
+}
+
 TEST_CASE("an exception in a task reaches the caller and leaves the pool usable", "[threads]") {
   for (int n : {1, 2}) {
     PoolSize pool(n);

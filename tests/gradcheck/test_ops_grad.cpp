@@ -26,6 +26,23 @@ TEST_CASE("matmul backward matches finite differences", "[grad][ops]") {
   CHECK(normalised_error(db, numeric_grad(bias, loss)) < kTol);
 }
 
+// Grad::overwrite writes the input gradient instead of adding to it: the
+// same values as accumulating into zeros, whatever the buffer held.
+TEST_CASE("matmul and gelu backward with Grad::overwrite replace the input gradient", "[grad][ops]") {
+  const int N = 5, C = 4, OC = 3;
+  auto inp = random_vec(N * C, 11), w = random_vec(OC * C, 12), R = random_vec(N * OC, 13);
+  std::vector<real> into_zero(N * C, 0), overwritten(N * C, real(-3)), dw(OC * C, 0), db(OC, 0);
+  matmul_backward(into_zero.data(), dw.data(), db.data(), R.data(), inp.data(), w.data(), N, C, OC);
+  matmul_backward(overwritten.data(), dw.data(), db.data(), R.data(), inp.data(), w.data(), N, C, OC,
+                  Grad::overwrite);
+  CHECK(overwritten == into_zero);
+  auto x = random_vec(N * C, 14, 2.0), dy = random_vec(N * C, 15);
+  std::vector<real> g_zero(N * C, 0), g_over(N * C, real(9));
+  gelu_backward(g_zero.data(), x.data(), dy.data(), N * C);
+  gelu_backward(g_over.data(), x.data(), dy.data(), N * C, Grad::overwrite);
+  CHECK(g_over == g_zero);
+}
+
 TEST_CASE("layernorm backward matches finite differences", "[grad][ops]") {
   const int N = 4, C = 6;
   auto inp = random_vec(N * C, 5, 2.0), w = random_vec(C, 6), b = random_vec(C, 7);
