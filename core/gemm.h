@@ -20,7 +20,8 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha,
 void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb,
                const real* bias, real* C, int ldc);
 // C (M, N) += A^T B with A (K, M), and sums[i] += sum over k of A[k][i] in k
-// order (the weight and bias gradients from one read of dY).
+// order (the weight and bias gradients together: the AVX kernel sums each
+// K block of dY while it is in cache for the product).
 void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc,
                   real* sums);
 

@@ -9,7 +9,7 @@
 // packing alone. Here op(B) is packed once (up to kPackB floats at a time),
 // by all threads together, and then shared (a small row-major op(B) is read
 // in place): the tasks are (row block x column group) tiles of C, each
-// running every K block of its tile and packing only its own rows of op(A).
+// running every K block of its tile and reading its rows of op(A) in place.
 // Two thread hand-offs per product. The forward's bias and the bias
 // gradient ride along (gemm_bias, gemm_tn_sums in gemm.h).
 //
@@ -90,8 +90,7 @@ void pack_b_panel(bool trans, const float* B, int ldb, int N, int j0, int p0, in
 }
 
 // MR rows of op(A)(i0.., p0..) as dst[k][0..MR), zero past M: the last,
-// partial panel of a product (full panels of a transposed A go through
-// pack_a_rows, of a row-major A are read in place).
+// partial panel of a product (full panels are read in place).
 void pack_a_panel(bool trans, const float* A, int lda, int M, int i0, int p0, int kc, float* dst) {
   const int rows = std::min(MR, M - i0);
   for (int r = 0; r < MR; r++) {
@@ -106,37 +105,22 @@ void pack_a_panel(bool trans, const float* A, int lda, int M, int i0, int p0, in
   }
 }
 
-// The mc rows of op(A)(i0.., p0..) = A^T for a transposed A, as panels at
-// dst + ir * kc: row k of A holds column k of op(A), so A is read row by
-// row, each row once, front to back (as fast as panel by panel, measured),
-// and with `sums` also sums[r] += op(A)(i0 + r, k) for k in order from the
-// same read (a bias gradient: the column sums of dY).
-void pack_a_rows(const float* A, int lda, int M, int i0, int mc, int p0, int kc, float* dst, float* sums) {
-  const int full = mc / MR;
-  for (int k = 0; k < kc; k++) {
-    const float* src = A + (size_t)(p0 + k) * lda + i0;
-    for (int q = 0; q < full; q++) std::memcpy(dst + (size_t)q * MR * kc + k * MR, src + q * MR, sizeof(float) * MR);
-    if (sums)
-      for (int r = 0; r < mc; r++) sums[r] += src[r];
-  }
-  if (full * MR < mc) pack_a_panel(true, A, lda, M, i0 + full * MR, p0, kc, dst + (size_t)full * MR * kc);
-}
-
 // C[0..rows)[0..cols) (+)= alpha * (MR rows of op(A)) x (NR columns of op(B)).
-// The rows are a packed panel (a[k * MR + r]) or, for a row-major A, read in
-// place (a[r * lda + k]): packing would only transpose them. The columns are
+// The rows are read in place, from a row-major A (a[r * lda + k]) or a
+// transposed one (kColMajorA: a[k * lda + r], MR contiguous floats per k),
+// or from a packed partial panel (kColMajorA with lda = MR). The columns are
 // a packed panel (b[k * NR + c]) or, for a small row-major B, read in place
 // (b[k * ldb + c]).
 // bias (one value per column, or null) is added after the sum, as the last
 // operation on each element: the same bits as adding it in a later pass.
-template <bool kPackedA, bool kPackedB>
+template <bool kColMajorA, bool kPackedB>
 void micro_kernel(int kc, const float* __restrict a, int lda, const float* __restrict b, int ldb, float* C, int ldc,
                   float alpha, bool accumulate, const float* bias, int rows, int cols) {
   // Prefetches: the C tile for writing (its rows are an activation, out of
   // L1, and the store at the end would wait for them), and, for an A read in
   // place, each row two cache lines ahead (eight rows one stride apart are
-  // more streams than the hardware prefetcher follows), and for a B read in
-  // place, four rows ahead. -4% of a step.
+  // more streams than the hardware prefetcher follows) or, transposed, four
+  // rows ahead, and for a B read in place, four rows ahead. -4% of a step.
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r++) {
@@ -145,10 +129,11 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
     __builtin_prefetch(C + (size_t)r * ldc + NR - 1, 1);
   }
   for (int k = 0; k < kc; k++, b += kPackedB ? NR : ldb) {
-    if (!kPackedA && k % 16 == 0) {
+    if (!kColMajorA && k % 16 == 0) {
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++) __builtin_prefetch(a + (size_t)r * lda + k + 32);
     }
+    if (kColMajorA && lda != MR) __builtin_prefetch(a + (size_t)(k + 4) * lda);  // 4 rows of A^T ahead
     if (!kPackedB) {
       __builtin_prefetch(b + 4 * (size_t)ldb);
       __builtin_prefetch(b + 4 * (size_t)ldb + W);
@@ -157,7 +142,7 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
     const vf b1 = kPackedB ? *reinterpret_cast<const vf*>(b + W) : loadu(b + W);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
-      const vf x = vf{} + (kPackedA ? a[k * MR + r] : a[(size_t)r * lda + k]);
+      const vf x = vf{} + (kColMajorA ? a[(size_t)k * lda + r] : a[(size_t)r * lda + k]);
       c0[r] += x * b0;
       c1[r] += x * b1;
     }
@@ -213,9 +198,9 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
   // Tasks: row blocks x column groups. No element's arithmetic depends on
   // the tiling, so it is chosen for the threads at hand: one task per
   // MC rows alone, and for several threads at least kMinTasks tasks, made by
-  // splitting rows when op(A) must be packed (a column group would pack the
-  // same rows again: the weight gradients' A^T, 128-512 rows of 2048, scaled
-  // 1.0-1.4x on two threads that way) and by column groups otherwise.
+  // splitting rows for a transposed A (the weight gradients' dY^T, 128-512
+  // rows of 2048: column groups, each going through all of those rows, had
+  // them scale 1.0-1.4x on two threads) and by column groups otherwise.
   const bool parallel = threads_available() > 1;
   const int mc_block = parallel && trans_a ? std::min(MC, std::max(MR, round_up(ceil_div(M, kMinTasks), MR))) : MC;
   const int row_blocks = ceil_div(M, mc_block);
@@ -242,18 +227,25 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
         const int i0 = task / groups * mc_block, mc = std::min(mc_block, M - i0);
         const int jp0 = task % groups * per_group, jp1 = std::min(panels, jp0 + per_group);
         if (jp0 >= jp1) return;
-        // Full MR-row panels of a row-major A are read in place; a
-        // transposed A and the last partial panel are packed.
+        // Full MR-row panels of op(A) are read in place; only the last,
+        // partial panel is packed. (A packed A^T cost 4% of a model-B step
+        // in the copy alone; read in place, with the sums below taken in a
+        // pass of their own, the step is 4% faster.)
         float* pack_a = thread_buffer((size_t)MC * KC, 1);  // this thread's
-        auto in_place = [&](int ir) { return !trans_a && mc - ir >= MR; };
+        auto in_place = [&](int ir) { return mc - ir >= MR; };
         for (int p0 = s0; p0 < s1; p0 += KC) {
           const int kc = std::min(KC, s1 - p0);
           const bool accumulate = p0 > 0 || beta != 0.0f;  // later K blocks add to the first
           const bool last = p0 + KC >= K;
-          if (trans_a)  // the first column group of a row block takes the sums, once
-            pack_a_rows(A, lda, M, i0, mc, p0, kc, pack_a, a_sums && jp0 == 0 && j0 == 0 ? a_sums + i0 : nullptr);
-          else if (mc % MR)  // only the last, partial panel of a row-major A
-            pack_a_panel(false, A, lda, M, i0 + mc / MR * MR, p0, kc, pack_a + mc / MR * MR * kc);
+          // The column sums of a transposed A (a bias gradient), by the first
+          // column group of each row block, once, each in k order.
+          if (trans_a && a_sums && jp0 == 0 && j0 == 0)
+            for (int k = 0; k < kc; k++) {
+              const float* src = A + (size_t)(p0 + k) * lda + i0;
+              for (int r = 0; r < mc; r++) a_sums[i0 + r] += src[r];
+            }
+          if (mc % MR)  // only the last, partial panel is packed
+            pack_a_panel(trans_a, A, lda, M, i0 + mc / MR * MR, p0, kc, pack_a + mc / MR * MR * kc);
           for (int jp = jp0; jp < jp1; jp++) {
             const int jc = j0 + jp * NR, cols = std::min(NR, N - jc);
             const float* bp = direct_b ? B + (size_t)p0 * ldb + jc
@@ -262,15 +254,21 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
               float* c = C + (size_t)(i0 + ir) * ldc + jc;
               const int rows = std::min(MR, M - i0 - ir);
               const float* bias_j = bias && last ? bias + jc : nullptr;
-              const float* ap = in_place(ir) ? A + (size_t)(i0 + ir) * lda + p0 : pack_a + ir * kc;
-              if (in_place(ir) && direct_b)
-                micro_kernel<false, false>(kc, ap, lda, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
-              else if (in_place(ir))
-                micro_kernel<false, true>(kc, ap, lda, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
+              // op(A) rows in place: row-major A (a[r * lda + k]) or a transposed
+              // A (a[k * lda + r]); the partial panel packed (a[k * MR + r]).
+              const bool packed = !in_place(ir);
+              const bool col_major = trans_a || packed;
+              const float* ap = packed ? pack_a + ir * kc
+                                       : trans_a ? A + (size_t)p0 * lda + i0 + ir : A + (size_t)(i0 + ir) * lda + p0;
+              const int lda_a = packed ? MR : lda;
+              if (!col_major && direct_b)
+                micro_kernel<false, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
+              else if (!col_major)
+                micro_kernel<false, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
               else if (direct_b)
-                micro_kernel<true, false>(kc, ap, MR, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
+                micro_kernel<true, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
               else
-                micro_kernel<true, true>(kc, ap, MR, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
+                micro_kernel<true, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
             }
           }
         }

@@ -151,7 +151,7 @@ void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
   // dinp (N, C) (+)= dout (N, OC) * w (OC, C)
   gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(into == Grad::accumulate), dinp, C);
   // dw (OC, C) += dout^T (OC, N) * inp (N, C); dbias += column sums of
-  // dout, each over its rows in order, taken from the same read of dout.
+  // dout, each over its rows in order, taken with the product.
   if (dbias) gemm_tn_sums(OC, C, N, dout, OC, inp, C, dw, C, dbias);
   else gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
 }
