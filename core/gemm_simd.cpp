@@ -231,7 +231,7 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
         // partial panel is packed. (A packed A^T cost 4% of a model-B step
         // in the copy alone; read in place, with the sums below taken in a
         // pass of their own, the step is 4% faster.)
-        float* pack_a = thread_buffer((size_t)MC * KC, 1);  // this thread's
+        float* pack_a = thread_buffer((size_t)MR * KC, 1);  // this thread's
         auto in_place = [&](int ir) { return mc - ir >= MR; };
         for (int p0 = s0; p0 < s1; p0 += KC) {
           const int kc = std::min(KC, s1 - p0);
@@ -245,7 +245,7 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
               for (int r = 0; r < mc; r++) a_sums[i0 + r] += src[r];
             }
           if (mc % MR)  // only the last, partial panel is packed
-            pack_a_panel(trans_a, A, lda, M, i0 + mc / MR * MR, p0, kc, pack_a + mc / MR * MR * kc);
+            pack_a_panel(trans_a, A, lda, M, i0 + mc / MR * MR, p0, kc, pack_a);
           for (int jp = jp0; jp < jp1; jp++) {
             const int jc = j0 + jp * NR, cols = std::min(NR, N - jc);
             const float* bp = direct_b ? B + (size_t)p0 * ldb + jc
@@ -258,7 +258,7 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
               // A (a[k * lda + r]); the partial panel packed (a[k * MR + r]).
               const bool packed = !in_place(ir);
               const bool col_major = trans_a || packed;
-              const float* ap = packed ? pack_a + ir * kc
+              const float* ap = packed ? pack_a
                                        : trans_a ? A + (size_t)p0 * lda + i0 + ir : A + (size_t)(i0 + ir) * lda + p0;
               const int lda_a = packed ? MR : lda;
               if (!col_major && direct_b)

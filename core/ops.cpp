@@ -39,6 +39,18 @@ static void for_cols(int cols, F&& f) {
   });
 }
 
+// f(s, n) over chunks [s, s + n) of kTaskElems covering [0, N); inline when
+// N fits in one chunk (rows inside other layers' tasks stay on the calling
+// thread). For element-wise exact ops: any split gives the same bits.
+template <class F>
+static void for_elems(long N, F&& f) {
+  if (N <= kTaskElems) return f(0L, N);
+  parallel_for(num_chunks(N, kTaskElems), [&](int task) {
+    const long s = task * kTaskElems;
+    f(s, std::min<long>(kTaskElems, N - s));
+  });
+}
+
 using ArrR = Eigen::Array<real, Eigen::Dynamic, 1>;
 using MapA = Eigen::Map<ArrR>;
 using CMapA = Eigen::Map<const ArrR>;
@@ -109,11 +121,10 @@ void layernorm_forward(real* out, real* mean, real* rstd, const real* inp,
 
 void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const real* inp,
                         const real* w, const real* mean, const real* rstd, int N, int C) {
-  // dx row by row: two passes over the row instead of Eigen temporaries
-  // (no allocation).
-  // (Eigen's sums, vectorised in a fixed order, as in the forward: the
+  // dx row by row with Eigen expressions (no temporaries, no allocation)
+  // whose sums are vectorised in a fixed order, as in the forward: the
   // element-by-element float sums could not be vectorised and made this
-  // pass 2% of a model-B step.)
+  // pass 2% of a model-B step.
   CMapA wa(w, C);
   for_rows(N, C, [&](int i0, int i1) {
     for (int i = i0; i < i1; i++) {
@@ -361,39 +372,17 @@ void gelu_backward(real* dinp, const real* inp, const real* dout, int N, Grad in
 
 // --------------------------------------------------------------- residual
 
-// Element-wise and exact, so any split gives the same bits; small ones (rows
-// inside other layers' tasks) stay on the calling thread.
+// Element-wise (for_elems).
 void residual_forward(real* out, const real* a, const real* b, int N) {
-  if (N <= kTaskElems) {
-    MapA(out, N) = CMapA(a, N) + CMapA(b, N);
-    return;
-  }
-  parallel_for(num_chunks(N, kTaskElems), [&](int task) {
-    const long s = task * kTaskElems, n = std::min<long>(kTaskElems, N - s);
-    MapA(out + s, n) = CMapA(a + s, n) + CMapA(b + s, n);
-  });
+  for_elems(N, [&](long s, long n) { MapA(out + s, n) = CMapA(a + s, n) + CMapA(b + s, n); });
 }
 
 void add_inplace(real* dst, const real* src, int N) {
-  if (N <= kTaskElems) {
-    MapA(dst, N) += CMapA(src, N);
-    return;
-  }
-  parallel_for(num_chunks(N, kTaskElems), [&](int task) {
-    const long s = task * kTaskElems, n = std::min<long>(kTaskElems, N - s);
-    MapA(dst + s, n) += CMapA(src + s, n);
-  });
+  for_elems(N, [&](long s, long n) { MapA(dst + s, n) += CMapA(src + s, n); });
 }
 
 void copy_into(real* dst, const real* src, int N) {
-  if (N <= kTaskElems) {
-    std::memcpy(dst, src, sizeof(real) * N);
-    return;
-  }
-  parallel_for(num_chunks(N, kTaskElems), [&](int task) {
-    const long s = task * kTaskElems, n = std::min<long>(kTaskElems, N - s);
-    std::memcpy(dst + s, src + s, sizeof(real) * n);
-  });
+  for_elems(N, [&](long s, long n) { std::memcpy(dst + s, src + s, sizeof(real) * n); });
 }
 
 // ---------------------------------------------------------- cross-entropy

@@ -36,7 +36,6 @@ int cmd_bench(int argc, char** argv) {
     return v[v.size() / 2];
   };
   nlohmann::json models = nlohmann::json::array();
-  std::vector<double> one_thread_ms;
   for (const BenchModel& bm : kBenchModels) {
     const int steps = a.get_int("steps", bm.default_steps, 1, 100000);
     // One thread and `threads` threads in alternating rounds, so that a burst
@@ -49,7 +48,6 @@ int cmd_bench(int argc, char** argv) {
       if (threads > 1) many.push_back(bench_training(bm, steps).ms_per_step);
     }
     const double ms1 = median(one), msn = threads > 1 ? median(many) : ms1;
-    one_thread_ms.push_back(ms1);
     const double tokens = (double)bm.B * bm.T * 1000.0;
     models.push_back({{"model", bm.name}, {"d_model", bm.C}, {"n_layers", bm.L}, {"n_heads", bm.NH}, {"d_ff", bm.F},
                       {"T", bm.T}, {"batch", bm.B}, {"vocab", bm.V}, {"steps", steps}, {"rounds", rounds},
@@ -72,12 +70,12 @@ int cmd_bench(int argc, char** argv) {
   // one-thread speed (everything else in the step counts as time, not work).
   for (size_t i = 0; i < models.size(); i++) {
     const BenchModel& bm = kBenchModels[i];
-    const double gflop = bench_step_gflop(bm), rate = gflop / (one_thread_ms[i] / 1000);
+    const double ms = models[i]["ms_per_step"].get<double>(), gflop = bench_step_gflop(bm), rate = gflop / (ms / 1000);
     models[i]["step_gflops"] = rate;
     models[i]["step_fraction_of_ceiling"] = rate / peak.gflops;
     if (!a.flag("json"))
       std::printf("  step  model %s: %5.2f GFLOP of products in %7.2f ms = %6.1f GFLOP/s  (%3.0f%% of the ceiling)\n",
-                  bm.name, gflop, one_thread_ms[i], rate, 100 * rate / peak.gflops);
+                  bm.name, gflop, ms, rate, 100 * rate / peak.gflops);
   }
   nlohmann::json gemms = nlohmann::json::array();
   for (const BenchGemmShape& shape : kBenchGemmShapes) {
