@@ -21,6 +21,8 @@
 #include "gemm_kernel.h"
 
 #ifdef NOPE_GEMM_SIMD
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -48,6 +50,18 @@ typedef float vfu __attribute__((vector_size(W * sizeof(float)), aligned(4), may
 
 inline vf loadu(const float* p) { return *reinterpret_cast<const vfu*>(p); }
 inline void storeu(float* p, vf v) { *reinterpret_cast<vfu*>(p) = v; }
+
+// x in every lane: one broadcast load. (`vf{} + x` is 0 + x, which GCC
+// computes as a scalar add and a register broadcast: two more FP-pipe
+// instructions per row and k, competing with the FMAs.) The bits are the
+// same: a product with +0 or -0 added to an accumulator that starts at +0.
+inline vf splat(const float* x) {
+#if defined(__AVX512F__)
+  return (vf)_mm512_set1_ps(*x);
+#else
+  return (vf)_mm256_set1_ps(*x);
+#endif
+}
 
 // Up to this many floats of op(B) are packed in one go (all of it for the
 // products of a training step): one region packs, one computes, so a long-K
@@ -142,7 +156,7 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
     const vf b1 = kPackedB ? *reinterpret_cast<const vf*>(b + W) : loadu(b + W);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
-      const vf x = vf{} + (kColMajorA ? a[(size_t)k * lda + r] : a[(size_t)r * lda + k]);
+      const vf x = splat(kColMajorA ? a + (size_t)k * lda + r : a + (size_t)r * lda + k);
       c0[r] += x * b0;
       c1[r] += x * b1;
     }
