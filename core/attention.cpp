@@ -16,7 +16,7 @@ namespace nope {
 // Softmax of row[0, n) in place (n >= 1), row[n, T) set to zero. Three
 // passes over the row in whole vectors (max; exp and sum; scale), so a
 // row's bits depend on n only.
-static void softmax_row(real* row, int n, int T) {
+static void softmax_row(real* row, int n, int T, const VecK& K) {
   const RowTail tail(n, T);
   alignas(64) real pad[kLanes];
   const vreal last = tail.rest ? tail.load(row, pad) : vreal{};
@@ -27,13 +27,13 @@ static void softmax_row(real* row, int n, int T) {
   const vreal vmx = vsplat(m);
   vreal vs{};
   for (int j = 0; j < tail.full; j += kLanes) {
-    const vreal e = vexp(vload(row + j) - vmx);
+    const vreal e = vexp(vload(row + j) - vmx, K);
     vstore(row + j, e);
     vs += e;
   }
   vreal elast{};
   if (tail.rest) {
-    elast = vkeep_first(vexp(last - vmx), tail.rest);
+    elast = vkeep_first(vexp(last - vmx, K), tail.rest);
     vs += elast;
   }
   const vreal inv = vsplat(real(1) / hsum(vs));
@@ -92,6 +92,7 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
   const int block = causal ? kAttnRowBlock : T;
   // One task per (batch, head): each writes its own att slice and out columns.
   parallel_for(B * NH, [&](int bh) {
+    const VecK K;
     const int b = bh / NH, h = bh % NH;
     const real* q = qkv + (size_t)b * T * C3 + h * hs;  // (T, hs), stride 3C
     const real* k = q + C;
@@ -109,7 +110,7 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
           const real m = alibi[h];
           for (int j = 0; j < n; j++) row[j] -= m * real(i > j ? i - j : j - i);
         }
-        softmax_row(row, n, T);
+        softmax_row(row, n, T, K);
       }
       // out_rows (rows, hs) = att (rows, keys) * v_keys (keys, hs)
       gemm(false, false, i1 - i0, hs, keys, real(1), a + (size_t)i0 * T, T, v, C3, real(0),

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <vector>
 
-#include "fast_math.h"
 #include "gemm.h"
 #include "threads.h"
+#include "vec.h"
 
 namespace nope {
 
@@ -205,45 +205,45 @@ void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH) {
 
 // ------------------------------------------------------------------- gelu
 
-static const real kGeluS = real(0.7978845608028654);  // sqrt(2/pi)
-static const real kGeluA = real(0.044715);
+// The value and slope of the GELU at x, from one tanh of
+// sqrt(2/pi) (x + 0.044715 x^3).
+static void gelu_at(vreal x, const VecK& K, vreal& value, vreal& slope) {
+  const vreal th = vtanh(K.gelu_s * (x + K.gelu_a * x * x * x), K);
+  value = K.half * x * (K.one + th);
+  slope = K.half * (K.one + th) + K.half * x * (K.one - th * th) * K.gelu_s * (K.one + K.gelu_3a * x * x);
+}
 
-// Both passes work in chunks with the tanh temporary on the stack: a warm
-// step must not allocate.
-constexpr int kGeluChunk = 1024;
-using GeluTmp = Eigen::Array<real, Eigen::Dynamic, 1, 0, kGeluChunk, 1>;
-
-// f(s, n) for every kGeluChunk chunk [s, s + n) of [0, N); a task takes a
-// fixed run of chunks, so the vectorised body and scalar tail of each chunk
-// are the same for any thread count.
-template <class F>
-static void for_gelu_chunks(int N, F&& f) {
-  constexpr int kChunksPerTask = kTaskElems / kGeluChunk;
-  parallel_for(num_chunks(N, (long)kGeluChunk * kChunksPerTask), [&](int task) {
-    const int end = (int)std::min<long>(N, (long)(task + 1) * kChunksPerTask * kGeluChunk);
-    for (int s = task * kChunksPerTask * kGeluChunk; s < end; s += kGeluChunk) f(s, std::min(kGeluChunk, end - s));
+// One pass of whole vectors over each chunk, the last partial vector through
+// copies: an element's arithmetic is the same wherever it falls, so any
+// split gives the same bits.
+void gelu_forward(real* out, real* slope, const real* inp, int N) {
+  for_elems(N, [out, slope, inp](long s, long n) {
+    const VecK K;
+    real* y = out + s;
+    real* dy = slope + s;
+    const real* x = inp + s;
+    vreal v, d;
+    long j = 0;
+    for (; j + kLanes <= n; j += kLanes) {
+      gelu_at(vload(x + j), K, v, d);
+      vstore(y + j, v);
+      vstore(dy + j, d);
+    }
+    if (j == n) return;
+    alignas(64) real tv[kLanes] = {}, td[kLanes];
+    std::copy(x + j, x + n, tv);
+    gelu_at(vload(tv), K, v, d);
+    vstore(tv, v);
+    vstore(td, d);
+    std::copy(tv, tv + (n - j), y + j);
+    std::copy(td, td + (n - j), dy + j);
   });
 }
 
-void gelu_forward(real* out, const real* inp, int N) {
-  for_gelu_chunks(N, [&](int s, int n) {
-    CMapA x(inp + s, n);
-    GeluTmp u = kGeluS * (x + kGeluA * x.cube()), th(n);
-    tanh_into(th.data(), u.data(), n);
-    MapA(out + s, n) = real(0.5) * x * (real(1) + th);
-  });
-}
-
-void gelu_backward(real* dinp, const real* inp, const real* dout, int N, Grad into) {
-  for_gelu_chunks(N, [&](int s, int n) {
-    CMapA x(inp + s, n);
-    GeluTmp u = kGeluS * (x + kGeluA * x.cube()), th(n);
-    tanh_into(th.data(), u.data(), n);
-    const auto d = CMapA(dout + s, n) *
-                   (real(0.5) * (real(1) + th) +
-                    real(0.5) * x * (real(1) - th.square()) * kGeluS * (real(1) + real(3) * kGeluA * x.square()));
-    if (into == Grad::accumulate) MapA(dinp + s, n) += d;
-    else MapA(dinp + s, n) = d;
+void gelu_backward(real* dinp, const real* slope, const real* dout, int N, Grad into) {
+  const bool add = into == Grad::accumulate;
+  for_elems(N, [dinp, slope, dout, add](long s, long n) {
+    for (long i = s; i < s + n; i++) dinp[i] = add ? dinp[i] + dout[i] * slope[i] : dout[i] * slope[i];
   });
 }
 

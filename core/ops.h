@@ -57,9 +57,13 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi_
 void attention_backward(real* dqkv, real* datt, const real* dout, const real* qkv,
                         const real* att, bool causal, int B, int T, int C, int NH);
 
-// GELU, tanh form (GPT-2).
-void gelu_forward(real* out, const real* inp, int N);
-void gelu_backward(real* dinp, const real* inp, const real* dout, int N,
+// GELU, tanh form (GPT-2). The forward also writes the slope gelu'(inp) to
+// `slope`, which may be inp itself (the model overwrites the fc output, which
+// nothing else reads): the backward is then one multiply instead of
+// recomputing the tanh, the GELU's whole cost, a second time.
+void gelu_forward(real* out, real* slope, const real* inp, int N);
+// dinp (+)= dout * slope
+void gelu_backward(real* dinp, const real* slope, const real* dout, int N,
                    Grad into = Grad::accumulate);
 
 void residual_forward(real* out, const real* a, const real* b, int N);

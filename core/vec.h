@@ -35,8 +35,13 @@ typedef lane_int vmask __attribute__((vector_size(kVecBytes)));
 
 inline vreal vload(const real* p) { return *reinterpret_cast<const vrealu*>(p); }
 inline void vstore(real* p, vreal v) { *reinterpret_cast<vrealu*>(p) = v; }
-inline vreal vsplat(real x) { return vreal{} + x; }  // (x a register value here; -0 becomes +0)
-inline vreal vmax(vreal a, vreal b) { return a > b ? a : b; }
+// x in every lane (x - 0 is x for every x, -0 included, so this folds to a
+// broadcast; 0 + x would not).
+inline vreal vsplat(real x) { return x - vreal{}; }
+// Written as wasm's pmin/pmax select (one instruction under V8, where
+// f32x4.min/max, with their NaN rules, take several).
+inline vreal vmax(vreal a, vreal b) { return a < b ? b : a; }
+inline vreal vmin(vreal a, vreal b) { return b < a ? b : a; }
 // Lanes [0, n) kept, the others zero.
 inline vreal vkeep_first(vreal v, int n) {
   vmask idx;
@@ -100,34 +105,100 @@ inline void zero_from(real* row, int from, int T) {
   for (; j < T; j++) row[j] = real(0);
 }
 
-// exp of every lane. Floats: the Cephes polynomial (~1 ulp; clamped to
-// [-87.3, 88.7], so a very negative input gives ~1e-38, not 0). Doubles
-// (the gradient-check build) need full double accuracy: libm per lane.
-inline vreal vexp(vreal x) {
+// The constants of vexp, vtanh and the GELU (ops.cpp). Natively they are
+// literals to the compiler. In the wasm build they live in memory the
+// compiler cannot see into (vec.cpp), so each is a load-and-splat: as
+// literals, clang emits them as v128.const, which V8 rebuilds (~4
+// instructions each) on every pass of the loop that uses them, and the
+// GELU's ~35 of them made it 8% of a wasm training step.
+struct VecConsts {
+  real one, half;
+  real exp_lo, exp_hi, exp_magic, log2e, ln2_hi, ln2_lo, exp_p[6];
+  real tanh_clamp, tanh_tiny, tanh_p[7], tanh_q[4];
+  real gelu_s, gelu_a, gelu_3a;  // sqrt(2/pi), 0.044715, 3 * 0.044715
+};
+inline constexpr VecConsts kVecConstsValue = {
+    1, 0.5,
+    // exp: the Cephes polynomial, x clamped to [-87.3, 88.7]; n = round(x / ln 2)
+    // to nearest even by the 1.5 * 2^23 trick; ln 2 in two parts so that
+    // x - n ln 2 stays exact.
+    -87.3f, 88.7f, 12582912.0f, 1.44269504089f, 0.693359375f, -2.12194440e-4f,
+    {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f,
+     5.0000001201e-1f},
+    // tanh: Eigen's rational approximation (generic_fast_tanh_float, Eigen
+    // 3.4, MPL2): odd degree 13 over even degree 6, clamped where it reaches
+    // +-1 (a little further when fused multiply-adds evaluate it).
+#if defined(__FMA__)
+    7.99881172180175781f,
+#else
+    7.90531110763549805f,
+#endif
+    0.0004f,
+    {-2.76076847742355e-16f, 2.00018790482477e-13f, -8.60467152213735e-11f, 5.12229709037114e-08f,
+     1.48572235717979e-05f, 6.37261928875436e-04f, 4.89352455891786e-03f},
+    {1.19825839466702e-06f, 1.18534705686654e-04f, 2.26843463243900e-03f, 4.89352518554385e-03f},
+    real(0.7978845608028654), real(0.044715), real(3 * 0.044715)};
+#if defined(__wasm__) && !defined(NOPE_DOUBLE)
+extern const VecConsts kVecConsts;  // = kVecConstsValue, in vec.cpp
+#else
+inline constexpr const VecConsts& kVecConsts = kVecConstsValue;
+#endif
+
+// The constants as vectors, splatted once by the caller before its loop
+// (in the wasm build, a load and splat inside the loop would be repeated on
+// every pass: clang cannot hoist them past the loop's stores).
+struct VecK {
+  vreal one, half, exp_lo, exp_hi, exp_magic, log2e, ln2_hi, ln2_lo, exp_p[6];
+  vreal tanh_clamp, tanh_tiny, tanh_p[7], tanh_q[4], gelu_s, gelu_a, gelu_3a;
+  VecK() {
+    const VecConsts& c = kVecConsts;
+    one = vsplat(c.one), half = vsplat(c.half);
+    exp_lo = vsplat(c.exp_lo), exp_hi = vsplat(c.exp_hi), exp_magic = vsplat(c.exp_magic);
+    log2e = vsplat(c.log2e), ln2_hi = vsplat(c.ln2_hi), ln2_lo = vsplat(c.ln2_lo);
+    for (int i = 0; i < 6; i++) exp_p[i] = vsplat(c.exp_p[i]);
+    tanh_clamp = vsplat(c.tanh_clamp), tanh_tiny = vsplat(c.tanh_tiny);
+    for (int i = 0; i < 7; i++) tanh_p[i] = vsplat(c.tanh_p[i]);
+    for (int i = 0; i < 4; i++) tanh_q[i] = vsplat(c.tanh_q[i]);
+    gelu_s = vsplat(c.gelu_s), gelu_a = vsplat(c.gelu_a), gelu_3a = vsplat(c.gelu_3a);
+  }
+};
+
+// exp of every lane. Floats: ~1 ulp, and a very negative input gives
+// ~1e-38, not 0 (the clamp). Doubles (the gradient-check build) need full
+// double accuracy: libm per lane.
+inline vreal vexp(vreal x, const VecK& K) {
   if constexpr (sizeof(real) == 8) {
     for (int l = 0; l < kLanes; l++) x[l] = std::exp(x[l]);
     return x;
   } else {
-    x = vmax(vsplat(-87.3f), x);
-    x = x > vsplat(88.7f) ? vsplat(88.7f) : x;
-    // n = round(x / ln 2), to nearest even, by the 1.5 * 2^23 trick (|n| < 2^22).
-    const vreal magic = vsplat(12582912.0f);
-    const vreal n = (x * 1.44269504089f + magic) - magic;
-    // x - n ln2 in two parts so the reduction stays exact.
-    const vreal r = x - n * 0.693359375f + n * 2.12194440e-4f;
-    vreal p = vsplat(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    const vreal y = p * r * r + r + 1.0f;
+    x = vmin(K.exp_hi, vmax(K.exp_lo, x));
+    const vreal n = (x * K.log2e + K.exp_magic) - K.exp_magic;
+    const vreal r = x - n * K.ln2_hi - n * K.ln2_lo;
+    vreal p = K.exp_p[0];
+    for (int i = 1; i < 6; i++) p = p * r + K.exp_p[i];
+    const vreal y = p * r * r + r + K.one;
     const vmask bits = (__builtin_convertvector(n, vmask) + 127) << 23;
     return y * (vreal)bits;
   }
 }
 
-// tanh(u) = 1 - 2 / (exp(2u) + 1): exact limits +-1 for large |u|.
-inline vreal vtanh(vreal u) { return real(1) - real(2) / (vexp(real(2) * u) + real(1)); }
+// tanh of every lane. Floats: the rational form above, half the
+// instructions of 1 - 2 / (exp(2u) + 1) (which held the GELU to 0.31 ns an
+// element against 0.19 natively). Doubles: libm.
+inline vreal vtanh(vreal u, const VecK& K) {
+  if constexpr (sizeof(real) == 8) {
+    for (int l = 0; l < kLanes; l++) u[l] = std::tanh(u[l]);
+    return u;
+  } else {
+    const vreal x = vmax(-K.tanh_clamp, vmin(K.tanh_clamp, u));
+    const vreal x2 = x * x;
+    vreal p = K.tanh_p[0];
+    for (int i = 1; i < 7; i++) p = x2 * p + K.tanh_p[i];
+    p = x * p;
+    vreal q = K.tanh_q[0];
+    for (int i = 1; i < 4; i++) q = x2 * q + K.tanh_q[i];
+    return vmax(u, -u) < K.tanh_tiny ? x : p / q;
+  }
+}
 
 }  // namespace nope
