@@ -61,8 +61,7 @@ struct BenchRun {
     model_zero_grad(m);
     model_forward(m, tokens.data(), targets.data(), B, T);
     model_backward(m);
-    clip_grad_norm(m, 1.0);
-    adamw_update(opt, m, 1e-3, 0.1);
+    adamw_update(opt, m, 1e-3, 0.1, clip_factor(grad_norm(m), 1.0));
   }
 };
 

@@ -18,7 +18,7 @@ void adamw_init(AdamW& opt, const Model& model) {
   opt.v.assign(model.params.size(), real(0));
 }
 
-void adamw_update(AdamW& opt, Model& model, double lr, double wd) {
+void adamw_update(AdamW& opt, Model& model, double lr, double wd, real grad_scale) {
   opt.t++;
   // Same arithmetic as torch.optim.AdamW (decoupled decay applied first,
   // bias corrections folded into the step size and the denominator), so a
@@ -32,7 +32,7 @@ void adamw_update(AdamW& opt, Model& model, double lr, double wd) {
   const size_t total = model.params.size();
   // Chunks of the flat buffer; a chunk walks the tensors it overlaps (laid
   // out in order) for their decay flag.
-  parallel_for(num_chunks((long)total, (long)kChunk), [&, b1, b2, eps, step_size, inv_sqrt_bc2](int task) {
+  parallel_for(num_chunks((long)total, (long)kChunk), [&, b1, b2, eps, step_size, inv_sqrt_bc2, grad_scale](int task) {
     // The scalars are copies (captured by value above): a float captured by
     // reference may alias the arrays, which keeps the loop from vectorising.
     const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
@@ -45,8 +45,10 @@ void adamw_update(AdamW& opt, Model& model, double lr, double wd) {
       real* v = opt.v.data();
       const real decay = p.decay ? decay_on : real(1);
       for (size_t i = s; i < e; i++) {
-        m[i] = b1 * m[i] + (real(1) - b1) * g[i];
-        v[i] = b2 * v[i] + (real(1) - b2) * g[i] * g[i];
+        // (the clipped gradient rounds as it did when stored back: same bits)
+        const real gi = g[i] * grad_scale;
+        m[i] = b1 * m[i] + (real(1) - b1) * gi;
+        v[i] = b2 * v[i] + (real(1) - b2) * gi * gi;
         w[i] = w[i] * decay - step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
       }
     }
@@ -62,8 +64,8 @@ double lr_schedule(int step, int total, int warmup, double peak) {
   return min_lr + 0.5 * (peak - min_lr) * (1.0 + std::cos(M_PI * progress));
 }
 
-double clip_grad_norm(Model& model, double max_norm) {
-  real* grads = model.grads.data();
+double grad_norm(const Model& model) {
+  const real* grads = model.grads.data();
   const size_t total = model.grads.size();
   const int chunks = num_chunks((long)total, (long)kChunk);
   // Per calling thread, grown only: a warm step allocates nothing.
@@ -86,15 +88,11 @@ double clip_grad_norm(Model& model, double max_norm) {
   });
   double sq = 0;
   for (int c = 0; c < chunks; c++) sq += part[c];
-  const double norm = std::sqrt(sq);
-  if (max_norm > 0 && norm > max_norm && std::isfinite(norm)) {
-    const real s = real(max_norm / (norm + 1e-6));
-    parallel_for(chunks, [&, s](int task) {
-      const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
-      for (size_t i = c0; i < c1; i++) grads[i] *= s;
-    });
-  }
-  return norm;
+  return std::sqrt(sq);
+}
+
+real clip_factor(double norm, double max_norm) {
+  return max_norm > 0 && norm > max_norm && std::isfinite(norm) ? real(max_norm / (norm + 1e-6)) : real(1);
 }
 
 }  // namespace nope

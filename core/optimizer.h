@@ -17,13 +17,17 @@ struct AdamW {
 };
 
 void adamw_init(AdamW& opt, const Model& model);
-// One update with learning rate lr and decoupled weight decay wd.
-void adamw_update(AdamW& opt, Model& model, double lr, double wd);
+// One update with learning rate lr and decoupled weight decay wd, from the
+// gradients times grad_scale (clip_factor: clipping rides along with the
+// update instead of rewriting every gradient in a pass of its own).
+void adamw_update(AdamW& opt, Model& model, double lr, double wd, real grad_scale = 1);
 // Learning rate at `step` (0-based) for `total` steps: linear warmup then
 // cosine decay to 10% of the peak.
 double lr_schedule(int step, int total, int warmup, double peak);
-// Global L2 norm of the gradients; scales them to `max_norm` if larger
-// (max_norm <= 0 disables). Returns the norm before clipping.
-double clip_grad_norm(Model& model, double max_norm);
+// Global L2 norm of the gradients.
+double grad_norm(const Model& model);
+// The factor that scales gradients of norm `norm` down to max_norm: 1 when
+// the norm is within it, not finite, or max_norm <= 0 (clipping disabled).
+real clip_factor(double norm, double max_norm);
 
 }  // namespace nope

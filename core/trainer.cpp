@@ -80,12 +80,12 @@ StepMetrics trainer_step(Trainer& tr, int n) {
       throw Error("training diverged at step " + std::to_string(tr.step + 1) + ": loss is " +
                   (std::isnan(loss) ? "NaN" : "infinite") + " (try a lower train.lr or a smaller model.init.std)");
     model_backward(tr.model);
-    const double norm = clip_grad_norm(tr.model, tc.clip);
+    const double norm = grad_norm(tr.model);
     if (!std::isfinite(norm))
       throw Error("training diverged at step " + std::to_string(tr.step + 1) +
                   ": gradient norm is not finite (try a lower train.lr)");
     const double lr = lr_schedule(tr.step, tc.steps, tc.warmup, tc.lr);
-    adamw_update(tr.opt, tr.model, lr, tc.weight_decay);
+    adamw_update(tr.opt, tr.model, lr, tc.weight_decay, clip_factor(norm, tc.clip));
     tr.step++;
     sm.step = tr.step;
     sm.loss = loss;
