@@ -39,7 +39,9 @@ inline void vstore(real* p, vreal v) { *reinterpret_cast<vrealu*>(p) = v; }
 // broadcast; 0 + x would not).
 inline vreal vsplat(real x) { return x - vreal{}; }
 // Written as wasm's pmin/pmax select (one instruction under V8, where
-// f32x4.min/max, with their NaN rules, take several).
+// f32x4.min/max, with their NaN rules, take several). A NaN in `a` comes
+// out (the comparison fails), one in `b` does not: clamp as vmax(x, lo) so
+// that a diverging run's NaN reaches the loss.
 inline vreal vmax(vreal a, vreal b) { return a < b ? b : a; }
 inline vreal vmin(vreal a, vreal b) { return b < a ? b : a; }
 // Lanes [0, n) kept, the others zero.
@@ -171,7 +173,7 @@ inline vreal vexp(vreal x, const VecK& K) {
     for (int l = 0; l < kLanes; l++) x[l] = std::exp(x[l]);
     return x;
   } else {
-    x = vmin(K.exp_hi, vmax(K.exp_lo, x));
+    x = vmin(vmax(x, K.exp_lo), K.exp_hi);
     const vreal n = (x * K.log2e + K.exp_magic) - K.exp_magic;
     const vreal r = x - n * K.ln2_hi - n * K.ln2_lo;
     vreal p = K.exp_p[0];
@@ -190,7 +192,7 @@ inline vreal vtanh(vreal u, const VecK& K) {
     for (int l = 0; l < kLanes; l++) u[l] = std::tanh(u[l]);
     return u;
   } else {
-    const vreal x = vmax(-K.tanh_clamp, vmin(K.tanh_clamp, u));
+    const vreal x = vmax(vmin(u, K.tanh_clamp), -K.tanh_clamp);
     const vreal x2 = x * x;
     vreal p = K.tanh_p[0];
     for (int i = 1; i < 7; i++) p = x2 * p + K.tanh_p[i];
