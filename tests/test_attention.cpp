@@ -122,3 +122,24 @@ TEST_CASE("attention forward and backward match a double-precision reference", "
           for (int j = row % T + 1; j < T; j++) REQUIRE(att[(size_t)row * T + j] == 0);
     }
 }
+
+// A diverging run must reach a NaN loss (the trainer stops on it): the
+// vectorised softmax, exp and GELU pass a NaN on instead of clamping it to a
+// finite value.
+TEST_CASE("a NaN in the scores or the GELU's input comes out as NaN", "[attention]") {
+  const int B = 1, T = 20, C = 8, NH = 2;
+  std::vector<real> qkv((size_t)B * T * 3 * C, real(0.1)), out((size_t)B * T * C), att((size_t)NH * T * T);
+  qkv[(size_t)5 * 3 * C] = std::nan("");  // q of row 5, head 0
+  attention_forward(out.data(), att.data(), qkv.data(), nullptr, true, B, T, C, NH);
+  for (int j = 0; j <= 5; j++) CHECK(std::isnan(att[(size_t)5 * T + j]));
+  CHECK(std::isnan(out[(size_t)5 * C]));
+  CHECK(std::isfinite(out[(size_t)4 * C]));  // other rows untouched
+  std::vector<real> x(19, real(0.5)), y(19), slope(19);
+  x[3] = std::nan("");
+  x[17] = std::nan("");  // in the last, partial vector
+  gelu_forward(y.data(), slope.data(), x.data(), 19);
+  CHECK(std::isnan(y[3]));
+  CHECK(std::isnan(y[17]));
+  CHECK(std::isnan(slope[17]));
+  CHECK(std::isfinite(y[4]));
+}
