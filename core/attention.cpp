@@ -84,19 +84,6 @@ static const real* head_transposed(const real* x, int ld, int T, int hs) {
   return xt;
 }
 
-// The backward reads att, written by the forward long before and out of
-// cache by now; each row's first read waited on memory (56% of the softmax
-// backward's time). Fetch the next block's rows (the visible part when
-// causal; past the head's last row, the next head's first rows, which this
-// thread takes next in the usual order) while this block computes.
-static void prefetch_att_rows(const real* a, int i, bool causal, int T) {
-  constexpr int kLine = 64 / sizeof(real);
-  for (int r = i; r < i + kAttnRowBlock; r++) {
-    const int n = causal ? std::min(T, r % T + 1) : T;
-    for (int j = 0; j < n; j += kLine) __builtin_prefetch(a + (size_t)r * T + j);
-  }
-}
-
 void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
                        bool causal, int B, int T, int C, int NH) {
   const int hs = C / NH;
@@ -155,7 +142,6 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
     for (int i0 = 0; i0 < T; i0 += block) {
       const int i1 = std::min(T, i0 + block), rows = i1 - i0, keys = causal ? i1 : T;
       real* da_rows = da + (size_t)i0 * T;
-      prefetch_att_rows(a, i1, causal, T);
       // datt (rows, keys) = dy_rows v_keys^T
       gemm(false, false, rows, keys, hs, real(1), dy + (size_t)i0 * C, C, vt, T, real(0), da_rows, T);
       // datt becomes dpre, row by row.

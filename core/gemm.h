@@ -25,15 +25,4 @@ void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const 
 void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc,
                   real* sums);
 
-// The MLP's products with the GELU between them, contiguous (M, N) outputs
-// (the native AVX build does the GELU in the product's epilogue; other
-// builds run the product and then gelu_forward / the multiply, same bits):
-// pre = A op(B) + bias (bias may be null); G = gelu(pre), C = gelu'(pre).
-void gemm_bias_gelu(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb,
-                    const real* bias, real* C, real* G);
-// C = (A B) * S element by element (S (M, N): the GELU's slope, so that C is
-// the fc input's gradient without the gradient at the GELU's output).
-void gemm_nn_scaled(int M, int N, int K, const real* A, int lda, const real* B, int ldb, const real* S,
-                    real* C);
-
 }  // namespace nope

@@ -1,11 +1,10 @@
-// gemm_bias, gemm_tn_sums, gemm_bias_gelu and gemm_nn_scaled (gemm.h) for
-// the builds without the fused AVX kernel (wasm, double, portable): the
-// product, then the pass it would have fused, in the same order per element.
+// gemm_bias and gemm_tn_sums (gemm.h) for the builds without the fused AVX
+// kernel (wasm, double, portable): the product, then the pass it would have
+// fused, in the same order per element.
 #include <algorithm>
 
 #include "gemm.h"
 #include "gemm_kernel.h"
-#include "ops.h"
 #include "threads.h"
 
 #ifndef NOPE_GEMM_SIMD
@@ -35,18 +34,6 @@ void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, in
       for (int i = i0; i < i1; i++) sums[i] += a[i];
     }
   });
-}
-
-void gemm_bias_gelu(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb,
-                    const real* bias, real* C, real* G) {
-  if (bias) gemm_bias(trans_b, M, N, K, A, lda, B, ldb, bias, C, N);
-  else gemm(false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, N);
-  gelu_forward(G, C, C, M * N);
-}
-
-void gemm_nn_scaled(int M, int N, int K, const real* A, int lda, const real* B, int ldb, const real* S, real* C) {
-  gemm(false, false, M, N, K, real(1), A, lda, B, ldb, real(0), C, N);
-  gelu_backward(C, S, C, M * N, Grad::overwrite);  // C *= S
 }
 
 }  // namespace nope

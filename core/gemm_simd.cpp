@@ -28,7 +28,6 @@
 #include <vector>
 
 #include "threads.h"
-#include "vec.h"
 
 namespace nope {
 
@@ -126,37 +125,11 @@ void pack_a_panel(bool trans, const float* A, int lda, int M, int i0, int p0, in
 // or from a packed partial panel (kColMajorA with lda = MR). The columns are
 // a packed panel (b[k * NR + c]) or, for a small row-major B, read in place
 // (b[k * ldb + c]).
-// What the last K block does to each element after the sum, in this order,
-// each as the pass it replaces would (same bits): add bias (one value per
-// column); multiply by scale (an element of S); store gelu(x) to gelu and
-// gelu'(x) to C. Pointers at the tile's first element (row stride ldc), or
-// null.
-struct Epilogue {
-  const float* bias = nullptr;
-  const float* scale = nullptr;
-  float* gelu = nullptr;
-};
-
-// Applies the scale and GELU steps of an epilogue to one row's two vectors.
-inline void epilogue_row(const Epilogue& e, int r, int ldc, vf& o0, vf& o1) {
-  if (e.scale) {
-    o0 *= loadu(e.scale + (size_t)r * ldc);
-    o1 *= loadu(e.scale + (size_t)r * ldc + W);
-  }
-  if (e.gelu) {
-    const VecK K;
-    vf v0, v1;
-    vgelu(o0, K, v0, o0);
-    vgelu(o1, K, v1, o1);
-    storeu(e.gelu + (size_t)r * ldc, v0);
-    storeu(e.gelu + (size_t)r * ldc + W, v1);
-  }
-}
-
+// bias (one value per column, or null) is added after the sum, as the last
+// operation on each element: the same bits as adding it in a later pass.
 template <bool kColMajorA, bool kPackedB>
 void micro_kernel(int kc, const float* __restrict a, int lda, const float* __restrict b, int ldb, float* C, int ldc,
-                  float alpha, bool accumulate, const Epilogue& epi, int rows, int cols) {
-  const float* bias = epi.bias;
+                  float alpha, bool accumulate, const float* bias, int rows, int cols) {
   // Prefetches: the C tile for writing (its rows are an activation, out of
   // L1, and the store at the end would wait for them), and, for an A read in
   // place, each row two cache lines ahead (eight rows one stride apart are
@@ -202,38 +175,20 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
         o0 += loadu(bias);
         o1 += loadu(bias + W);
       }
-      epilogue_row(epi, r, ldc, o0, o1);
       storeu(c, o0);
       storeu(c + W, o1);
     }
     return;
   }
-  // An edge tile: the row in a buffer, then only the valid part written.
-  alignas(64) float tile[NR];
+  alignas(64) float tile[NR];  // an edge tile: write only the valid part
   for (int r = 0; r < rows; r++) {
     float* c = C + (size_t)r * ldc;
     *reinterpret_cast<vf*>(tile) = va * c0[r];
     *reinterpret_cast<vf*>(tile + W) = va * c1[r];
     for (int q = 0; q < cols; q++) {
-      tile[q] = (accumulate ? c[q] : 0.0f) + tile[q];
-      if (bias) tile[q] += bias[q];
+      c[q] = (accumulate ? c[q] : 0.0f) + tile[q];
+      if (bias) c[q] += bias[q];
     }
-    if (epi.scale || epi.gelu) {
-      // The buffered row plays the tile: scale and gelu from buffers too.
-      Epilogue e;
-      alignas(64) float s[NR] = {}, g[NR];
-      if (epi.scale) {
-        std::copy(epi.scale + (size_t)r * ldc, epi.scale + (size_t)r * ldc + cols, s);
-        e.scale = s;
-      }
-      e.gelu = epi.gelu ? g : nullptr;
-      vf o0 = *reinterpret_cast<vf*>(tile), o1 = *reinterpret_cast<vf*>(tile + W);
-      epilogue_row(e, 0, 0, o0, o1);
-      *reinterpret_cast<vf*>(tile) = o0;
-      *reinterpret_cast<vf*>(tile + W) = o1;
-      if (epi.gelu) std::copy(g, g + cols, epi.gelu + (size_t)r * ldc);
-    }
-    std::copy(tile, tile + cols, c);
   }
 }
 
@@ -242,18 +197,8 @@ int round_up(int a, int b) { return ceil_div(a, b) * b; }
 
 // gemm with the two fusions of gemm.h: bias added to every row of C at the
 // last K block, and the column sums of a transposed A taken while packing.
-// The epilogue's bias, scale and gelu as whole-matrix pointers (ldc apart).
-struct Fusions {
-  const real* bias = nullptr;   // (N)
-  const real* scale = nullptr;  // (M, N)
-  real* gelu = nullptr;         // (M, N)
-  real* a_sums = nullptr;       // (M): column sums of a transposed A
-};
-
 void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
-                const real* B, int ldb, real beta, real* C, int ldc, const Fusions& fu) {
-  const real* bias = fu.bias;
-  real* a_sums = fu.a_sums;
+                const real* B, int ldb, real beta, real* C, int ldc, const real* bias, real* a_sums) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {  // empty sum: C = beta * C (+ bias)
     for (int i = 0; i < M; i++) {
@@ -322,13 +267,7 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
             for (int ir = 0; ir < mc; ir += MR) {
               float* c = C + (size_t)(i0 + ir) * ldc + jc;
               const int rows = std::min(MR, M - i0 - ir);
-              Epilogue epi;  // on the last K block
-              if (last) {
-                const size_t at = (size_t)(i0 + ir) * ldc + jc;
-                epi.bias = bias ? bias + jc : nullptr;
-                epi.scale = fu.scale ? fu.scale + at : nullptr;
-                epi.gelu = fu.gelu ? fu.gelu + at : nullptr;
-              }
+              const float* bias_j = bias && last ? bias + jc : nullptr;
               // op(A) rows in place: row-major A (a[r * lda + k]) or a transposed
               // A (a[k * lda + r]); the partial panel packed (a[k * MR + r]).
               const bool packed = !in_place(ir);
@@ -337,13 +276,13 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
                                        : trans_a ? A + (size_t)p0 * lda + i0 + ir : A + (size_t)(i0 + ir) * lda + p0;
               const int lda_a = packed ? MR : lda;
               if (!col_major && direct_b)
-                micro_kernel<false, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, epi, rows, cols);
+                micro_kernel<false, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
               else if (!col_major)
-                micro_kernel<false, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, epi, rows, cols);
+                micro_kernel<false, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
               else if (direct_b)
-                micro_kernel<true, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, epi, rows, cols);
+                micro_kernel<true, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
               else
-                micro_kernel<true, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, epi, rows, cols);
+                micro_kernel<true, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
             }
           }
         }
@@ -356,34 +295,16 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
           int ldb, real beta, real* C, int ldc) {
-  gemm_fused(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, Fusions{});
+  gemm_fused(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, nullptr);
 }
 
 void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb, const real* bias,
                real* C, int ldc) {
-  Fusions fu;
-  fu.bias = bias;
-  gemm_fused(false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, ldc, fu);
+  gemm_fused(false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, ldc, bias, nullptr);
 }
 
 void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc, real* sums) {
-  Fusions fu;
-  fu.a_sums = sums;
-  gemm_fused(true, false, M, N, K, real(1), A, lda, B, ldb, real(1), C, ldc, fu);
-}
-
-void gemm_bias_gelu(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb,
-                    const real* bias, real* C, real* G) {
-  Fusions fu;
-  fu.bias = bias;
-  fu.gelu = G;
-  gemm_fused(false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, N, fu);
-}
-
-void gemm_nn_scaled(int M, int N, int K, const real* A, int lda, const real* B, int ldb, const real* S, real* C) {
-  Fusions fu;
-  fu.scale = S;
-  gemm_fused(false, false, M, N, K, real(1), A, lda, B, ldb, real(0), C, N, fu);
+  gemm_fused(true, false, M, N, K, real(1), A, lda, B, ldb, real(1), C, ldc, nullptr, sums);
 }
 
 }  // namespace nope

@@ -332,7 +332,8 @@ double model_forward(Model& m, const int* tokens, const int* targets, int B, int
       layernorm_forward(a.ln2, a.ln2_mean, a.ln2_rstd, a.res2, p.ln2w, p.ln2b, N, C);
       mlp_in = a.ln2;
     }
-    matmul_gelu_forward(a.fch_gelu, a.fch, mlp_in, p.fcw, p.fcb, N, C, F);  // a.fch: the GELU's slope
+    matmul_forward(a.fch, mlp_in, p.fcw, p.fcb, N, C, F);
+    gelu_forward(a.fch_gelu, a.fch, a.fch, N * F);  // a.fch becomes the slope
     matmul_forward(a.fcproj, a.fch_gelu, p.fcprojw, p.fcprojb, N, F, C);
     if (post) {
       residual_forward(a.res3_pre, a.res2, a.fcproj, N * C);
@@ -424,8 +425,8 @@ void model_backward(Model& m) {
       dmlp_out = d.res3_pre;
     }
     copy_into(d.res2, dmlp_out, N * C);  // the residual path
-    // Straight to the gradient at the GELU's input (d.fch_gelu is not used).
-    matmul_backward_through_gelu(d.fch, g.fcprojw, g.fcprojb, dmlp_out, a.fch_gelu, p.fcprojw, a.fch, N, F, C);
+    matmul_backward(d.fch_gelu, g.fcprojw, g.fcprojb, dmlp_out, a.fch_gelu, p.fcprojw, N, F, C, Grad::overwrite);
+    gelu_backward(d.fch, a.fch, d.fch_gelu, N * F, Grad::overwrite);  // a.fch: the slope
     if (pre) {
       matmul_backward(d.ln2, g.fcw, g.fcb, d.fch, a.ln2, p.fcw, N, C, F, Grad::overwrite);
       layernorm_backward(d.res2, g.ln2w, g.ln2b, d.ln2, a.res2, p.ln2w, a.ln2_mean, a.ln2_rstd, N, C);

@@ -60,8 +60,8 @@ struct LayerActs {
   real* ln2 = nullptr;         // (B, T, C)
   real* ln2_mean = nullptr;    // (B, T)
   real* ln2_rstd = nullptr;    // (B, T)
-  real* fch = nullptr;         // (B, T, F) the GELU's slope at the fc output
-  real* fch_gelu = nullptr;    // (B, T, F) (its gradient is never formed: model_backward)
+  real* fch = nullptr;         // (B, T, F) fc output, then the GELU's slope at it
+  real* fch_gelu = nullptr;    // (B, T, F)
   real* fcproj = nullptr;      // (B, T, C)
   real* res3_pre = nullptr;    // (B, T, C) res2 + fcproj (post-norm only)
   real* res3 = nullptr;        // (B, T, C) block output

@@ -157,30 +157,14 @@ void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
   else gemm(false, true, N, OC, C, real(1), inp, C, w, C, real(0), out, OC);
 }
 
-// dw (OC, C) += dout^T (OC, N) * inp (N, C); dbias += column sums of dout,
-// each over its rows in order, taken with the product.
-static void matmul_weight_grads(real* dw, real* dbias, const real* dout, const real* inp, int N, int C, int OC) {
-  if (dbias) gemm_tn_sums(OC, C, N, dout, OC, inp, C, dw, C, dbias);
-  else gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
-}
-
 void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
                      const real* inp, const real* w, int N, int C, int OC, Grad into) {
   // dinp (N, C) (+)= dout (N, OC) * w (OC, C)
   gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(into == Grad::accumulate), dinp, C);
-  matmul_weight_grads(dw, dbias, dout, inp, N, C, OC);
-}
-
-void matmul_gelu_forward(real* out, real* slope, const real* inp, const real* w, const real* bias,
-                         int N, int C, int OC) {
-  gemm_bias_gelu(true, N, OC, C, inp, C, w, C, bias, slope, out);
-}
-
-void matmul_backward_through_gelu(real* dinp, real* dw, real* dbias, const real* dout,
-                                  const real* inp, const real* w, const real* slope,
-                                  int N, int C, int OC) {
-  gemm_nn_scaled(N, C, OC, dout, OC, w, C, slope, dinp);
-  matmul_weight_grads(dw, dbias, dout, inp, N, C, OC);
+  // dw (OC, C) += dout^T (OC, N) * inp (N, C); dbias += column sums of
+  // dout, each over its rows in order, taken with the product.
+  if (dbias) gemm_tn_sums(OC, C, N, dout, OC, inp, C, dw, C, dbias);
+  else gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
 }
 
 // ------------------------------------------------------------------- rope
@@ -221,6 +205,14 @@ void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH) {
 
 // ------------------------------------------------------------------- gelu
 
+// The value and slope of the GELU at x, from one tanh of
+// sqrt(2/pi) (x + 0.044715 x^3).
+static void gelu_at(vreal x, const VecK& K, vreal& value, vreal& slope) {
+  const vreal th = vtanh(K.gelu_s * (x + K.gelu_a * x * x * x), K);
+  value = K.half * x * (K.one + th);
+  slope = K.half * (K.one + th) + K.half * x * (K.one - th * th) * K.gelu_s * (K.one + K.gelu_3a * x * x);
+}
+
 // One pass of whole vectors over each chunk, the last partial vector through
 // copies: an element's arithmetic is the same wherever it falls, so any
 // split gives the same bits.
@@ -233,14 +225,14 @@ void gelu_forward(real* out, real* slope, const real* inp, int N) {
     vreal v, d;
     long j = 0;
     for (; j + kLanes <= n; j += kLanes) {
-      vgelu(vload(x + j), K, v, d);
+      gelu_at(vload(x + j), K, v, d);
       vstore(y + j, v);
       vstore(dy + j, d);
     }
     if (j == n) return;
     alignas(64) real tv[kLanes] = {}, td[kLanes];
     std::copy(x + j, x + n, tv);
-    vgelu(vload(tv), K, v, d);
+    gelu_at(vload(tv), K, v, d);
     vstore(tv, v);
     vstore(td, d);
     std::copy(tv, tv + (n - j), y + j);

@@ -34,16 +34,6 @@ void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
                      const real* inp, const real* w, int N, int C, int OC,
                      Grad into = Grad::accumulate);
 
-// The MLP's GELU fused with the products around it (gemm.h):
-// out = gelu(inp w^T + bias), slope = gelu'(the same) (N, OC);
-void matmul_gelu_forward(real* out, real* slope, const real* inp, const real* w, const real* bias,
-                         int N, int C, int OC);
-// and matmul_backward whose inp is that GELU's output: dinp = (dout w) *
-// slope is the gradient at the GELU's input, written (not added).
-void matmul_backward_through_gelu(real* dinp, real* dw, real* dbias, const real* dout,
-                                  const real* inp, const real* w, const real* slope,
-                                  int N, int C, int OC);
-
 // Rotates q and k of every head in qkv (B, T, 3C) in place by the RoPE angles
 // in table (T, hs) (cos | sin halves); pairs are (2i, 2i+1) within a head.
 void rope_forward(real* qkv, const real* table, int B, int T, int C, int NH);

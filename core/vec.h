@@ -203,13 +203,4 @@ inline vreal vtanh(vreal u, const VecK& K) {
   }
 }
 
-// The GELU (tanh form, GPT-2) at x and its slope there, from one tanh of
-// sqrt(2/pi) (x + 0.044715 x^3). Used by gelu_forward and by the native
-// GEMM's fc epilogue (gemm_bias_gelu): one function, so both give the same bits.
-inline void vgelu(vreal x, const VecK& K, vreal& value, vreal& slope) {
-  const vreal th = vtanh(K.gelu_s * (x + K.gelu_a * x * x * x), K);
-  value = K.half * x * (K.one + th);
-  slope = K.half * (K.one + th) + K.half * x * (K.one - th * th) * K.gelu_s * (K.one + K.gelu_3a * x * x);
-}
-
 }  // namespace nope
