@@ -5,34 +5,66 @@
 # builds for ROUNDS rounds (so a drift of the machine's speed hits both) and
 # prints each model's median ms/step and the ratio. How the README's
 # before/after figures of a performance change are taken.
-#   bash bench/before_after.sh REV [ROUNDS]     (default ROUNDS 3)
+#   bash bench/before_after.sh REV [ROUNDS]          (default ROUNDS 3)
+#   bash bench/before_after.sh REV [ROUNDS] --wasm   the wasm module instead:
+#     builds REV's single-thread module with Debian's emscripten (a few
+#     minutes) and alternates model-B steps under node against build-wasm/
+#     (run scripts/build-wasm first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rev=${1:?usage: bench/before_after.sh REV [ROUNDS]}
+rev=${1:?usage: bench/before_after.sh REV [ROUNDS] [--wasm]}
 rounds=${2:-3}
+[ "$rounds" = --wasm ] && rounds=3
+wasm=0
+for a in "$@"; do [ "$a" = --wasm ] && wasm=1; done
 now=build/nopelab
-[ -x "$now" ] || { echo "build this tree first (scripts/test or cmake --build build)" >&2; exit 1; }
+if [ $wasm = 1 ]; then
+  [ -f build-wasm/wasm/nopelab.wasm ] || { echo "build this tree's module first (scripts/build-wasm)" >&2; exit 1; }
+else
+  [ -x "$now" ] || { echo "build this tree first (scripts/test or cmake --build build)" >&2; exit 1; }
+fi
 tmp=$(mktemp -d)
 trap 'git worktree remove --force "$tmp/src" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 git worktree add --detach "$tmp/src" "$rev" >/dev/null 2>&1
-cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_BUILD_TYPE=Release -DNOPE_BUILD_TESTS=OFF >/dev/null
-cmake --build "$tmp/build" -j"$(nproc)" --target nopelab >/dev/null
-before=$tmp/build/nopelab
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-ms() {  # binary -> "A_ms B_ms" (one thread, one round)
-  "$1" bench --threads 1 --rounds 1 --json 2>/dev/null |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); print(*[m["ms_per_step"] for m in d["native"]])'
-}
 : >"$tmp/before"; : >"$tmp/after"
-for r in $(seq "$rounds"); do
-  if [ $((r % 2)) -eq 1 ]; then ms "$before" >>"$tmp/before"; ms "$now" >>"$tmp/after"
-  else ms "$now" >>"$tmp/after"; ms "$before" >>"$tmp/before"; fi
-done
-python3 - "$tmp/before" "$tmp/after" "$rev" <<'PY'
-import statistics, sys
+
+if [ $wasm = 1 ]; then
+  export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}  # emcc's JS optimizer (scripts/build-wasm)
+  emcmake cmake -S "$tmp/src" -B "$tmp/build-wasm" -DCMAKE_BUILD_TYPE=Release >"$tmp/wasm.log" 2>&1 &&
+    cmake --build "$tmp/build-wasm" -j"$(nproc)" --target nopelab_wasm >>"$tmp/wasm.log" 2>&1 ||
+    { cat "$tmp/wasm.log" >&2; exit 1; }
+  ms() {  # module dir -> model-B ms/step (one round: 3 warm-up steps, median of 12)
+    NOPE_WASM_DIR="$1" node --input-type=module -e "
+      const { loadNopeLab } = await import('$PWD/tests/wasm/load_module.mjs');
+      const lab = await loadNopeLab();
+      lab.benchTraining(1, 3);
+      console.log(lab.benchTraining(1, 12).ms_per_step);"
+  }
+  for r in $(seq "$rounds"); do
+    if [ $((r % 2)) -eq 1 ]; then ms "$tmp/build-wasm/wasm" >>"$tmp/before"; ms "$PWD/build-wasm/wasm" >>"$tmp/after"
+    else ms "$PWD/build-wasm/wasm" >>"$tmp/after"; ms "$tmp/build-wasm/wasm" >>"$tmp/before"; fi
+  done
+  models='["B (wasm)"]'
+else
+  cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_BUILD_TYPE=Release -DNOPE_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$tmp/build" -j"$(nproc)" --target nopelab >/dev/null
+  before=$tmp/build/nopelab
+  ms() {  # binary -> "A_ms B_ms" (one thread, one round)
+    "$1" bench --threads 1 --rounds 1 --json 2>/dev/null |
+      python3 -c 'import json,sys; d=json.load(sys.stdin); print(*[m["ms_per_step"] for m in d["native"]])'
+  }
+  for r in $(seq "$rounds"); do
+    if [ $((r % 2)) -eq 1 ]; then ms "$before" >>"$tmp/before"; ms "$now" >>"$tmp/after"
+    else ms "$now" >>"$tmp/after"; ms "$before" >>"$tmp/before"; fi
+  done
+  models='["A", "B"]'
+fi
+python3 - "$tmp/before" "$tmp/after" "$rev" "$models" <<'PY'
+import json, statistics, sys
 before = [list(map(float, l.split())) for l in open(sys.argv[1])]
 after = [list(map(float, l.split())) for l in open(sys.argv[2])]
-for i, name in enumerate(["A", "B"]):
+for i, name in enumerate(json.loads(sys.argv[4])):
     b = statistics.median(r[i] for r in before); a = statistics.median(r[i] for r in after)
     print(f"model {name}, 1 thread: {sys.argv[3]} {b:.2f} ms/step, this tree {a:.2f} ms/step ({b / a:.2f}x)")
 PY

@@ -220,14 +220,14 @@ void gelu_forward(real* out, real* slope, const real* inp, int N) {
   for_elems(N, [out, slope, inp](long s, long n) {
     const VecK K;
     real* y = out + s;
-    real* dy = slope + s;
+    real* sl = slope + s;
     const real* x = inp + s;
     vreal v, d;
     long j = 0;
     for (; j + kLanes <= n; j += kLanes) {
       gelu_at(vload(x + j), K, v, d);
       vstore(y + j, v);
-      vstore(dy + j, d);
+      vstore(sl + j, d);
     }
     if (j == n) return;
     alignas(64) real tv[kLanes] = {}, td[kLanes];
@@ -236,7 +236,7 @@ void gelu_forward(real* out, real* slope, const real* inp, int N) {
     vstore(tv, v);
     vstore(td, d);
     std::copy(tv, tv + (n - j), y + j);
-    std::copy(td, td + (n - j), dy + j);
+    std::copy(td, td + (n - j), sl + j);
   });
 }
 
