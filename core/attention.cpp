@@ -3,7 +3,6 @@
 // kAttnRowBlock query rows when causal.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <vector>
 
 #include "gemm.h"
@@ -145,9 +144,8 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
       // datt (rows, keys) = dy_rows v_keys^T
       gemm(false, false, rows, keys, hs, real(1), dy + (size_t)i0 * C, C, vt, T, real(0), da_rows, T);
       // datt becomes dpre, row by row.
-      for (int i = i0; i < i1; i++) {
+      for (int i = i0; i < i1; i++)
         softmax_backward_row(da + (size_t)i * T, a + (size_t)i * T, causal ? i + 1 : T, T);
-      }
       // dq_rows = scale * dpre k_keys
       gemm(false, false, rows, hs, keys, scale, da_rows, T, k, C3, real(0), dq + (size_t)i0 * C3, C3);
     }

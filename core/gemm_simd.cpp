@@ -196,7 +196,8 @@ int ceil_div(int a, int b) { return (a + b - 1) / b; }
 int round_up(int a, int b) { return ceil_div(a, b) * b; }
 
 // gemm with the two fusions of gemm.h: bias added to every row of C at the
-// last K block, and the column sums of a transposed A taken while packing.
+// last K block, and the column sums of a transposed A taken per K block, in a
+// pass over the block just before its products read it.
 void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
                 const real* B, int ldb, real beta, real* C, int ldc, const real* bias, real* a_sums) {
   if (M <= 0 || N <= 0) return;

@@ -6,12 +6,12 @@
 // Why not Eigen here: its exp/tanh leave a row's last n % lanes elements to
 // scalar libm calls (at attention's row lengths, a third of the softmax
 // time), its reductions pick their split by the address, and it has no wasm
-// SIMD path. Every loop below works on whole vectors, the last one through
-// a padded copy, so each row's arithmetic depends on its length only.
+// SIMD path. Every loop below works on whole vectors, the last one masked in
+// place or through a padded copy (RowTail), so each row's arithmetic
+// depends on its length only.
 #pragma once
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <type_traits>
 
 #include "tensor.h"
