@@ -223,8 +223,12 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
     const int nc = std::min(NC, N - j0), panels = ceil_div(nc, NR);
     const int groups = parallel ? std::min(panels, ceil_div(kMinTasks, row_blocks)) : 1;
     const int per_group = ceil_div(panels, groups);
-    // K blocks packed together: all of K when it fits in kPackB.
-    const int span = KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR)));
+    // K blocks packed together. Several threads: all of K when it fits in
+    // kPackB (two hand-offs per span, not per K block). One thread: one K
+    // block at a time, so that its packed panels are still in L2 when the
+    // products read them (a long-K weight gradient's whole packed op(B) is
+    // 4 MB at model-B size: 1% of the step was spent reading it back).
+    const int span = parallel ? KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR))) : KC;
     // A small product (one row block, one K block: each B panel used by a
     // few micro-tiles only) reads a row-major op(B) of whole panels in
     // place: packing it cost as much as the product at attention sizes.

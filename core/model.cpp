@@ -424,14 +424,19 @@ void model_backward(Model& m) {
       layernorm_backward(d.res3_pre, g.ln2w, g.ln2b, d.res3, a.res3_pre, p.ln2w, a.ln2_mean, a.ln2_rstd, N, C);
       dmlp_out = d.res3_pre;
     }
-    copy_into(d.res2, dmlp_out, N * C);  // the residual path
+    // The residual path: copied into d.res2 first, or (pre-norm) added by
+    // the norm's backward as it writes d.res2.
+    if (!pre) copy_into(d.res2, dmlp_out, N * C);
     matmul_backward(d.fch_gelu, g.fcprojw, g.fcprojb, dmlp_out, a.fch_gelu, p.fcprojw, N, F, C, Grad::overwrite);
-    gelu_backward(d.fch, a.fch, d.fch_gelu, N * F, Grad::overwrite);  // a.fch: the slope
+    // The fc output's gradient over its GELU output's, in place (a.fch: the
+    // slope): one (B, T, F) buffer fewer through the cache every step.
+    real* dfc = d.fch_gelu;
+    gelu_backward(dfc, a.fch, d.fch_gelu, N * F, Grad::overwrite);
     if (pre) {
-      matmul_backward(d.ln2, g.fcw, g.fcb, d.fch, a.ln2, p.fcw, N, C, F, Grad::overwrite);
-      layernorm_backward(d.res2, g.ln2w, g.ln2b, d.ln2, a.res2, p.ln2w, a.ln2_mean, a.ln2_rstd, N, C);
+      matmul_backward(d.ln2, g.fcw, g.fcb, dfc, a.ln2, p.fcw, N, C, F, Grad::overwrite);
+      layernorm_backward(d.res2, g.ln2w, g.ln2b, d.ln2, a.res2, p.ln2w, a.ln2_mean, a.ln2_rstd, N, C, dmlp_out);
     } else {
-      matmul_backward(d.res2, g.fcw, g.fcb, d.fch, a.res2, p.fcw, N, C, F);
+      matmul_backward(d.res2, g.fcw, g.fcb, dfc, a.res2, p.fcw, N, C, F);
     }
 
     // Attention sub-block: d.res2 holds the gradient of the residual after it.
@@ -440,13 +445,13 @@ void model_backward(Model& m) {
       layernorm_backward(d.res2_pre, g.ln1w, g.ln1b, d.res2, a.res2_pre, p.ln1w, a.ln1_mean, a.ln1_rstd, N, C);
       dattn_out = d.res2_pre;
     }
-    copy_into(din, dattn_out, N * C);  // the residual path
+    if (!pre) copy_into(din, dattn_out, N * C);  // the residual path (as above)
     matmul_backward(d.atty, g.attprojw, g.attprojb, dattn_out, a.atty, p.attprojw, N, C, C, Grad::overwrite);
     attention_backward(d.qkv, d.att, d.atty, a.qkv, a.att, causal, B, T, C, NH);
     if (c.pos_encoding == PosEncoding::rope) rope_backward(d.qkv, m.pe_table.data(), B, T, C, NH);
     if (pre) {
       matmul_backward(d.ln1, g.qkvw, g.qkvb, d.qkv, a.ln1, p.qkvw, N, C, 3 * C, Grad::overwrite);
-      layernorm_backward(din, g.ln1w, g.ln1b, d.ln1, a.in, p.ln1w, a.ln1_mean, a.ln1_rstd, N, C);
+      layernorm_backward(din, g.ln1w, g.ln1b, d.ln1, a.in, p.ln1w, a.ln1_mean, a.ln1_rstd, N, C, dattn_out);
     } else {
       matmul_backward(din, g.qkvw, g.qkvb, d.qkv, a.in, p.qkvw, N, C, 3 * C);
     }

@@ -118,12 +118,25 @@ void layernorm_forward(real* out, real* mean, real* rstd, const real* inp,
   });
 }
 
+// Row i's share of the gain and bias gradients over columns [c0, c1).
+static inline void layernorm_param_grads_row(real* dw, real* db, const real* x, const real* dy, real m, real s,
+                                             int c0, int c1) {
+  for (int c = c0; c < c1; c++) dw[c] += dy[c] * ((x[c] - m) * s);
+  if (db)
+    for (int c = c0; c < c1; c++) db[c] += dy[c];
+}
+
 void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const real* inp,
-                        const real* w, const real* mean, const real* rstd, int N, int C) {
+                        const real* w, const real* mean, const real* rstd, int N, int C,
+                        const real* dres) {
   // dx row by row with Eigen expressions (no temporaries, no allocation)
   // whose sums are vectorised in a fixed order, as in the forward: the
   // element-by-element float sums could not be vectorised and made this
   // pass 2% of a model-B step.
+  // dw, db sum over rows, each column's rows in order: on one thread in the
+  // same row pass, while x and dy are in cache (a second pass read both
+  // back); on several, by column blocks in a pass of their own. Same bits.
+  const bool one_pass = threads_available() == 1;
   CMapA wa(w, C);
   for_rows(N, C, [&](int i0, int i1) {
     for (int i = i0; i < i1; i++) {
@@ -132,19 +145,15 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
       const real m = mean[i], s = rstd[i];
       const real dnorm_mean = (dy * wa).sum() / real(C);
       const real dnorm_norm_mean = (dy * wa * (x - m) * s).sum() / real(C);
-      dx += (dy * wa - dnorm_mean - (x - m) * s * dnorm_norm_mean) * s;
+      if (dres) dx = CMapA(dres + (size_t)i * C, C) + (dy * wa - dnorm_mean - (x - m) * s * dnorm_norm_mean) * s;
+      else dx += (dy * wa - dnorm_mean - (x - m) * s * dnorm_norm_mean) * s;
+      if (one_pass) layernorm_param_grads_row(dw, db, x.data(), dy.data(), m, s, 0, C);
     }
   });
-  // dw, db sum over rows: by column blocks, rows in order.
+  if (one_pass) return;
   for_cols(C, [&](int c0, int c1) {
-    for (int i = 0; i < N; i++) {
-      const real* x = inp + (size_t)i * C;
-      const real* dy = dout + (size_t)i * C;
-      const real m = mean[i], s = rstd[i];
-      for (int c = c0; c < c1; c++) dw[c] += dy[c] * ((x[c] - m) * s);
-      if (db)
-        for (int c = c0; c < c1; c++) db[c] += dy[c];
-    }
+    for (int i = 0; i < N; i++)
+      layernorm_param_grads_row(dw, db, inp + (size_t)i * C, dout + (size_t)i * C, mean[i], rstd[i], c0, c1);
   });
 }
 

@@ -21,8 +21,11 @@ void encoder_backward(real* dwte, real* dwpe, real* dwnp, const real* dout,
 // Per-row LayerNorm over C with gain w and bias b (b may be null). N = B*T.
 void layernorm_forward(real* out, real* mean, real* rstd, const real* inp,
                        const real* w, const real* b, int N, int C);
+// dinp += the input gradient; or, with dres (a residual path's gradient,
+// as the copy it replaces would have started dinp), dinp = dres + it.
 void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const real* inp,
-                        const real* w, const real* mean, const real* rstd, int N, int C);
+                        const real* w, const real* mean, const real* rstd, int N, int C,
+                        const real* dres = nullptr);
 
 // out (N, OC) = inp (N, C) * w^T + bias, w (OC, C) as nn.Linear stores it.
 void matmul_forward(real* out, const real* inp, const real* w, const real* bias,

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "tensor.h"
 
@@ -50,31 +51,29 @@ inline vreal vkeep_first(vreal v, int n) {
   for (int l = 0; l < kLanes; l++) idx[l] = l;
   return (vreal)((vmask)v & (idx < (lane_int)n));
 }
-// Lane sums and maxima as a pairwise tree over the lanes: a fixed order in
-// every build, with a short dependency chain (a lane-by-lane sum was most of
-// a softmax row's time at attention's row lengths).
-template <int N>
-inline real tree_sum(const real* x) {
-  if constexpr (N == 1) return x[0];
-  else return tree_sum<N / 2>(x) + tree_sum<N / 2>(x + N / 2);
+// Lane sums and maxima as a pairwise tree over the lanes: ((x0 + x1) +
+// (x2 + x3)) + ..., a fixed order in every build, with a short dependency
+// chain (a lane-by-lane sum was most of a softmax row's time at attention's
+// row lengths). Each level combines every lane with its partner S lanes
+// away in one vector operation; lane 0 ends up holding the tree's root. (As
+// scalar code over a stored copy, the same tree was ~30 extracts and adds.)
+template <int S, size_t... I>
+inline vreal partner_lanes(vreal v, std::index_sequence<I...>) {
+  return __builtin_shufflevector(v, v, (int)(I ^ S)...);
 }
-template <int N>
-inline real tree_max(const real* x) {
-  if constexpr (N == 1) return x[0];
-  else {
-    const real a = tree_max<N / 2>(x), b = tree_max<N / 2>(x + N / 2);
-    return a > b ? a : b;
-  }
-}
+template <int S = 1>
 inline real hsum(vreal v) {
-  alignas(kVecBytes) real x[kLanes];
-  vstore(x, v);
-  return tree_sum<kLanes>(x);
+  if constexpr (S == kLanes) return v[0];
+  else return hsum<2 * S>(v + partner_lanes<S>(v, std::make_index_sequence<kLanes>{}));
 }
+// Each pair as a > b ? a : b with a the lower lanes' value.
+template <int S = 1>
 inline real hmax(vreal v) {
-  alignas(kVecBytes) real x[kLanes];
-  vstore(x, v);
-  return tree_max<kLanes>(x);
+  if constexpr (S == kLanes) return v[0];
+  else {
+    const vreal b = partner_lanes<S>(v, std::make_index_sequence<kLanes>{});
+    return hmax<2 * S>(v > b ? v : b);
+  }
 }
 
 // Whole vectors over a row [0, n) of a buffer whose row is T long: the last,
@@ -85,7 +84,16 @@ struct RowTail {
   bool in_place;
   RowTail(int n, int T) : full(n / kLanes * kLanes), rest(n - full), in_place(full + kLanes <= T) {}
   vreal load(const real* row, real* pad) const {
-    if (in_place) return vkeep_first(vload(row + full), rest);
+    if (in_place) {
+      vreal v = vload(row + full);
+#if defined(__x86_64__)
+      // A whole-vector load, then the mask: GCC would fold the two into a
+      // masked load, which cannot take its data from the stores that just
+      // wrote the row (the scores product) and waits for them to retire.
+      __asm__("" : "+v"(v));
+#endif
+      return vkeep_first(v, rest);
+    }
     for (int l = 0; l < kLanes; l++) pad[l] = l < rest ? row[full + l] : real(0);
     return vload(pad);
   }

@@ -3,6 +3,7 @@
 // same losses and weights bit for bit.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "ops.h"
 #include "rng.h"
 #include "threads.h"
 #include "trainer.h"
@@ -209,6 +211,39 @@ TEST_CASE("matrix products are bit-identical with 1, 2 and 3 threads", "[threads
     CHECK(std::memcmp(one.data(), two.data(), sizeof(real) * one.size()) == 0);
     CHECK(std::memcmp(one.data(), three.data(), sizeof(real) * one.size()) == 0);
   }
+}
+
+// One thread takes the gain and bias gradients in the row pass, several in
+// a column pass of their own: the same bits, with or without a residual
+// gradient (dres) to start the input gradient from.
+TEST_CASE("layernorm backward is bit-identical with 1, 2 and 3 threads", "[threads][determinism]") {
+  Rng r = rng_seed(6);
+  const int N = 700, C = 96;  // several row tasks, two column blocks
+  std::vector<real> inp((size_t)N * C), dout(inp.size()), dres(inp.size()), dinp0(inp.size()), w(C), b(C);
+  std::vector<real> mean(N), rstd(N), out(inp.size());
+  for (auto* v : {&inp, &dout, &dres, &dinp0, &w, &b})
+    for (real& x : *v) x = real(rng_normal(r));
+  layernorm_forward(out.data(), mean.data(), rstd.data(), inp.data(), w.data(), b.data(), N, C);
+  auto run = [&](int threads) {
+    PoolSize pool(threads);
+    std::vector<real> dinp = dinp0, res_out(inp.size(), real(5)), dw(C, real(0.25)), db(C, real(-1));
+    layernorm_backward(dinp.data(), dw.data(), db.data(), dout.data(), inp.data(), w.data(), mean.data(),
+                       rstd.data(), N, C);
+    layernorm_backward(res_out.data(), dw.data(), db.data(), dout.data(), inp.data(), w.data(), mean.data(),
+                       rstd.data(), N, C, dres.data());
+    std::vector<real> all = dinp;
+    for (const auto* v : {&res_out, &dw, &db}) all.insert(all.end(), v->begin(), v->end());
+    return all;
+  };
+  const std::vector<real> one = run(1), two = run(2), three = run(3);
+  CHECK(std::memcmp(one.data(), two.data(), sizeof(real) * one.size()) == 0);
+  CHECK(std::memcmp(one.data(), three.data(), sizeof(real) * one.size()) == 0);
+  // dres: the residual gradient plus the input gradient, as copying dres in
+  // and accumulating would give.
+  std::vector<real> copied = dres, dw(C, 0), db(C, 0);
+  layernorm_backward(copied.data(), dw.data(), db.data(), dout.data(), inp.data(), w.data(), mean.data(),
+                     rstd.data(), N, C);
+  CHECK(std::equal(copied.begin(), copied.end(), one.begin() + (long)N * C));
 }
 
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
