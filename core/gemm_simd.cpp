@@ -73,7 +73,7 @@ constexpr size_t kPackB = size_t(1) << 20;
 // the calling thread and is read by the tasks through a pointer; packed
 // op(A) rows to the thread that runs a task.
 float* thread_buffer(size_t n, int which) {
-  static thread_local std::vector<float, Eigen::aligned_allocator<float>> buf[2];
+  static thread_local std::vector<float, BufferAllocator<float>> buf[2];
   if (buf[which].size() < n) buf[which].resize(n);
   return buf[which].data();
 }
@@ -166,7 +166,11 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
       float* c = C + (size_t)r * ldc;
-      vf o0 = va * c0[r], o1 = va * c1[r];
+      vf o0 = c0[r], o1 = c1[r];
+      if (alpha != 1.0f) {  // (1 * x is x: skipping it changes no bits)
+        o0 *= va;
+        o1 *= va;
+      }
       if (accumulate) {
         o0 += loadu(c);
         o1 += loadu(c + W);
