@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "threads.h"
+#include "vec.h"
 
 namespace nope {
 
@@ -32,25 +33,47 @@ void adamw_update(AdamW& opt, Model& model, double lr, double wd, real grad_scal
   const size_t total = model.params.size();
   // Chunks of the flat buffer; a chunk walks the tensors it overlaps (laid
   // out in order) for their decay flag.
-  parallel_for(num_chunks((long)total, (long)kChunk), [&, b1, b2, eps, step_size, inv_sqrt_bc2, grad_scale](int task) {
-    // The scalars are copies (captured by value above): a float captured by
-    // reference may alias the arrays, which keeps the loop from vectorising.
+  parallel_for(num_chunks((long)total, (long)kChunk), [&](int task) {
     const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
+    const vreal vb1 = vsplat(b1), vb2 = vsplat(b2), omb1 = vsplat(real(1) - b1), omb2 = vsplat(real(1) - b2);
+    const vreal veps = vsplat(eps), vstep = vsplat(step_size), vinv = vsplat(inv_sqrt_bc2);
+    const vreal vscale = vsplat(grad_scale);
     for (const ParamTensor& p : model.tensors) {
       const size_t s = std::max(c0, p.offset), e = std::min(c1, p.offset + p.size);
       if (s >= e) continue;
+      const vreal vdecay = vsplat(p.decay ? decay_on : real(1));
+      // One element per lane, the same operations in every lane (and in the
+      // zero-padded copy of the last partial vector), so the bits do not
+      // depend on where an element falls.
+      auto update = [&](real* w, const real* g, real* m, real* v) {
+        // (the clipped gradient rounds as it did when stored back: same bits)
+        const vreal gi = vload(g) * vscale;
+        const vreal mi = vb1 * vload(m) + omb1 * gi;
+        const vreal vi = vb2 * vload(v) + omb2 * gi * gi;
+        vreal decayed = vload(w) * vdecay;
+#if defined(__FMA__)
+        // The scalar update this replaces did not fuse this product into
+        // the subtraction below (the square root's errno branch stood
+        // between them); fusing it would change every weight's bits.
+        __asm__("" : "+v"(decayed));
+#endif
+        vstore(m, mi);
+        vstore(v, vi);
+        vstore(w, decayed - vstep * mi / (vsqrt(vi) * vinv + veps));
+      };
       real* w = model.params.data();
       const real* g = model.grads.data();
       real* m = opt.m.data();
       real* v = opt.v.data();
-      const real decay = p.decay ? decay_on : real(1);
-      for (size_t i = s; i < e; i++) {
-        // (the clipped gradient rounds as it did when stored back: same bits)
-        const real gi = g[i] * grad_scale;
-        m[i] = b1 * m[i] + (real(1) - b1) * gi;
-        v[i] = b2 * v[i] + (real(1) - b2) * gi * gi;
-        w[i] = w[i] * decay - step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
-      }
+      size_t i = s;
+      for (; i + kLanes <= e; i += kLanes) update(w + i, g + i, m + i, v + i);
+      if (i == e) continue;
+      alignas(64) real pw[kLanes] = {}, pg[kLanes] = {}, pm[kLanes] = {}, pv[kLanes] = {};
+      const size_t n = e - i;
+      std::copy(w + i, w + e, pw), std::copy(g + i, g + e, pg), std::copy(m + i, m + e, pm),
+          std::copy(v + i, v + e, pv);
+      update(pw, pg, pm, pv);
+      std::copy(pw, pw + n, w + i), std::copy(pm, pm + n, m + i), std::copy(pv, pv + n, v + i);
     }
   });
 }

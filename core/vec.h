@@ -17,6 +17,12 @@
 
 #include "tensor.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 namespace nope {
 
 #if defined(__AVX512F__)
@@ -45,6 +51,26 @@ inline vreal vsplat(real x) { return x - vreal{}; }
 // that a diverging run's NaN reaches the loss.
 inline vreal vmax(vreal a, vreal b) { return a < b ? b : a; }
 inline vreal vmin(vreal a, vreal b) { return b < a ? b : a; }
+// The square root of every lane, correctly rounded (as std::sqrt).
+inline vreal vsqrt(vreal x) {
+  constexpr bool f = sizeof(real) == 4;
+#if defined(__AVX512F__)
+  if constexpr (f) return (vreal)_mm512_sqrt_ps((__m512)x);
+  else return (vreal)_mm512_sqrt_pd((__m512d)x);
+#elif defined(__AVX__)
+  if constexpr (f) return (vreal)_mm256_sqrt_ps((__m256)x);
+  else return (vreal)_mm256_sqrt_pd((__m256d)x);
+#elif defined(__SSE2__)
+  if constexpr (f) return (vreal)_mm_sqrt_ps((__m128)x);
+  else return (vreal)_mm_sqrt_pd((__m128d)x);
+#elif defined(__wasm_simd128__)
+  if constexpr (f) return (vreal)wasm_f32x4_sqrt((v128_t)x);
+  else return (vreal)wasm_f64x2_sqrt((v128_t)x);
+#else
+  for (int l = 0; l < kLanes; l++) x[l] = std::sqrt(x[l]);
+  return x;
+#endif
+}
 // Lanes [0, n) kept, the others zero.
 inline vreal vkeep_first(vreal v, int n) {
   vmask idx;
