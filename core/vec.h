@@ -102,6 +102,32 @@ inline real hmax(vreal v) {
   }
 }
 
+// Transposes kLanes rows of kLanes lanes in place (r[i][j] <-> r[j][i]):
+// step Bit swaps bit Bit of the row index with bit Bit of the lane index,
+// for every pair of rows that differ in that bit, one two-vector shuffle
+// per row.
+template <int Bit, size_t... I>
+inline vreal swap_bit_low(vreal a, vreal b, std::index_sequence<I...>) {
+  return __builtin_shufflevector(a, b, (int)((I & Bit) ? kLanes + (I ^ Bit) : I)...);
+}
+template <int Bit, size_t... I>
+inline vreal swap_bit_high(vreal a, vreal b, std::index_sequence<I...>) {
+  return __builtin_shufflevector(a, b, (int)((I & Bit) ? kLanes + I : (I ^ Bit))...);
+}
+template <int Bit = 1>
+inline void transpose_lanes(vreal* r) {
+  if constexpr (Bit < kLanes) {
+    constexpr auto lanes = std::make_index_sequence<kLanes>{};
+    for (int i = 0; i < kLanes; i++) {
+      if (i & Bit) continue;
+      const vreal a = r[i], b = r[i | Bit];
+      r[i] = swap_bit_low<Bit>(a, b, lanes);
+      r[i | Bit] = swap_bit_high<Bit>(a, b, lanes);
+    }
+    transpose_lanes<2 * Bit>(r);
+  }
+}
+
 // Whole vectors over a row [0, n) of a buffer whose row is T long: the last,
 // partial vector is read in place when it lies inside [0, T) (its lanes past
 // n are read and then masked out), else through a zero-padded copy.

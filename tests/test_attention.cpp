@@ -98,29 +98,35 @@ double max_abs_diff(const std::vector<real>& a, const std::vector<double>& b) {
 }  // namespace
 
 TEST_CASE("attention forward and backward match a double-precision reference", "[attention]") {
-  const int B = 2, T = 37, C = 24, NH = 3;
-  Rng r = rng_seed(41);
-  std::vector<real> qkv((size_t)B * T * 3 * C), dout((size_t)B * T * C);
-  for (real& x : qkv) x = real(1.5 * rng_normal(r));
-  for (real& x : dout) x = real(rng_normal(r));
-  std::vector<real> slopes(NH);
-  alibi_slopes(slopes.data(), NH);
-  for (int causal = 0; causal < 2; causal++)
-    for (int with_alibi = 0; with_alibi < 2; with_alibi++) {
-      INFO("causal " << causal << " alibi " << with_alibi);
-      const real* alibi = with_alibi ? slopes.data() : nullptr;
-      std::vector<real> out(dout.size()), att((size_t)B * NH * T * T, real(7)), datt(att.size());
-      std::vector<real> dqkv(qkv.size(), real(7));  // overwritten, not added to
-      attention_forward(out.data(), att.data(), qkv.data(), alibi, causal, B, T, C, NH);
-      attention_backward(dqkv.data(), datt.data(), dout.data(), qkv.data(), att.data(), causal, B, T, C, NH);
-      const Reference ref = reference_attention(qkv, dout, alibi, causal, B, T, C, NH);
-      CHECK(max_abs_diff(att, ref.att) < 1e-5);  // masked entries exactly 0 in both
-      CHECK(max_abs_diff(out, ref.out) < 1e-5);
-      CHECK(max_abs_diff(dqkv, ref.dqkv) < 1e-4);
-      if (causal)
-        for (int row = 0; row < B * NH * T; row++)
-          for (int j = row % T + 1; j < T; j++) REQUIRE(att[(size_t)row * T + j] == 0);
-    }
+  // Head sizes 8 and 40: below one vector of any build, and whole vectors
+  // plus a rest (the heads' transposes go by square blocks of lanes).
+  const int shapes[][2] = {{24, 3}, {80, 2}};
+  for (const auto& shape : shapes) {
+    const int B = 2, T = 37, C = shape[0], NH = shape[1];
+    INFO("C " << C << " heads " << NH);
+    Rng r = rng_seed(41);
+    std::vector<real> qkv((size_t)B * T * 3 * C), dout((size_t)B * T * C);
+    for (real& x : qkv) x = real(1.5 * rng_normal(r));
+    for (real& x : dout) x = real(rng_normal(r));
+    std::vector<real> slopes(NH);
+    alibi_slopes(slopes.data(), NH);
+    for (int causal = 0; causal < 2; causal++)
+      for (int with_alibi = 0; with_alibi < 2; with_alibi++) {
+        INFO("causal " << causal << " alibi " << with_alibi);
+        const real* alibi = with_alibi ? slopes.data() : nullptr;
+        std::vector<real> out(dout.size()), att((size_t)B * NH * T * T, real(7)), datt(att.size());
+        std::vector<real> dqkv(qkv.size(), real(7));  // overwritten, not added to
+        attention_forward(out.data(), att.data(), qkv.data(), alibi, causal, B, T, C, NH);
+        attention_backward(dqkv.data(), datt.data(), dout.data(), qkv.data(), att.data(), causal, B, T, C, NH);
+        const Reference ref = reference_attention(qkv, dout, alibi, causal, B, T, C, NH);
+        CHECK(max_abs_diff(att, ref.att) < 1e-5);  // masked entries exactly 0 in both
+        CHECK(max_abs_diff(out, ref.out) < 1e-5);
+        CHECK(max_abs_diff(dqkv, ref.dqkv) < 1e-4);
+        if (causal)
+          for (int row = 0; row < B * NH * T; row++)
+            for (int j = row % T + 1; j < T; j++) REQUIRE(att[(size_t)row * T + j] == 0);
+      }
+  }
 }
 
 // A diverging run must reach a NaN loss (the trainer stops on it): the
