@@ -146,6 +146,11 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
     for (int i0 = 0; i0 < T; i0 += block) {
       const int i1 = std::min(T, i0 + block), rows = i1 - i0, keys = causal ? i1 : T;
       real* da_rows = da + (size_t)i0 * T;
+      // The block's probabilities, written in the forward long ago, fetched
+      // while the product below runs (rows of a short visible part each: the
+      // hardware prefetcher did not keep ahead of the softmax backward).
+      for (int i = i0; i < i1; i++)
+        for (int j = 0; j < keys; j += 64 / (int)sizeof(real)) __builtin_prefetch(a + (size_t)i * T + j);
       // datt (rows, keys) = dy_rows v_keys^T
       gemm(false, false, rows, keys, hs, real(1), dy + (size_t)i0 * C, C, vt, T, real(0), da_rows, T);
       // datt becomes dpre, row by row.
