@@ -265,6 +265,8 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
           if (trans_a && a_sums && jp0 == 0 && j0 == 0)
             for (int k = 0; k < kc; k++) {
               const float* src = A + (size_t)(p0 + k) * lda + i0;
+              if (k + 4 < kc)  // rows a stride apart: fetched 4 ahead
+                for (int r = 0; r < mc; r += 16) __builtin_prefetch(src + 4 * (size_t)lda + r);
               for (int r = 0; r < mc; r++) a_sums[i0 + r] += src[r];
             }
           if (mc % MR)  // only the last, partial panel is packed
