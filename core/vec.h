@@ -141,7 +141,7 @@ struct RowTail {
 #if defined(__x86_64__)
       // A whole-vector load, then the mask: GCC would fold the two into a
       // masked load, which cannot take its data from the stores that just
-      // wrote the row (the scores product) and waits for them to retire.
+      // wrote the row (a scores or datt product) and waits for them to retire.
       __asm__("" : "+v"(v));
 #endif
       return vkeep_first(v, rest);
