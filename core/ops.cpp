@@ -222,29 +222,26 @@ static void gelu_at(vreal x, const VecK& K, vreal& value, vreal& slope) {
 }
 
 // One pass of whole vectors over each chunk, the last partial vector through
-// copies: an element's arithmetic is the same wherever it falls, so any
-// split gives the same bits.
+// a zero-padded copy (RowTail): an element's arithmetic is the same wherever
+// it falls, so any split gives the same bits.
 void gelu_forward(real* out, real* slope, const real* inp, int N) {
   for_elems(N, [out, slope, inp](long s, long n) {
     const VecK K;
     real* y = out + s;
     real* sl = slope + s;
     const real* x = inp + s;
+    const RowTail tail((int)n, (int)n);
     vreal v, d;
-    long j = 0;
-    for (; j + kLanes <= n; j += kLanes) {
+    for (int j = 0; j < tail.full; j += kLanes) {
       gelu_at(vload(x + j), K, v, d);
       vstore(y + j, v);
       vstore(sl + j, d);
     }
-    if (j == n) return;
-    alignas(64) real tv[kLanes] = {}, td[kLanes];
-    std::copy(x + j, x + n, tv);
-    gelu_at(vload(tv), K, v, d);
-    vstore(tv, v);
-    vstore(td, d);
-    std::copy(tv, tv + (n - j), y + j);
-    std::copy(td, td + (n - j), sl + j);
+    if (!tail.rest) return;
+    alignas(64) real pad[kLanes];
+    gelu_at(tail.load(x, pad), K, v, d);  // x is read before sl (maybe x) is written
+    tail.store(y, v, pad);
+    tail.store(sl, d, pad);
   });
 }
 

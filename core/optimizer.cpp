@@ -43,37 +43,35 @@ void adamw_update(AdamW& opt, Model& model, double lr, double wd, real grad_scal
       if (s >= e) continue;
       const vreal vdecay = vsplat(p.decay ? decay_on : real(1));
       // One element per lane, the same operations in every lane (and in the
-      // zero-padded copy of the last partial vector), so the bits do not
-      // depend on where an element falls.
-      auto update = [&](real* w, const real* g, real* m, real* v) {
+      // zero-padded copy of the last partial vector, RowTail), so the bits do
+      // not depend on where an element falls. w, m and v are updated in place.
+      auto update = [&](vreal& w, vreal g, vreal& m, vreal& v) {
         // (the clipped gradient rounds as it did when stored back: same bits)
-        const vreal gi = vload(g) * vscale;
-        const vreal mi = vb1 * vload(m) + omb1 * gi;
-        const vreal vi = vb2 * vload(v) + omb2 * gi * gi;
-        vreal decayed = vload(w) * vdecay;
-#if defined(__FMA__)
+        const vreal gi = g * vscale;
+        m = vb1 * m + omb1 * gi;
+        v = vb2 * v + omb2 * gi * gi;
+        vreal decayed = w * vdecay;
         // The scalar update this replaces did not fuse this product into
         // the subtraction below (the square root's errno branch stood
         // between them); fusing it would change every weight's bits.
-        __asm__("" : "+v"(decayed));
-#endif
-        vstore(m, mi);
-        vstore(v, vi);
-        vstore(w, decayed - vstep * mi / (vsqrt(vi) * vinv + veps));
+        vopaque(decayed);
+        w = decayed - vstep * m / (vsqrt(v) * vinv + veps);
       };
-      real* w = model.params.data();
-      const real* g = model.grads.data();
-      real* m = opt.m.data();
-      real* v = opt.v.data();
-      size_t i = s;
-      for (; i + kLanes <= e; i += kLanes) update(w + i, g + i, m + i, v + i);
-      if (i == e) continue;
-      alignas(64) real pw[kLanes] = {}, pg[kLanes] = {}, pm[kLanes] = {}, pv[kLanes] = {};
-      const size_t n = e - i;
-      std::copy(w + i, w + e, pw), std::copy(g + i, g + e, pg), std::copy(m + i, m + e, pm),
-          std::copy(v + i, v + e, pv);
-      update(pw, pg, pm, pv);
-      std::copy(pw, pw + n, w + i), std::copy(pm, pm + n, m + i), std::copy(pv, pv + n, v + i);
+      real* w = model.params.data() + s;
+      const real* g = model.grads.data() + s;
+      real* m = opt.m.data() + s;
+      real* v = opt.v.data() + s;
+      const RowTail tail((int)(e - s), (int)(e - s));
+      for (int i = 0; i < tail.full; i += kLanes) {
+        vreal wi = vload(w + i), mi = vload(m + i), vi = vload(v + i);
+        update(wi, vload(g + i), mi, vi);
+        vstore(w + i, wi), vstore(m + i, mi), vstore(v + i, vi);
+      }
+      if (!tail.rest) continue;
+      alignas(64) real pad[kLanes];
+      vreal wi = tail.load(w, pad), mi = tail.load(m, pad), vi = tail.load(v, pad);
+      update(wi, tail.load(g, pad), mi, vi);
+      tail.store(w, wi, pad), tail.store(m, mi, pad), tail.store(v, vi, pad);
     }
   });
 }
@@ -97,15 +95,16 @@ double grad_norm(const Model& model) {
   double* part = partial.data();  // (a task on a worker would see its own thread_local)
   parallel_for(chunks, [&](int task) {
     const size_t c0 = (size_t)task * kChunk, c1 = std::min(total, c0 + kChunk);
-    // kLanes interleaved sums, added in lane order at the end: a fixed
-    // order that vectorises (one sequential sum did not, 0.6% of a step).
-    constexpr int kLanes = 8;
-    double lane[kLanes] = {};
+    // kSums interleaved sums, added in order at the end: a fixed order that
+    // vectorises (one sequential sum did not, 0.6% of a step). Not vec.h's
+    // kLanes: this order must not depend on the build's vector width.
+    constexpr int kSums = 8;
+    double lane[kSums] = {};
     size_t i = c0;
-    for (; i + kLanes <= c1; i += kLanes)
-      for (int l = 0; l < kLanes; l++) lane[l] += double(grads[i + l]) * double(grads[i + l]);
+    for (; i + kSums <= c1; i += kSums)
+      for (int l = 0; l < kSums; l++) lane[l] += double(grads[i + l]) * double(grads[i + l]);
     double sq = 0;
-    for (int l = 0; l < kLanes; l++) sq += lane[l];
+    for (int l = 0; l < kSums; l++) sq += lane[l];
     for (; i < c1; i++) sq += double(grads[i]) * double(grads[i]);
     part[task] = sq;
   });

@@ -71,6 +71,16 @@ inline vreal vsqrt(vreal x) {
   return x;
 #endif
 }
+// v as the result of something the compiler cannot see into (no
+// instruction): what computed v is not fused or folded with what uses it.
+// x86 only, where GCC does both (FMA contraction, masked loads).
+inline void vopaque(vreal& v) {
+#if defined(__x86_64__)
+  __asm__("" : "+v"(v));
+#else
+  (void)v;
+#endif
+}
 // Lanes [0, n) kept, the others zero.
 inline vreal vkeep_first(vreal v, int n) {
   vmask idx;
@@ -130,20 +140,19 @@ inline void transpose_lanes(vreal* r) {
 
 // Whole vectors over a row [0, n) of a buffer whose row is T long: the last,
 // partial vector is read in place when it lies inside [0, T) (its lanes past
-// n are read and then masked out), else through a zero-padded copy.
+// n are read and then masked out), else through a zero-padded copy (always
+// with T = n: a flat chunk that ends at n).
 struct RowTail {
   int full, rest;    // [0, full) in whole vectors, then rest < kLanes
   bool in_place;
   RowTail(int n, int T) : full(n / kLanes * kLanes), rest(n - full), in_place(full + kLanes <= T) {}
   vreal load(const real* row, real* pad) const {
     if (in_place) {
-      vreal v = vload(row + full);
-#if defined(__x86_64__)
       // A whole-vector load, then the mask: GCC would fold the two into a
       // masked load, which cannot take its data from the stores that just
       // wrote the row (a scores or datt product) and waits for them to retire.
-      __asm__("" : "+v"(v));
-#endif
+      vreal v = vload(row + full);
+      vopaque(v);
       return vkeep_first(v, rest);
     }
     for (int l = 0; l < kLanes; l++) pad[l] = l < rest ? row[full + l] : real(0);
