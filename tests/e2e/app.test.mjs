@@ -64,8 +64,12 @@ test('comparison mode draws one card per variant', async () => {
   const { page, errors } = await open(small + '&view=compare');
   await page.fill('#panel-compare input[type=number]', '0');
   await page.click('#panel-compare button.primary');
-  await page.waitForFunction(() => document.querySelectorAll('.compare-card canvas').length === 4, null, { timeout: 60000 });
-  assert.ok((await canvasInk(page, '.compare-card canvas')) > 0.9);
+  // The status line says when every variant has landed; each card then holds
+  // one heatmap (plus its colour bar).
+  await page.waitForFunction(() => /^4 variants, 0 steps each/.test(document.querySelector('#panel-compare .score').textContent),
+    null, { timeout: 60000 });
+  assert.equal(await page.locator('.compare-card .heatmap-canvas').count(), 4);
+  assert.ok((await canvasInk(page, '.compare-card .heatmap-canvas')) > 0.9);
   await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
