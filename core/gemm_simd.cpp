@@ -10,7 +10,9 @@
 // by all threads together, and then shared (a small row-major op(B) is read
 // in place): the tasks are (row block x column group) tiles of C, each
 // running every K block of its tile and reading its rows of op(A) in place.
-// Two thread hand-offs per product. The forward's bias and the bias
+// Two thread hand-offs per product. A transposed op(A) (the weight
+// gradients) on several threads is split by column groups alone, each task
+// packing its own columns of op(B): one hand-off (gemm_tn_by_columns). The forward's bias and the bias
 // gradient ride along (gemm_bias, gemm_tn_sums in gemm.h).
 //
 // Determinism: an element of C is the sum over K blocks in order, each block
@@ -199,32 +201,131 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 int round_up(int a, int b) { return ceil_div(a, b) * b; }
 
-// gemm with the two fusions of gemm.h: bias added to every row of C at the
-// last K block, and the column sums of a transposed A taken per K block, in a
-// pass over the block just before its products read it.
-void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
-                const real* B, int ldb, real beta, real* C, int ldc, const real* bias, real* a_sums) {
+// One product with gemm.h's two fusions: bias added to every row of C at the
+// last K block, and the column sums of a transposed A (a_sums) taken per K
+// block, in a pass over the block just before its products read it.
+struct Product {
+  bool trans_a, trans_b;
+  int M, N, K;
+  float alpha;
+  const float* A;
+  int lda;
+  const float* B;
+  int ldb;
+  float beta;
+  float* C;
+  int ldc;
+  const float* bias;
+  float* a_sums;
+};
+
+// a_sums[i] += op(A)(k, i) over k in [p0, p0 + kc), for i in [i0, i1): each
+// sum one k-ordered chain, so any split of the rows gives the same bits.
+void sum_a_columns(const Product& p, int i0, int i1, int p0, int kc) {
+  for (int k = 0; k < kc; k++) {
+    const float* src = p.A + (size_t)(p0 + k) * p.lda;
+    if (k + 4 < kc)  // rows a stride apart: fetched 4 ahead
+      for (int r = i0; r < i1; r += 16) __builtin_prefetch(src + 4 * (size_t)p.lda + r);
+    for (int r = i0; r < i1; r++) p.a_sums[r] += src[r];
+  }
+}
+
+// The micro-tiles of one K block (p0, kc) over rows [i0, i0 + mc) and panels
+// [jp0, jp1) of the N block at j0. bp is panel jp's op(B): packed (KC x NR)
+// or, direct_b, the row-major B read in place. Full MR-row panels of op(A)
+// are read in place; only the last, partial one is packed, into pack_a. (A
+// packed A^T cost 4% of a model-B step in the copy alone.)
+template <class PanelB>
+void block_products(const Product& p, int i0, int mc, int p0, int kc, int j0, int jp0, int jp1, bool direct_b,
+                    PanelB bp, float* pack_a) {
+  const bool accumulate = p0 > 0 || p.beta != 0.0f;  // later K blocks add to the first
+  const bool last = p0 + KC >= p.K;
+  if (mc % MR) pack_a_panel(p.trans_a, p.A, p.lda, p.M, i0 + mc / MR * MR, p0, kc, pack_a);
+  for (int jp = jp0; jp < jp1; jp++) {
+    const int jc = j0 + jp * NR, cols = std::min(NR, p.N - jc);
+    const float* b = bp(jp);
+    const float* bias_j = p.bias && last ? p.bias + jc : nullptr;
+    for (int ir = 0; ir < mc; ir += MR) {
+      float* c = p.C + (size_t)(i0 + ir) * p.ldc + jc;
+      const int rows = std::min(MR, p.M - i0 - ir);
+      // op(A) rows in place: row-major A (a[r * lda + k]) or a transposed
+      // A (a[k * lda + r]); the partial panel packed (a[k * MR + r]).
+      const bool packed = mc - ir < MR;
+      const bool col_major = p.trans_a || packed;
+      const float* a = packed      ? pack_a
+                       : p.trans_a ? p.A + (size_t)p0 * p.lda + i0 + ir
+                                   : p.A + (size_t)(i0 + ir) * p.lda + p0;
+      const int lda = packed ? MR : p.lda;
+      const float alpha = p.alpha;
+      if (!col_major && direct_b)
+        micro_kernel<false, false>(kc, a, lda, b, p.ldb, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+      else if (!col_major)
+        micro_kernel<false, true>(kc, a, lda, b, NR, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+      else if (direct_b)
+        micro_kernel<true, false>(kc, a, lda, b, p.ldb, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+      else
+        micro_kernel<true, true>(kc, a, lda, b, NR, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+    }
+  }
+}
+
+// A transposed A on several threads (the weight gradients dY^T X: M = 128-512
+// outputs, K = 2048 tokens at model-B size): one task per column group, each
+// packing its own columns of op(B) one K block at a time (they stay in its
+// L2) and running every row. Row blocks sharing one packed op(B) had each
+// task read all of it from the other core's cache: these products ran 1.0-1.4x
+// on two threads. The tasks share op(A) (read in place, from L3); each takes
+// the column sums of an equal share of its rows.
+void gemm_tn_by_columns(const Product& p, int j0, int nc) {
+  const int panels = ceil_div(nc, NR), per_group = ceil_div(panels, std::min(panels, threads_available()));
+  const int groups = ceil_div(panels, per_group);
+  // Task g's share of the column sums: rows [share(g), share(g + 1)).
+  auto share = [&](int g) { return std::min(p.M, round_up(p.M * g / groups, 16)); };
+  parallel_for(groups, [&](int g) {
+    const int jp0 = g * per_group, jp1 = std::min(panels, jp0 + per_group);
+    const int s0 = share(g), s1 = g + 1 == groups ? p.M : share(g + 1);
+    float* pack_b = thread_buffer((size_t)KC * per_group * NR, 0);  // this thread's
+    float* pack_a = thread_buffer((size_t)MR * KC, 1);
+    auto panel = [&](int jp) { return pack_b + (size_t)(jp - jp0) * KC * NR; };
+    for (int p0 = 0; p0 < p.K; p0 += KC) {
+      const int kc = std::min(KC, p.K - p0);
+      if (p.a_sums && j0 == 0 && s0 < s1) sum_a_columns(p, s0, s1, p0, kc);
+      for (int jp = jp0; jp < jp1; jp++) pack_b_panel(p.trans_b, p.B, p.ldb, p.N, j0 + jp * NR, p0, kc, panel(jp));
+      for (int i0 = 0; i0 < p.M; i0 += MC)
+        block_products(p, i0, std::min(MC, p.M - i0), p0, kc, j0, jp0, jp1, false, panel, pack_a);
+    }
+  });
+}
+
+void gemm_fused(const Product& p) {
+  const int M = p.M, N = p.N, K = p.K;
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {  // empty sum: C = beta * C (+ bias)
     for (int i = 0; i < M; i++) {
-      float* c = C + (size_t)i * ldc;
-      if (beta == 0.0f) std::memset(c, 0, sizeof(float) * N);
-      if (bias)
-        for (int j = 0; j < N; j++) c[j] += bias[j];
+      float* c = p.C + (size_t)i * p.ldc;
+      if (p.beta == 0.0f) std::memset(c, 0, sizeof(float) * N);
+      if (p.bias)
+        for (int j = 0; j < N; j++) c[j] += p.bias[j];
     }
     return;
   }
-  // Tasks: row blocks x column groups. No element's arithmetic depends on
-  // the tiling, so it is chosen for the threads at hand: one task per
-  // MC rows alone, and for several threads at least kMinTasks tasks, made by
-  // splitting rows for a transposed A (the weight gradients' dY^T, 128-512
-  // rows of 2048: column groups, each going through all of those rows, had
-  // them scale 1.0-1.4x on two threads) and by column groups otherwise.
+  // Tasks: row blocks x column groups (a transposed A on several threads:
+  // column groups alone, above). No element's arithmetic depends on the
+  // tiling, so it is chosen for the threads at hand: one task per MC rows
+  // alone, and for several threads at least kMinTasks tasks, made by
+  // column groups.
   const bool parallel = threads_available() > 1;
-  const int mc_block = parallel && trans_a ? std::min(MC, std::max(MR, round_up(ceil_div(M, kMinTasks), MR))) : MC;
-  const int row_blocks = ceil_div(M, mc_block);
+  const int row_blocks = ceil_div(M, MC);
   for (int j0 = 0; j0 < N; j0 += NC) {
     const int nc = std::min(NC, N - j0), panels = ceil_div(nc, NR);
+    // A small product (one row block, one K block: each B panel used by a
+    // few micro-tiles only) reads a row-major op(B) of whole panels in
+    // place: packing it cost as much as the product at attention sizes.
+    const bool direct_b = !p.trans_b && M <= MC && K <= KC && nc % NR == 0;
+    if (parallel && p.trans_a && !direct_b) {
+      gemm_tn_by_columns(p, j0, nc);
+      continue;
+    }
     const int groups = parallel ? std::min(panels, ceil_div(kMinTasks, row_blocks)) : 1;
     const int per_group = ceil_div(panels, groups);
     // K blocks packed together. Several threads: all of K when it fits in
@@ -233,69 +334,30 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
     // products read them (a long-K weight gradient's whole packed op(B) is
     // 4 MB at model-B size: 1% of the step was spent reading it back).
     const int span = parallel ? KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR))) : KC;
-    // A small product (one row block, one K block: each B panel used by a
-    // few micro-tiles only) reads a row-major op(B) of whole panels in
-    // place: packing it cost as much as the product at attention sizes.
-    const bool direct_b = !trans_b && M <= MC && K <= KC && nc % NR == 0;
     float* pack_b = direct_b ? nullptr : thread_buffer((size_t)std::min(K, span) * panels * NR, 0);
     for (int s0 = 0; s0 < K; s0 += span) {
       const int s1 = std::min(K, s0 + span), blocks = ceil_div(s1 - s0, KC);
       // Block q of the span: panel jp at pack_b + (p0 - s0) * panels * NR + jp * kc * NR.
       if (!direct_b) parallel_for(blocks * panels, [&](int task) {
         const int p0 = s0 + task / panels * KC, kc = std::min(KC, s1 - p0), jp = task % panels;
-        pack_b_panel(trans_b, B, ldb, N, j0 + jp * NR, p0, kc,
+        pack_b_panel(p.trans_b, p.B, p.ldb, N, j0 + jp * NR, p0, kc,
                      pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR);
       });
       parallel_for(row_blocks * groups, [&](int task) {
-        const int i0 = task / groups * mc_block, mc = std::min(mc_block, M - i0);
+        const int i0 = task / groups * MC, mc = std::min(MC, M - i0);
         const int jp0 = task % groups * per_group, jp1 = std::min(panels, jp0 + per_group);
         if (jp0 >= jp1) return;
-        // Full MR-row panels of op(A) are read in place; only the last,
-        // partial panel is packed. (A packed A^T cost 4% of a model-B step
-        // in the copy alone; read in place, with the sums below taken in a
-        // pass of their own, the step is 4% faster.)
         float* pack_a = thread_buffer((size_t)MR * KC, 1);  // this thread's
-        auto in_place = [&](int ir) { return mc - ir >= MR; };
         for (int p0 = s0; p0 < s1; p0 += KC) {
           const int kc = std::min(KC, s1 - p0);
-          const bool accumulate = p0 > 0 || beta != 0.0f;  // later K blocks add to the first
-          const bool last = p0 + KC >= K;
           // The column sums of a transposed A (a bias gradient), by the first
           // column group of each row block, once, each in k order.
-          if (trans_a && a_sums && jp0 == 0 && j0 == 0)
-            for (int k = 0; k < kc; k++) {
-              const float* src = A + (size_t)(p0 + k) * lda + i0;
-              if (k + 4 < kc)  // rows a stride apart: fetched 4 ahead
-                for (int r = 0; r < mc; r += 16) __builtin_prefetch(src + 4 * (size_t)lda + r);
-              for (int r = 0; r < mc; r++) a_sums[i0 + r] += src[r];
-            }
-          if (mc % MR)  // only the last, partial panel is packed
-            pack_a_panel(trans_a, A, lda, M, i0 + mc / MR * MR, p0, kc, pack_a);
-          for (int jp = jp0; jp < jp1; jp++) {
-            const int jc = j0 + jp * NR, cols = std::min(NR, N - jc);
-            const float* bp = direct_b ? B + (size_t)p0 * ldb + jc
-                                       : pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR;
-            for (int ir = 0; ir < mc; ir += MR) {
-              float* c = C + (size_t)(i0 + ir) * ldc + jc;
-              const int rows = std::min(MR, M - i0 - ir);
-              const float* bias_j = bias && last ? bias + jc : nullptr;
-              // op(A) rows in place: row-major A (a[r * lda + k]) or a transposed
-              // A (a[k * lda + r]); the partial panel packed (a[k * MR + r]).
-              const bool packed = !in_place(ir);
-              const bool col_major = trans_a || packed;
-              const float* ap = packed ? pack_a
-                                       : trans_a ? A + (size_t)p0 * lda + i0 + ir : A + (size_t)(i0 + ir) * lda + p0;
-              const int lda_a = packed ? MR : lda;
-              if (!col_major && direct_b)
-                micro_kernel<false, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
-              else if (!col_major)
-                micro_kernel<false, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
-              else if (direct_b)
-                micro_kernel<true, false>(kc, ap, lda_a, bp, ldb, c, ldc, alpha, accumulate, bias_j, rows, cols);
-              else
-                micro_kernel<true, true>(kc, ap, lda_a, bp, NR, c, ldc, alpha, accumulate, bias_j, rows, cols);
-            }
-          }
+          if (p.trans_a && p.a_sums && jp0 == 0 && j0 == 0) sum_a_columns(p, i0, i0 + mc, p0, kc);
+          auto panel = [&](int jp) {
+            return direct_b ? p.B + (size_t)p0 * p.ldb + j0 + jp * NR
+                            : pack_b + (size_t)(p0 - s0) * panels * NR + (size_t)jp * kc * NR;
+          };
+          block_products(p, i0, mc, p0, kc, j0, jp0, jp1, direct_b, panel, pack_a);
         }
       });
     }
@@ -306,16 +368,16 @@ void gemm_fused(bool trans_a, bool trans_b, int M, int N, int K, real alpha, con
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
           int ldb, real beta, real* C, int ldc) {
-  gemm_fused(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, nullptr);
+  gemm_fused({trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, nullptr});
 }
 
 void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb, const real* bias,
                real* C, int ldc) {
-  gemm_fused(false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, ldc, bias, nullptr);
+  gemm_fused({false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, ldc, bias, nullptr});
 }
 
 void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc, real* sums) {
-  gemm_fused(true, false, M, N, K, real(1), A, lda, B, ldb, real(1), C, ldc, nullptr, sums);
+  gemm_fused({true, false, M, N, K, real(1), A, lda, B, ldb, real(1), C, ldc, nullptr, sums});
 }
 
 }  // namespace nope

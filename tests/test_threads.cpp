@@ -178,11 +178,14 @@ TEST_CASE("training is bit-identical with 1, 2 and 3 threads", "[threads][determ
 }
 
 // The products' tiling follows the thread count (rows or column groups per
-// task); the bits must not. Shapes of a model-B step, edges, N past one N
-// block, and the fused bias and column-sum forms.
+// task; a transposed A by column groups, each task with its share of the
+// column sums); the bits must not. Shapes of a model-B step, edges, N past
+// one N block, fewer rows than one micro-tile, and the fused bias and
+// column-sum forms.
 TEST_CASE("matrix products are bit-identical with 1, 2 and 3 threads", "[threads][determinism][gemm]") {
   Rng r = rng_seed(5);
-  const int shapes[][3] = {{2048, 384, 128}, {128, 512, 2048}, {512, 128, 2048}, {37, 1100, 300}, {130, 70, 600}};
+  const int shapes[][3] = {{2048, 384, 128}, {128, 512, 2048}, {512, 128, 2048}, {37, 1100, 300}, {130, 70, 600},
+                           {6, 100, 520}};
   for (const auto& sh : shapes) {
     const int M = sh[0], N = sh[1], K = sh[2];
     INFO("M " << M << " N " << N << " K " << K);
