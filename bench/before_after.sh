@@ -6,17 +6,30 @@
 # prints each model's median ms/step and the ratio. How the README's
 # before/after figures of a performance change are taken.
 #   bash bench/before_after.sh REV [ROUNDS]          (default ROUNDS 3)
+#   bash bench/before_after.sh REV [ROUNDS] --threads N   each round times
+#     1 and N threads (`nopelab bench --threads N`): both builds' N-thread
+#     ms/step and their speed-up over one thread
 #   bash bench/before_after.sh REV [ROUNDS] --wasm   the wasm module instead:
 #     builds REV's single-thread module with Debian's emscripten (a few
 #     minutes) and alternates model-B steps under node against build-wasm/
 #     (run scripts/build-wasm first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rev=${1:?usage: bench/before_after.sh REV [ROUNDS] [--wasm]}
-rounds=${2:-3}
-[ "$rounds" = --wasm ] && rounds=3
+usage="usage: bench/before_after.sh REV [ROUNDS] [--wasm | --threads N]"
+rev=${1:?$usage}
+shift
+rounds=3
+[[ ${1:-} =~ ^[0-9]+$ ]] && { rounds=$1; shift; }
 wasm=0
-for a in "$@"; do [ "$a" = --wasm ] && wasm=1; done
+threads=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --wasm) wasm=1 ;;
+    --threads) threads=${2:?$usage}; shift ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+  shift
+done
 now=build/nopelab
 if [ $wasm = 1 ]; then
   [ -f build-wasm/wasm/nopelab.wasm ] || { echo "build this tree's module first (scripts/build-wasm)" >&2; exit 1; }
@@ -50,9 +63,11 @@ else
   cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_BUILD_TYPE=Release -DNOPE_BUILD_TESTS=OFF >/dev/null
   cmake --build "$tmp/build" -j"$(nproc)" --target nopelab >/dev/null
   before=$tmp/build/nopelab
-  ms() {  # binary -> "A_ms B_ms" (one thread, one round)
-    "$1" bench --threads 1 --rounds 1 --json 2>/dev/null |
-      python3 -c 'import json,sys; d=json.load(sys.stdin); print(*[m["ms_per_step"] for m in d["native"]])'
+  ms() {  # binary -> "A_ms B_ms" (one round; with --threads N: "A_1 A_N B_1 B_N")
+    "$1" bench --threads "$threads" --rounds 1 --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(*[x for m in d["native"] for x in ([m["ms_per_step"]] + ([m["ms_per_step_threads"]] if "ms_per_step_threads" in m else []))])'
   }
   for r in $(seq "$rounds"); do
     if [ $((r % 2)) -eq 1 ]; then ms "$before" >>"$tmp/before"; ms "$now" >>"$tmp/after"
@@ -60,12 +75,20 @@ else
   done
   models='["A", "B"]'
 fi
-python3 - "$tmp/before" "$tmp/after" "$rev" "$models" <<'PY'
+python3 - "$tmp/before" "$tmp/after" "$rev" "$models" "$threads" <<'PY'
 import json, statistics, sys
 before = [list(map(float, l.split())) for l in open(sys.argv[1])]
 after = [list(map(float, l.split())) for l in open(sys.argv[2])]
-for i, name in enumerate(json.loads(sys.argv[4])):
-    b = statistics.median(r[i] for r in before); a = statistics.median(r[i] for r in after)
-    print(f"model {name}, 1 thread: {sys.argv[3]} {b:.2f} ms/step, this tree {a:.2f} ms/step ({b / a:.2f}x)")
+rev, threads = sys.argv[3], int(sys.argv[5])
+per_model = len(before[0]) // len(json.loads(sys.argv[4]))  # 1, or 2 with --threads N
+med = lambda rows, i: statistics.median(r[i] for r in rows)
+for m, name in enumerate(json.loads(sys.argv[4])):
+    i = m * per_model
+    b, a = med(before, i), med(after, i)
+    print(f"model {name}, 1 thread: {rev} {b:.2f} ms/step, this tree {a:.2f} ms/step ({b / a:.2f}x)")
+    if per_model == 2:
+        bn, an = med(before, i + 1), med(after, i + 1)
+        print(f"model {name}, {threads} threads: {rev} {bn:.2f} ms/step ({b / bn:.2f}x its 1 thread), "
+              f"this tree {an:.2f} ms/step ({a / an:.2f}x its 1 thread) ({bn / an:.2f}x)")
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
