@@ -12,8 +12,9 @@
 // running every K block of its tile and reading its rows of op(A) in place.
 // Two thread hand-offs per product. A transposed op(A) (the weight
 // gradients) on several threads is split by column groups alone, each task
-// packing its own columns of op(B): one hand-off (gemm_tn_by_columns). The forward's bias and the bias
-// gradient ride along (gemm_bias, gemm_tn_sums in gemm.h).
+// packing its own columns of op(B): one hand-off (gemm_tn_by_columns). The
+// forward's bias and the bias gradient ride along (gemm_bias, gemm_tn_sums
+// in gemm.h).
 //
 // Determinism: an element of C is the sum over K blocks in order, each block
 // a k-ordered chain of fused multiply-adds in one accumulator lane, scaled by
@@ -256,15 +257,14 @@ void block_products(const Product& p, int i0, int mc, int p0, int kc, int j0, in
                        : p.trans_a ? p.A + (size_t)p0 * p.lda + i0 + ir
                                    : p.A + (size_t)(i0 + ir) * p.lda + p0;
       const int lda = packed ? MR : p.lda;
-      const float alpha = p.alpha;
       if (!col_major && direct_b)
-        micro_kernel<false, false>(kc, a, lda, b, p.ldb, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+        micro_kernel<false, false>(kc, a, lda, b, p.ldb, c, p.ldc, p.alpha, accumulate, bias_j, rows, cols);
       else if (!col_major)
-        micro_kernel<false, true>(kc, a, lda, b, NR, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+        micro_kernel<false, true>(kc, a, lda, b, NR, c, p.ldc, p.alpha, accumulate, bias_j, rows, cols);
       else if (direct_b)
-        micro_kernel<true, false>(kc, a, lda, b, p.ldb, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+        micro_kernel<true, false>(kc, a, lda, b, p.ldb, c, p.ldc, p.alpha, accumulate, bias_j, rows, cols);
       else
-        micro_kernel<true, true>(kc, a, lda, b, NR, c, p.ldc, alpha, accumulate, bias_j, rows, cols);
+        micro_kernel<true, true>(kc, a, lda, b, NR, c, p.ldc, p.alpha, accumulate, bias_j, rows, cols);
     }
   }
 }
