@@ -64,10 +64,11 @@ test('comparison mode draws one card per variant', async () => {
   const { page, errors } = await open(small + '&view=compare');
   await page.fill('#panel-compare input[type=number]', '0');
   await page.click('#panel-compare button.primary');
-  // The status line says when every variant has landed; each card then holds
-  // one heatmap (plus its colour bar).
-  await page.waitForFunction(() => /^4 variants, 0 steps each/.test(document.querySelector('#panel-compare .score').textContent),
-    null, { timeout: 60000 });
+  // The run button comes back when every variant has landed (or failed: the
+  // status line then says which); each card holds one heatmap (plus its
+  // colour bar, so counting canvases would count two per card).
+  await page.waitForFunction(() => !document.querySelector('#panel-compare button.primary').disabled, null, { timeout: 60000 });
+  assert.match(await page.textContent('#panel-compare .score'), /^4 variants, 0 steps each/);
   assert.equal(await page.locator('.compare-card .heatmap-canvas').count(), 4);
   assert.ok((await canvasInk(page, '.compare-card .heatmap-canvas')) > 0.9);
   await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true });
