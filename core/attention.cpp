@@ -12,6 +12,9 @@
 
 namespace nope {
 
+// Elements per 64-byte cache line: one prefetch per line of a row.
+constexpr int kLineReals = 64 / (int)sizeof(real);
+
 // Softmax of row[0, n) in place (n >= 1), row[n, T) set to zero. Three
 // passes over the row in whole vectors (max; exp and sum; scale), so a
 // row's bits depend on n only.
@@ -73,7 +76,7 @@ static const real* head_transposed(const real* x, int ld, int T, int hs) {
   int t0 = 0;
   for (; t0 + kLanes <= T; t0 += kLanes) {
     for (int t = t0 + kLanes; t < std::min(T, t0 + 2 * kLanes); t++)
-      for (int d = 0; d < hs; d += 64 / (int)sizeof(real)) __builtin_prefetch(x + (size_t)t * ld + d);
+      for (int d = 0; d < hs; d += kLineReals) __builtin_prefetch(x + (size_t)t * ld + d);
     for (int d0 = 0; d0 < d_full; d0 += kLanes) {
       vreal r[kLanes];
       for (int i = 0; i < kLanes; i++) r[i] = vload(x + (size_t)(t0 + i) * ld + d0);
@@ -150,7 +153,7 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
       // while the product below runs (rows of a short visible part each: the
       // hardware prefetcher did not keep ahead of the softmax backward).
       for (int i = i0; i < i1; i++)
-        for (int j = 0; j < keys; j += 64 / (int)sizeof(real)) __builtin_prefetch(a + (size_t)i * T + j);
+        for (int j = 0; j < keys; j += kLineReals) __builtin_prefetch(a + (size_t)i * T + j);
       // datt (rows, keys) = dy_rows v_keys^T
       gemm(false, false, rows, keys, hs, real(1), dy + (size_t)i0 * C, C, vt, T, real(0), da_rows, T);
       // datt becomes dpre, row by row.
