@@ -1,7 +1,7 @@
 // Wires the page: settings <-> URL <-> controls, the worker session, the
 // training loop's progress, and the views (which only draw plain arrays).
 import { el, download } from './dom.js';
-import { WorkerClient } from './worker_client.js';
+import { SessionWorker } from './pool.js';
 import { AnalysisData } from './analysis_data.js';
 import { buildControls } from './controls.js';
 import { readUrl, writeUrl } from './url_state.js';
@@ -30,7 +30,7 @@ export class App {
     this.lengthGen = null;
     this.beforeAfter = new BeforeAfter();  // the untrained model's analysis, for before | after
     this.views = new Map();
-    this.client = new WorkerClient('worker.js', { onCrash: (e) => this.recover(e) });
+    this.client = new SessionWorker({ onCrash: (e) => this.recover(e) });
   }
 
   // ------------------------------------------------------------- messages

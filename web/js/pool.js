@@ -4,6 +4,10 @@
 // job retried once; cancel terminates the workers running the cancelled jobs
 // at once (fresh ones start lazily, on the next job). Workers idle for a
 // minute are ended too: each holds a wasm heap that large runs grow.
+// SessionWorker (at the end) is the page's main worker: a pool of one that
+// restarts. Both talk to their workers through WorkerClient.
+
+import { WorkerClient } from './worker_client.js';
 
 export const MAX_POOL_SIZE = 8;
 
@@ -20,75 +24,6 @@ export class CancelledError extends Error {
   }
 }
 
-// One worker speaking docs/worker-protocol.md: {id, kind, payload} out,
-// exactly one {id, ok, result|error} back (plus progress for train). A crash
-// (onerror, onmessageerror, or a reply flagged fatal: the wasm module
-// trapped and its state cannot be trusted) fails whatever is in flight.
-class PoolWorker {
-  constructor(createWorker, onCrash) {
-    this.onCrash = onCrash;
-    this.pending = new Map();
-    this.nextId = 1;
-    this.dead = false;
-    this.worker = createWorker();
-    this.worker.onmessage = (e) => this.receive(e.data);
-    this.worker.onerror = (e) => {
-      e?.preventDefault?.();
-      this.crash(e?.message || 'worker error');
-    };
-    this.worker.onmessageerror = () => this.crash('a message could not be read');
-    // A module that fails to load ends this worker (the next job gets a fresh
-    // one); the job waiting on it fails with the load error, without a retry.
-    this.ready = this.request('init');
-    this.ready.catch((err) => this.kill(err));
-  }
-
-  receive(msg) {
-    const p = msg && this.pending.get(msg.id);
-    if (!p) return;
-    if (msg.kind === 'progress') {
-      p.onProgress?.(msg.result);
-      return;
-    }
-    if (msg.fatal) return this.crash(msg.error || 'the wasm module trapped');
-    this.pending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.result);
-    else p.reject(new Error(msg.error));
-  }
-
-  request(kind, payload = {}, onProgress = null) {
-    if (this.dead) return Promise.reject(this.deathError);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
-      this.worker.postMessage({ id, kind, payload });
-    });
-  }
-
-  async call(kind, payload, onProgress) {
-    await this.ready;
-    return this.request(kind, payload, onProgress);
-  }
-
-  // Ends the worker; in-flight requests reject with `error`.
-  kill(error) {
-    if (this.dead) return;
-    this.dead = true;
-    this.deathError = error;
-    this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(error);
-    this.pending.clear();
-  }
-
-  crash(reason) {
-    if (this.dead) return;
-    const error = new Error(`a compute worker crashed (${reason})`);
-    error.crashed = true;
-    this.kill(error);
-    this.onCrash?.(this);
-  }
-}
-
 export class WorkerPool {
   // createWorker: () => Worker-like {postMessage, terminate, onmessage, onerror}
   // (injectable so node tests can drive the pool with fake workers).
@@ -96,7 +31,7 @@ export class WorkerPool {
     this.createWorker = createWorker;
     this.idleMs = idleMs;
     this.size = clampSize(size);
-    this.slots = [];   // {worker: PoolWorker|null, job: Job|null}
+    this.slots = [];   // {worker: WorkerClient|null, job: Job|null}
     this.queue = [];   // Jobs not yet started (front = next)
     this.crashes = 0;  // how many workers crashed (for tests and the status line)
     this.bySignal = new Map();  // AbortSignal -> Set of its unfinished jobs (one listener per signal)
@@ -237,7 +172,7 @@ export class WorkerPool {
     job.attempts++;
     if (!slot.worker || slot.worker.dead) {
       try {
-        slot.worker = new PoolWorker(this.createWorker, () => { this.crashes++; });
+        slot.worker = new WorkerClient(this.createWorker, { onCrash: () => { this.crashes++; } });
       } catch (err) {  // e.g. workers are not allowed on this page
         slot.job = null;
         slot.worker = null;
@@ -275,4 +210,38 @@ export class WorkerPool {
 
 function clampSize(n) {
   return Math.max(1, Math.min(MAX_POOL_SIZE, Math.floor(Number(n)) || 1));
+}
+
+// The page's main worker: a pool of one that holds the training session.
+// Calls go straight to its worker (pause and stop arrive while train runs),
+// and a crash restarts it at once: what was in flight fails with the reason,
+// then onCrash(error) lets the page build its session again (nothing is
+// retried: a fresh worker has no session to retry on).
+export class SessionWorker {
+  constructor({ createWorker = () => new Worker('worker.js'), onCrash = null } = {}) {
+    this.createWorker = createWorker;
+    this.onCrash = onCrash;
+    this.crashes = 0;
+    this.start();
+  }
+
+  start() {
+    this.client = new WorkerClient(this.createWorker, {
+      crashMessage: (reason) => `the compute worker crashed (${reason}); it has been restarted`,
+      onCrash: (dead) => {
+        this.crashes++;
+        this.start();
+        this.onCrash?.(dead.deathError);
+      },
+    });
+  }
+
+  // Resolves with the worker's init reply ({version, engine}).
+  get ready() {
+    return this.client.ready;
+  }
+
+  call(kind, payload = {}, onProgress = null) {
+    return this.client.call(kind, payload, onProgress);
+  }
 }
