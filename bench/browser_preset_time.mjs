@@ -6,6 +6,7 @@
 //   node bench/browser_preset_time.mjs [--preset trained_copy_adjacency] [--rounds 1] [--steps N]
 import os from 'node:os';
 import { launch, startServer } from '../tests/e2e/browser.mjs';
+import { median } from '../web/js/chart.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -47,7 +48,6 @@ try {
   for (const s of Object.values(servers)) s.stop();
 }
 load.push(os.loadavg()[0]);
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 console.log(`Chromium, preset ${preset} (${total} steps), median of ${rounds} round(s); 1-min load average ${load.map((l) => l.toFixed(1)).join(' -> ')} on ${os.cpus().length} cores:`);
 for (const kind of ['threaded', 'single']) {
   const t = median(times[kind].map((x) => x.trained)), s = median(times[kind].map((x) => x.shown));

@@ -11,6 +11,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch, repoRoot, startServer } from '../tests/e2e/browser.mjs';
+import { median } from '../web/js/chart.js';
 
 const arg = (name, def) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -79,7 +80,6 @@ try {
       console.log(`round ${r + 1}: ${size} worker${size > 1 ? 's' : ''}: ${out.runs} runs in ${out.seconds.toFixed(2)} s = ${(out.runs / out.seconds).toFixed(2)} runs/s (one run ${(out.runSecs * 1000).toFixed(0)} ms inside wasm)`);
     }
   }
-  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   console.log(`\nCPU: ${cpu}; ${rounds} alternating rounds, median runs/s`);
   for (const s of sizes) console.log(`pool of ${s}: ${median(rate[s]).toFixed(2)} runs/s`);
   if (sizes.length > 1) {

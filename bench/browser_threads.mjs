@@ -6,6 +6,7 @@
 // scripts/build-web) and Chromium, as the e2e tests.
 //   node bench/browser_threads.mjs [--seconds S] [--rounds R]
 import { launch, startServer } from '../tests/e2e/browser.mjs';
+import { median } from '../web/js/chart.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -41,7 +42,6 @@ try {
   await browser.close();
   for (const s of Object.values(servers)) s.stop();
 }
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const single = median(rates.single), threaded = median(rates.threaded);
 console.log(`Chromium, model B shape, ${seconds} s of training per page, median of ${rounds} alternating rounds:`);
 console.log(`  single-thread build (no isolation headers)  ${single.toFixed(2)} steps/s  [${rates.single.join(', ')}]`);

@@ -8,11 +8,11 @@
 //   node bench/compare.mjs <dir>
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { median } from '../web/js/chart.js';
 
 const dir = process.argv[2];
 const load = (f) => { try { return JSON.parse(readFileSync(path.join(dir, f), 'utf8')); } catch { return {}; } };
 const rounds = (prefix) => readdirSync(dir).filter((f) => f.startsWith(prefix)).sort().map(load);
-const median = (xs) => { const s = xs.filter((x) => x !== undefined).sort((a, b) => a - b); return s.length ? s[s.length >> 1] : undefined; };
 
 // One record per engine: {models: {A: ms, B: ms}, peak: {lanes, gflops}, gemm: [{shape, gflops}]}.
 function summarise(runs, key) {

@@ -6,6 +6,7 @@
 // single-thread build, alternating rounds, medians.
 //   node bench/wasm_bench.mjs [--json] [--threads N [--rounds R]]
 import { loadNopeLab, loadNopeLabMt } from '../tests/wasm/load_module.mjs';
+import { median } from '../web/js/chart.js';
 
 const argValue = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -55,7 +56,6 @@ async function benchThreads(n, rounds) {
     mt.setThreads(n);
     runs.mtN.push(step(mt));
   }
-  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify({ model: 'B', threads: n, rounds, ms_per_step: m, speedup: m.single / m.mtN }));

@@ -1,7 +1,7 @@
 // A T x T (or any rows x cols) heatmap on a small canvas filled with
 // putImageData and scaled by CSS, with a colour bar, a hover read-out of
 // (i, j, value) and a zoom control for long sequences.
-import { viridis, cssColor } from './colormap.js';
+import { viridis, cssColor } from '../chart.js';
 
 export class Heatmap {
   // describe(i, j, value) -> read-out text, for maps whose rows and columns

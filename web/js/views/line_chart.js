@@ -2,7 +2,7 @@
 // CDN). A thin wrapper: named series, optional log axes, resize with the
 // container, data replaced wholesale on update.
 /* global uPlot */
-import { SERIES_COLORS } from './colormap.js';
+import { SERIES_COLORS } from '../chart.js';
 
 // Tick labels that stay readable on log axes spanning 1e-6..1.
 function tick(v) {

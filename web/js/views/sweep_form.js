@@ -3,6 +3,7 @@
 // checkboxes), seeds, measures, train steps and where the analysis looks.
 // It edits a plain sweep object (sweep_spec.js) and reports every change.
 import { el } from '../dom.js';
+import { wantsLogScale } from '../chart.js';
 import { MAX_AXES, MEASURES, SITES, axisField, axisFields, parseValues, rangeValues } from '../sweep_spec.js';
 
 const fmtValue = (v) => String(v);
@@ -41,7 +42,7 @@ function axisEditor(k, axis, settings, onChange) {
     const from = el('input', { type: 'number', class: 'axis-from', step: 'any', value: lo, 'aria-label': `axis ${k + 1} from` });
     const to = el('input', { type: 'number', class: 'axis-to', step: 'any', value: hi, 'aria-label': `axis ${k + 1} to` });
     const count = el('input', { type: 'number', class: 'axis-count', min: 1, max: 64, value: Math.max(1, values.length), 'aria-label': `axis ${k + 1} count` });
-    const logScale = lo > 0 && hi / lo >= 8;
+    const logScale = wantsLogScale([lo, hi]);
     const scale = el('select', { class: 'axis-scale', 'aria-label': `axis ${k + 1} spacing` },
       el('option', { value: 'linear', text: 'linear' }), el('option', { value: 'log', text: 'log' }));
     scale.value = logScale ? 'log' : 'linear';
@@ -61,7 +62,7 @@ function axisEditor(k, axis, settings, onChange) {
     if (!f) return emit([]);
     const values = f.type === 'enum' ? f.values.slice(0, 2)
       : f.type === 'bool' ? [true, false]
-        : rangeValues({ from: f.min, to: f.max, count: 4, scale: f.min > 0 && f.max / f.min >= 8 ? 'log' : 'linear', type: f.type });
+        : rangeValues({ from: f.min, to: f.max, count: 4, scale: wantsLogScale([f.min, f.max]) ? 'log' : 'linear', type: f.type });
     render(values);
     emit(values);
   });

@@ -8,11 +8,10 @@ import { el } from '../dom.js';
 import { MEASURES } from '../sweep_spec.js';
 import { Heatmap, fmt } from './heatmap.js';
 import { LineChart } from './line_chart.js';
-import { viridis, SERIES_COLORS } from './colormap.js';
+import { viridis, SERIES_COLORS, wantsLogScale } from '../chart.js';
 
 const measureInfo = (id) => MEASURES.find((m) => m.id === id) || { id, label: id };
 const isNumeric = (values) => values.every((v) => typeof v === 'number');
-const useLogX = (values) => isNumeric(values) && values.every((v) => v > 0) && Math.max(...values) / Math.min(...values) >= 8;
 
 // result.cells[c].measures[m] -> {mean, ci, n} (null when the cell has no run yet).
 function stat(result, c, m) {
@@ -71,7 +70,7 @@ export class SweepPlots {
         const holder = el('div', { class: 'chart sweep-chart', 'data-measure': m });
         this.box.append(el('h4', { text: measureInfo(m).label }), holder);
         const numeric = isNumeric(axis.values);
-        return new LineChart(holder, { xLabel: axis.path, yLabel: m, logX: useLogX(axis.values), height: 200,
+        return new LineChart(holder, { xLabel: axis.path, yLabel: m, logX: wantsLogScale(axis.values), height: 200,
           xTickLabels: numeric ? null : axis.values.map(String) });
       });
     }
