@@ -2,9 +2,15 @@
 // the frame scrolls into view; training pauses while it is off screen or the
 // tab is hidden, and resumes when it comes back.
 import { App } from './app.js';
+import { el } from './dom.js';
+import { renderToolbar } from './toolbar.js';
 
 window.addEventListener('DOMContentLoaded', () => {
-  document.getElementById('open-full').href = `index.html${location.search}`;
+  renderToolbar(document.getElementById('toolbar'), [
+    el('a', { id: 'open-full', class: 'note', target: '_blank', rel: 'noopener', href: `index.html${location.search}`, text: 'open in NoPE Lab' }),
+    el('span', { id: 'version', class: 'note' }),
+    el('span', { id: 'engine', class: 'note' }),
+  ]);
   let app = null;
   let autoPaused = false;
   const visible = () => document.visibilityState === 'visible';
