@@ -43,7 +43,13 @@ const seedList = (n) => Array.from({ length: n }, (_, k) => k + 1);
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
 const readPreset = (id) => readJson(path.join('presets', `${id}.json`));
 const list = (xs) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
-const ranges = (e) => `[${e.range[0]}, ${e.range[1]}]`;
+
+// One row of the headline table; a value outside its stated range counts as a failure.
+function checkRow(p, what, e, v) {
+  const ok = v >= e.range[0] && v <= e.range[1];
+  if (!ok) failures++;
+  return `| ${p.id} | ${what} | [${e.range[0]}, ${e.range[1]}] | ${v.toFixed(3)} | ${ok ? 'ok' : '**DISAGREES**'} |`;
+}
 
 // ---------------------------------------------------------------- presets
 async function presetChecks(out) {
@@ -69,12 +75,7 @@ async function presetChecks(out) {
       if (p.expect.some((e) => e.input === 'task')) run.analysisTask = await runner.analyzeCk(ck, [...batch, '--input', 'task']);
       if (p.expect.some((e) => e.when === 'before')) run.before = await runner.analyzeInit(p.config, { extra: batch });
     }
-    return p.expect.map((e) => {
-      const v = measure(e, run);
-      const ok = v >= e.range[0] && v <= e.range[1];
-      if (!ok) failures++;
-      return `| ${p.id} | ${describeExpect(e)} | ${ranges(e)} | ${v.toFixed(3)} | ${ok ? 'ok' : '**DISAGREES**'} |`;
-    });
+    return p.expect.map((e) => checkRow(p, describeExpect(e), e, measure(e, run)));
   }));
   out.push('## Every preset against its own headline',
     '',
@@ -87,12 +88,7 @@ async function presetChecks(out) {
 // A sweep preset's headline, cell by cell, against its own `nopelab sweep`.
 async function sweepPresetChecks(p) {
   const { json } = await runner.sweep(p);
-  return p.expect.map((e) => {
-    const v = sweepMeasure(e, json);
-    const ok = v >= e.range[0] && v <= e.range[1];
-    if (!ok) failures++;
-    return `| ${p.id} | ${describeSweepExpect(e)} | ${ranges(e)} | ${v.toFixed(3)} | ${ok ? 'ok' : '**DISAGREES**'} |`;
-  });
+  return p.expect.map((e) => checkRow(p, describeSweepExpect(e), e, sweepMeasure(e, json)));
 }
 
 // ---------------------------------------------------------------- sweep presets
