@@ -3,7 +3,7 @@
 # one run: builds REV's `nopelab` in a temporary worktree (Release, this
 # machine's flags), then alternates `nopelab bench --threads 1` of the two
 # builds for ROUNDS rounds (so a drift of the machine's speed hits both) and
-# prints each model's median ms/step and the ratio. How the README's
+# prints each model's median ms/step and the ratio. How docs/performance.md's
 # before/after figures of a performance change are taken.
 #   bash bench/before_after.sh REV [ROUNDS]          (default ROUNDS 3)
 #   bash bench/before_after.sh REV [ROUNDS] --threads N   each round times
