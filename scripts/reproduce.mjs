@@ -315,7 +315,7 @@ const RUN = { presets: presetChecks, sweeps: sweepPresets, random: randomInit, r
 async function section(fn) {
   const mine = [];
   await fn(mine);
-  mine.push(`<sub>This section: \`${command}\` (native build, ${runner.jobs} jobs in parallel under nice -n 10, on a ${os.cpus().length}-core machine).</sub>`, '');
+  mine.push(`<sub>This section: \`${command}\` (native build, ${runner.jobs} jobs in parallel under nice -n 10, on a ${os.cpus().length}-core machine).</sub>`, '', '');
   return mine.join('\n');
 }
 
