@@ -14,7 +14,7 @@ export function renderToolbar(host, extra = []) {
     el('button', { id: 'btn-step', text: 'Step' }),
     el('button', { id: 'btn-reset', text: 'Reset' }),
     el('progress', { id: 'progress', value: 0, max: 1, 'aria-label': 'training progress' }),
-    el('dl', { class: 'stats' }, STATS.map(([id, label, value]) => [el('dt', { text: label }), el('dd', { id: `stat-${id}`, text: value })])),
+    el('dl', { class: 'stats' }, ...STATS.flatMap(([id, label, value]) => [el('dt', { text: label }), el('dd', { id: `stat-${id}`, text: value })])),
     el('span', { id: 'busy', class: 'note', 'aria-live': 'polite' }),
     ...extra);
 }
