@@ -208,6 +208,12 @@ function describeTrained(cells) {
     `otherwise batch ${tr.batch_size}, warm-up ${tr.warmup}, weight decay ${tr.weight_decay}. `;
 }
 
+// How the symbolic tasks' test length relates to their trained length ("2x").
+function testRatio() {
+  const r = [...new Set(SYMBOLIC_TASKS.map((t) => TASKS[t].task.test_len / TASKS[t].task.train_len))];
+  return r.length === 1 ? `${r[0]}x` : 'longer';
+}
+
 async function trainedEvidence(out) {
   const jobs = [];
   for (const task of SYMBOLIC_TASKS) for (const pe of ENCODINGS) jobs.push([task, pe, 'causal']);
@@ -219,7 +225,7 @@ async function trainedEvidence(out) {
   const c0 = cells[0];
   out.push(`## After training: the adjacency pattern by task and encoding (${trainSeeds} training seeds, mean ± 95% interval)`, '',
     describeTrained(cells) +
-    `Accuracy and loss at the trained length on ${c0.evalExamples} fresh examples (for \`lm\`: windows of the same text it trains on); token accuracy also at the test length (2x; the model never saw it). ` +
+    `Accuracy and loss at the trained length on ${c0.evalExamples} fresh examples (for \`lm\`: windows of the same text it trains on); token accuracy also at the test length (${testRatio()}; the model never saw it). ` +
     `P_adj on ${c0.analysisBatch} task examples per layer (L0 / L1 / ...); "before" is the same model untrained, same inputs. Chance is 2/T.`, '',
     '| task | encoding | seq acc (trained length) | token acc | token acc at test length | P_adj attn_out before | P_adj attn_out after | P_adj resid_post before | P_adj resid_post after | chance |',
     '|---|---|---|---|---|---|---|---|---|---|',

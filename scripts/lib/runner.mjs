@@ -1,13 +1,14 @@
 // Runs nopelab commands for scripts/reproduce: at most `jobs` at a time, each
 // under `nice -n 10`, with results cached by their exact arguments in
 // build/reproduce-cache/ so that a re-run only computes what is missing.
+// The binary is $NOPELAB when set (as ctest sets it), else build/nopelab.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 export class Runner {
-  constructor({ bin = './build/nopelab', jobs = 2, cacheDir = 'build/reproduce-cache', fresh = false, log = () => {} }) {
+  constructor({ bin = process.env.NOPELAB || './build/nopelab', jobs = 2, cacheDir = 'build/reproduce-cache', fresh = false, log = () => {} }) {
     this.bin = bin;
     this.jobs = jobs;
     this.cacheDir = cacheDir;
