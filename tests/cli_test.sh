@@ -43,7 +43,7 @@ expect_error "bad --set" "--set expects path.to.field=value" "$NOPELAB" train --
 echo '{not json' >"$work/bad.json"
 expect_error "malformed JSON" "is not valid JSON" "$NOPELAB" train --config "$work/bad.json"
 expect_error "malformed checkpoint" "checkpoint: \"format\"" "$NOPELAB" eval --checkpoint "$work/typo.json"
-expect_error "analyze with two sources" "not both" "$NOPELAB" analyze --config "$work/typo.json" --checkpoint "$work/typo.json"
+expect_error "analyze with two sources" "applies to a .safetensors checkpoint without a config" "$NOPELAB" analyze --config "$work/typo.json" --checkpoint "$work/typo.json"
 
 S="--set model.d_model=16 --set model.n_heads=2 --set model.n_layers=1 --set model.d_ff=32
    --set task.train_len=4 --set task.test_len=6 --set task.vocab_size=4 --set train.batch_size=8
