@@ -24,7 +24,7 @@ expect_error() {  # description, expected substring, command...
   else fail "$what: wanted one line with '$needle', got: $(cat "$work/err")"; fi
 }
 
-for c in "" train eval analyze grad bench schema; do
+for c in "" train eval analyze grad bench schema export; do
   expect_ok "help $c" "$NOPELAB" $c --help
   grep -q "usage" "$work/out" || fail "help $c prints usage"
 done
@@ -83,6 +83,7 @@ expect_error "safetensors with a second config" "has its own config in __metadat
   "$NOPELAB" eval --checkpoint "$work/ck.safetensors" --config "$work/ck.json"
 head -c 64 "$work/ck.safetensors" >"$work/short.safetensors"
 expect_error "truncated safetensors" "truncated: the header says" "$NOPELAB" eval --checkpoint "$work/short.safetensors"
+expect_error "export needs both" "export needs --checkpoint CKPT and --out FILE" "$NOPELAB" export --checkpoint "$work/ck.json"
 sed 's/"data":\[[^,]*/"data":[null/' "$work/ck.json" >"$work/ck_null.json"
 expect_error "checkpoint with a null weight" "non-finite or non-numeric value" "$NOPELAB" eval --checkpoint "$work/ck_null.json"
 expect_ok "eval all lengths" "$NOPELAB" eval --checkpoint "$work/ck.json" --examples 4
