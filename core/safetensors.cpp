@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "budget.h"
-#include "checkpoint.h"
 #include "error.h"
 
 namespace nope {
