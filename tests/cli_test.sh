@@ -24,7 +24,7 @@ expect_error() {  # description, expected substring, command...
   else fail "$what: wanted one line with '$needle', got: $(cat "$work/err")"; fi
 }
 
-for c in "" train eval analyze grad bench schema; do
+for c in "" train eval analyze grad bench schema export; do
   expect_ok "help $c" "$NOPELAB" $c --help
   grep -q "usage" "$work/out" || fail "help $c prints usage"
 done
@@ -43,7 +43,7 @@ expect_error "bad --set" "--set expects path.to.field=value" "$NOPELAB" train --
 echo '{not json' >"$work/bad.json"
 expect_error "malformed JSON" "is not valid JSON" "$NOPELAB" train --config "$work/bad.json"
 expect_error "malformed checkpoint" "checkpoint: \"format\"" "$NOPELAB" eval --checkpoint "$work/typo.json"
-expect_error "analyze with two sources" "not both" "$NOPELAB" analyze --config "$work/typo.json" --checkpoint "$work/typo.json"
+expect_error "analyze with two sources" "applies to a .safetensors checkpoint without a config" "$NOPELAB" analyze --config "$work/typo.json" --checkpoint "$work/typo.json"
 
 S="--set model.d_model=16 --set model.n_heads=2 --set model.n_layers=1 --set model.d_ff=32
    --set task.train_len=4 --set task.test_len=6 --set task.vocab_size=4 --set train.batch_size=8
@@ -68,6 +68,22 @@ expect_error "grad shape mismatch" "same shape" "$NOPELAB" grad --checkpoint "$w
 echo '{"tokens": [[0,0,0,0,0,0,0,0,0,0,0,0,0,0]], "targets": [[0,0,0,0,0,0,0,0,0,0,0,0,0,0]]}' >"$work/tok_long.json"
 expect_error "grad too long" "exceed the model's maximum 13" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok_long.json"
 expect_error "grad needs both" "grad needs --checkpoint CKPT and --tokens F" "$NOPELAB" grad --checkpoint "$work/ck.json"
+# safetensors: export, every --checkpoint command reads it, back to JSON is exact.
+expect_ok "export safetensors" "$NOPELAB" export --checkpoint "$work/ck.json" --out "$work/ck.safetensors"
+expect_ok "eval safetensors" "$NOPELAB" eval --checkpoint "$work/ck.safetensors" --length 4 --examples 16
+grep -q '"seq_acc"' "$work/out" || fail "eval reads a safetensors checkpoint"
+expect_ok "grad safetensors" "$NOPELAB" grad --checkpoint "$work/ck.safetensors" --tokens "$work/tok.json" --hidden
+grep -q '"resid_post"' "$work/out" || fail "grad --hidden lists the sites"
+expect_ok "export back to JSON" "$NOPELAB" export --checkpoint "$work/ck.safetensors" --out "$work/ck_back.json"
+expect_ok "grad JSON" "$NOPELAB" grad --checkpoint "$work/ck.json" --tokens "$work/tok.json" --hidden
+cp "$work/out" "$work/grad_json.out"
+expect_ok "grad JSON from safetensors" "$NOPELAB" grad --checkpoint "$work/ck_back.json" --tokens "$work/tok.json" --hidden
+cmp -s "$work/out" "$work/grad_json.out" || fail "JSON -> safetensors -> JSON changes the model's output"
+expect_error "safetensors with a second config" "has its own config in __metadata__" \
+  "$NOPELAB" eval --checkpoint "$work/ck.safetensors" --config "$work/ck.json"
+head -c 64 "$work/ck.safetensors" >"$work/short.safetensors"
+expect_error "truncated safetensors" "truncated: the header says" "$NOPELAB" eval --checkpoint "$work/short.safetensors"
+expect_error "export needs both" "export needs --checkpoint CKPT and --out FILE" "$NOPELAB" export --checkpoint "$work/ck.json"
 sed 's/"data":\[[^,]*/"data":[null/' "$work/ck.json" >"$work/ck_null.json"
 expect_error "checkpoint with a null weight" "non-finite or non-numeric value" "$NOPELAB" eval --checkpoint "$work/ck_null.json"
 expect_ok "eval all lengths" "$NOPELAB" eval --checkpoint "$work/ck.json" --examples 4

@@ -23,6 +23,7 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "results_json.h"
+#include "safetensors.h"
 #include "schema.h"
 #include "trainer.h"
 
@@ -180,6 +181,28 @@ class Session {
     });
   }
 
+  // safetensors bytes (docs/interop.md): a Uint8Array in, {safetensors:
+  // Uint8Array} out, a copy owned by JS.
+  val load_safetensors(const std::string& bytes) {
+    return guarded([&] {
+      nope::checkpoint_from_safetensors(trainer_, bytes, nullptr);  // leaves trainer_ intact on error
+      ready_ = true;
+      return ok_value(nope::trainer_info_json(trainer_));
+    });
+  }
+
+  val save_safetensors() {
+    return guarded([&] {
+      if (!require()) return not_ready();
+      const std::string bytes = nope::checkpoint_to_safetensors(trainer_);
+      val out = val::global("Uint8Array").new_(bytes.size());
+      out.call<void>("set", val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()))));
+      val v = ok_value();
+      v.set("safetensors", out);
+      return v;
+    });
+  }
+
  private:
   bool require() const { return ready_; }
   static val not_ready() { return error_value("no model yet: call create(config) first"); }
@@ -241,7 +264,9 @@ EMSCRIPTEN_BINDINGS(nopelab) {
       .function("evaluate", &Session::evaluate)
       .function("analyze", &Session::analyze)
       .function("saveCheckpoint", &Session::save_checkpoint)
-      .function("loadCheckpoint", &Session::load_checkpoint);
+      .function("loadCheckpoint", &Session::load_checkpoint)
+      .function("loadSafetensors", &Session::load_safetensors)
+      .function("saveSafetensors", &Session::save_safetensors);
   emscripten::function("validateConfig", &validate_config);
   emscripten::function("schema", &schema);
   emscripten::function("version", &version);

@@ -218,9 +218,11 @@ const handlers = {
   sweepRun: (p) => unwrap(lab.sweepRun(JSON.stringify(p.spec), p.run | 0)),
   sweepSummarize: (p) => unwrap(lab.sweepSummarize(JSON.stringify(p.spec), JSON.stringify(p.records || []))),
   saveCheckpoint: (p) => unwrap(session(p.session).saveCheckpoint(!!p.withOptimizer)),
+  saveSafetensors: (p) => unwrap(session(p.session).saveSafetensors()),
   loadCheckpoint(p) {
     const s = sessions.get(p.session || 'main') || new lab.Session();
-    const info = unwrap(s.loadCheckpoint(String(p.text)));
+    // A safetensors file arrives as bytes (Uint8Array), a JSON one as text.
+    const info = unwrap(p.bytes ? s.loadSafetensors(p.bytes) : s.loadCheckpoint(String(p.text)));
     sessions.set(p.session || 'main', s);
     return info;
   },

@@ -7,7 +7,9 @@
 #include <sstream>
 
 #include "budget.h"
+#include "checkpoint.h"
 #include "error.h"
+#include "safetensors.h"
 #include "threads.h"
 
 namespace nope::cli {
@@ -112,6 +114,26 @@ Config load_config(const Args& a) {
   if (it != a.values.end())
     for (const std::string& s : it->second) config_set(j, s);
   return config_load(j);
+}
+
+void load_checkpoint(Trainer& tr, const Args& a) {
+  const std::string path = a.get("checkpoint");
+  const std::string bytes = read_file(path);
+  if (!is_safetensors(bytes)) {
+    if (a.has("config")) throw Error("--config applies to a .safetensors checkpoint without a config, not to " + path);
+    try {
+      return checkpoint_from_json(tr, nlohmann::json::parse(bytes));
+    } catch (const nlohmann::json::parse_error& e) {
+      throw Error(path + " is neither a safetensors file nor valid JSON: " + e.what());
+    }
+  }
+  try {
+    if (!a.has("config")) return checkpoint_from_safetensors(tr, bytes, nullptr);
+    const Config cfg = load_config(a);
+    checkpoint_from_safetensors(tr, bytes, &cfg);
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
 }
 
 bool wants_help(int argc, char** argv) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config.h"
+#include "trainer.h"
 
 namespace nope::cli {
 
@@ -40,6 +41,12 @@ nlohmann::json read_json_file(const std::string& path);
 
 // Config from --config F (or defaults when absent) with every --set applied.
 Config load_config(const Args& a);
+
+// The trainer of --checkpoint F, the one place the commands load one: NoPE
+// Lab's JSON (docs/checkpoint.md) or safetensors (docs/interop.md), told
+// apart by the first bytes. --config F gives the config of a safetensors
+// file that has none in its metadata, and is refused otherwise.
+void load_checkpoint(Trainer& tr, const Args& a);
 
 bool wants_help(int argc, char** argv);
 

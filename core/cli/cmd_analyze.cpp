@@ -6,7 +6,6 @@
 
 #include "analysis/analyze.h"
 #include "analysis/seed_stats.h"
-#include "checkpoint.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "error.h"
@@ -27,7 +26,9 @@ static const char* kHelp =
     "Without --checkpoint the model is freshly initialised from the config (defaults\n"
     "where absent); --seeds K repeats over init seeds\n"
     "seed..seed+K-1 and adds <name>_mean and <name>_ci (95%) for every scalar.\n"
-    "With --checkpoint it also reports accuracy by length (length generalisation).\n"
+    "With --checkpoint it also reports accuracy by length (length generalisation);\n"
+    "CKPT is JSON or .safetensors, and --config F then only gives the config of a\n"
+    "safetensors file without one (docs/interop.md).\n"
     "JSON goes to --out (or stdout); a summary table goes to stderr.\n";
 
 static void print_summary(const nlohmann::json& j) {
@@ -87,7 +88,6 @@ int cmd_analyze(int argc, char** argv) {
   if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), std::fputs(kThreadsHelp, stdout), 0;
   const Args a = parse_args(argc, argv, {"config", "checkpoint", "set", "seeds", "batch", "length", "input", "out"},
                             {"no-probes", "quiet"});
-  if (a.has("config") && a.has("checkpoint")) throw Error("analyze takes --config F or --checkpoint CKPT, not both");
   nlohmann::json req_json{{"batch", a.get_int("batch", 64, 1, 1024)},
                           {"length", a.get_int("length", 0, 0, Limits::max_seq)},
                           {"input", a.get("input", "random")},
@@ -96,7 +96,7 @@ int cmd_analyze(int argc, char** argv) {
   int seeds = 1;
   if (a.has("checkpoint")) {
     if (a.has("seeds") || a.has("set")) throw Error("--seeds and --set apply to --config runs only");
-    checkpoint_from_json(tr, read_json_file(a.get("checkpoint")));
+    load_checkpoint(tr, a);  // --config only for a foreign .safetensors
     req_json["theory"] = tr.step == 0;
   } else {
     trainer_init(tr, load_config(a));

@@ -2,7 +2,6 @@
 // including lengths beyond training (length generalisation).
 #include <cstdio>
 
-#include "checkpoint.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "error.h"
@@ -11,19 +10,21 @@
 namespace nope::cli {
 
 static const char* kHelp =
-    "usage: nopelab eval --checkpoint CKPT [--length N]... [--examples N]\n"
+    "usage: nopelab eval --checkpoint CKPT [--config F] [--length N]... [--examples N]\n"
     "\n"
     "Evaluates on fresh examples (deterministic for the checkpoint's seed) and prints\n"
     "JSON {step, train_len, \"results\": [{length, seq_len, loss, token_acc, seq_acc, examples,\n"
     "trained}...]} (the shape of core/results_json.h).\n"
-    "Without --length: every length from 1 to task.test_len. --examples defaults to 256.\n";
+    "Without --length: every length from 1 to task.test_len. --examples defaults to 256.\n"
+    "CKPT is JSON or .safetensors (--config F for a safetensors file without a NoPE Lab\n"
+    "config; docs/interop.md).\n";
 
 int cmd_eval(int argc, char** argv) {
   if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), std::fputs(kThreadsHelp, stdout), 0;
-  const Args a = parse_args(argc, argv, {"checkpoint", "length", "examples"}, {});
+  const Args a = parse_args(argc, argv, {"checkpoint", "config", "length", "examples"}, {});
   if (!a.has("checkpoint")) throw Error("eval needs --checkpoint CKPT");
   Trainer tr;
-  checkpoint_from_json(tr, read_json_file(a.get("checkpoint")));
+  load_checkpoint(tr, a);
   const TaskConfig& task = tr.cfg.task;
   const int examples = a.get_int("examples", 256, 1, ResultLimits::max_eval_examples);
   std::vector<int> lengths;

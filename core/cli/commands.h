@@ -11,5 +11,6 @@ int cmd_bench(int argc, char** argv);
 int cmd_analyze(int argc, char** argv);
 int cmd_schema(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
+int cmd_export(int argc, char** argv);
 
 }  // namespace nope::cli

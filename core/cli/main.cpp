@@ -21,6 +21,7 @@ static const char* kUsage =
     "  analyze  positional analysis: similarity, adjacency, variance, attention, probes\n"
     "  sweep    a config over axes of values x seeds, in parallel, shardable (and sweep merge)\n"
     "  grad     loss, logits and every gradient for a given batch (cross-framework checks)\n"
+    "  export   a checkpoint as safetensors (Hugging Face GPT-2 names) or back to JSON\n"
     "  bench    training speed on fixed models (ms/step, tokens/s)\n"
     "  schema   the config schema as JSON (fields, types, defaults, ranges, docs)\n";
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   else if (cmd == "bench") fn = cmd_bench;
   else if (cmd == "schema") fn = cmd_schema;
   else if (cmd == "sweep") fn = cmd_sweep;
+  else if (cmd == "export") fn = cmd_export;
   if (!fn) {
     std::fprintf(stderr, "nopelab: error: unknown command '%s' (see nopelab --help)\n", cmd.c_str());
     return 2;

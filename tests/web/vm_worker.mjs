@@ -17,7 +17,7 @@ export function vmWorkerFactory() {
     const outside = { onmessage: null, onerror: null, terminated: false };
     const ctx = {
       console, performance, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask,
-      WebAssembly, TextDecoder, TextEncoder, URL, Float32Array, Promise,
+      WebAssembly, TextDecoder, TextEncoder, URL, Float32Array, Uint8Array, Promise,
       location: { href: 'http://localhost/worker.js' },
     };
     ctx.self = ctx;

@@ -256,8 +256,15 @@ export class App {
     }
   }
 
-  async downloadCheckpoint() {
+  // JSON (with the optimizer state, so training resumes) or safetensors
+  // (weights only, Hugging Face GPT-2 names; docs/interop.md).
+  async downloadCheckpoint(format = 'json') {
     try {
+      if (format === 'safetensors') {
+        const r = await this.client.call('saveSafetensors', {});
+        download(`nopelab-step${this.status.step}.safetensors`, new Blob([r.safetensors], { type: 'application/octet-stream' }));
+        return;
+      }
       const r = await this.client.call('saveCheckpoint', { withOptimizer: true });
       download(`nopelab-step${this.status.step}.json`, r.checkpoint, 'application/json');
     } catch (err) {
@@ -267,8 +274,13 @@ export class App {
 
   async uploadCheckpoint(file) {
     try {
+      // Either format up to 512 MB (docs/interop.md); safetensors is told
+      // apart by its first bytes (8-byte header length, top byte 0, then '{').
       if (file.size > 512 * 1024 * 1024) throw new Error('file is larger than 512 MB');
-      const info = await this.client.call('loadCheckpoint', { text: await file.text() });
+      const head = new Uint8Array(await file.slice(0, 9).arrayBuffer());
+      const safetensors = head.length === 9 && head[7] === 0 && head[8] === 0x7b;
+      const info = await this.client.call('loadCheckpoint',
+        safetensors ? { bytes: new Uint8Array(await file.arrayBuffer()) } : { text: await file.text() });
       this.beforeAfter.reset();
       this.settings = fromConfig(info.config);
       this.controls.set(this.settings);
@@ -365,7 +377,8 @@ export class App {
   wirePageOnly() {
     // Enter in a field must not submit (navigate); the form is never sent.
     $('controls').addEventListener('submit', (e) => e.preventDefault());
-    $('btn-ckpt-save').addEventListener('click', () => this.downloadCheckpoint());
+    $('btn-ckpt-save').addEventListener('click', () => this.downloadCheckpoint('json'));
+    $('btn-ckpt-save-st').addEventListener('click', () => this.downloadCheckpoint('safetensors'));
     $('ckpt-file').addEventListener('change', (e) => {
       if (e.target.files[0]) this.uploadCheckpoint(e.target.files[0]);
       e.target.value = '';

@@ -205,6 +205,10 @@ export declare class Session {
   saveCheckpoint(with_optimizer: boolean): Result<{ checkpoint: string }>;
   /** On failure the session keeps its model. */
   loadCheckpoint(text: string): Result<ModelInfo>;
+  /** Weights, config and step as safetensors (docs/interop.md); a copy owned by JS. */
+  saveSafetensors(): Result<{ safetensors: Uint8Array }>;
+  /** A safetensors file's bytes; on failure the session keeps its model. */
+  loadSafetensors(bytes: Uint8Array): Result<ModelInfo>;
   /** Frees the wasm-side object (embind). */
   delete(): void;
 }
@@ -253,7 +257,9 @@ export interface WorkerCalls {
   evaluate: { payload: { lengths: number[]; examples?: number; session?: string }; result: EvalResult[] };
   analyze: { payload: { request?: AnalysisRequest; session?: string }; result: { meta: AnalysisMeta; arrays: AnalysisArrays } };
   saveCheckpoint: { payload: { withOptimizer?: boolean; session?: string }; result: { checkpoint: string } };
-  loadCheckpoint: { payload: { text: string; session?: string }; result: ModelInfo };
+  saveSafetensors: { payload: { session?: string }; result: { safetensors: Uint8Array } };
+  /** text: a JSON checkpoint; or bytes: a safetensors file. */
+  loadCheckpoint: { payload: { text?: string; bytes?: Uint8Array; session?: string }; result: ModelInfo };
 }
 
 export type WorkerKind = keyof WorkerCalls;
