@@ -171,11 +171,12 @@ TEST_CASE("sweep run record: shape, measures, null where untrained", "[sweep]") 
   CHECK(untrained["cell_values"] == json{{"train.steps", 0}});
   CHECK(untrained["seconds"].get<double>() >= 0);
   const json& v = untrained["values"];
-  CHECK(v.size() == 8);  // six measures + adjacency_chance + probe_mad_baseline
+  CHECK(v.size() == 9);  // six measures + adjacency_chance + probe_mad_baseline + probe_mad_landmark
   CHECK(v["adjacency"].get<double>() >= 0);
   CHECK(v["adjacency"].get<double>() <= 1);
   CHECK(v["adjacency_chance"].get<double>() == Approx(2.0 / 9));  // copy, 4 items: T = 9
   CHECK(v["probe_mad_baseline"].get<double>() == Approx((81.0 - 1) / 27));
+  CHECK(v["probe_mad_landmark"].get<double>() > 0);
   CHECK(v["final_loss"].is_null());
   CHECK(v["seq_acc_test"].is_null());
   const json trained = sweep_run(s, 3);

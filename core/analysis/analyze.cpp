@@ -107,7 +107,11 @@ AnalysisRequest analysis_request_from_json(const json& j) {
           r.probe_features.push_back(ProbeFeatures(f));
           found = true;
         }
-      if (!found) throw Error("analysis.probe_features has " + v.dump() + ", expected hidden|cosine|variance");
+      if (!found) {
+        std::string names;
+        for (int f = 0; f < kNumProbeFeatures; f++) names += std::string(f ? "|" : "") + to_string(ProbeFeatures(f));
+        throw Error("analysis.probe_features has " + v.dump() + ", expected " + names);
+      }
     }
   }
   return r;
@@ -212,6 +216,8 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
 
   r.B = B;
   r.T = T;
+  // The landmark baseline depends on the tokens only: one fit per analysis.
+  const double mad_landmark = req.probes ? position_probe_tokens(tokens.data(), B, T, req.seed).mad : -1;
   const int C = c.d_model;
   for (int l : layers) {
     for (Site s : sites) {
@@ -229,7 +235,10 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
       }
       r.sites.push_back(std::move(sr));
       if (req.probes)
-        for (ProbeFeatures f : feats) r.probes.push_back({l, s, f, position_probe(h, B, T, C, f, req.seed)});
+        for (ProbeFeatures f : feats) {
+          r.probes.push_back({l, s, f, position_probe(h, B, T, C, f, req.seed)});
+          r.probes.back().result.mad_landmark = mad_landmark;
+        }
     }
     if (req.attention) {
       LayerAttention la;
@@ -279,6 +288,7 @@ json analysis_to_json(const AnalysisResult& r, bool include_matrices) {
                       {"mad", p.result.mad},
                       {"mad_baseline", p.result.mad_baseline},
                       {"mad_constant", p.result.mad_constant},
+                      {"mad_landmark", p.result.mad_landmark},
                       {"r2", p.result.r2},
                       {"lambda", p.result.lambda},
                       {"predicted", p.result.predicted}});

@@ -18,6 +18,8 @@ const char* to_string(ProbeFeatures f) {
     case ProbeFeatures::hidden: return "hidden";
     case ProbeFeatures::cosine: return "cosine";
     case ProbeFeatures::variance: return "variance";
+    case ProbeFeatures::cosine_past: return "cosine_past";
+    case ProbeFeatures::cosine_first: return "cosine_first";
   }
   return "?";
 }
@@ -26,46 +28,100 @@ double random_mad_baseline(int N) { return (double(N) * N - 1) / (3.0 * N); }
 
 namespace {
 
-// Rows (b, t) for the given sequences, features per the set.
-MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, ProbeFeatures f,
-                    const std::vector<int>& refs) {
-  const int D = f == ProbeFeatures::hidden ? C : f == ProbeFeatures::cosine ? (int)refs.size() : 2;
-  MatD X((Eigen::Index)seqs.size() * T, D);
-  MatD U(T, C), G;
-  for (size_t s = 0; s < seqs.size(); s++) {
-    const MatD H = CMapM(h + (size_t)seqs[s] * T * C, T, C).cast<double>();  // (T, C)
-    const Eigen::Index row0 = (Eigen::Index)s * T;
-    if (f == ProbeFeatures::hidden) {
-      X.middleRows(row0, T) = H;
-    } else if (f == ProbeFeatures::variance) {
-      for (int t = 0; t < T; t++) {
-        const double var = (H.row(t).array() - H.row(t).mean()).square().mean();
-        X(row0 + t, 0) = var;
-        X(row0 + t, 1) = std::log(std::max(var, 1e-30));
-      }
-    } else {
-      // One Gram matrix of unit rows per sequence gives every cosine.
-      for (int t = 0; t < T; t++) {
-        const double n = H.row(t).norm();
-        U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
-      }
-      G.noalias() = U * U.transpose();
-      for (int t = 0; t < T; t++) {
-        double other_sum = 0;
-        int self = -1;
-        for (int k = 0; k < D; k++) {
-          if (refs[k] == t) {
-            self = k;
-            continue;
-          }
-          X(row0 + t, k) = G(t, refs[k]);
-          other_sum += G(t, refs[k]);
-        }
-        if (self >= 0) X(row0 + t, self) = D > 1 ? other_sum / (D - 1) : 0.0;
-      }
+int feature_count(ProbeFeatures f, int C, int R) {
+  switch (f) {
+    case ProbeFeatures::hidden: return C;
+    case ProbeFeatures::cosine:
+    case ProbeFeatures::cosine_past: return R;
+    case ProbeFeatures::variance:
+    case ProbeFeatures::cosine_first: return 2;
+  }
+  return 0;
+}
+
+// Features of one sequence hs (T, C): (T, D), NaN where missing.
+MatD sequence_features(const real* hs, int T, int C, ProbeFeatures f, const std::vector<int>& refs) {
+  const int D = feature_count(f, C, (int)refs.size());
+  const MatD H = CMapM(hs, T, C).cast<double>();  // (T, C)
+  MatD X(T, D);
+  if (f == ProbeFeatures::hidden) return H;
+  if (f == ProbeFeatures::variance) {
+    for (int t = 0; t < T; t++) {
+      const double var = (H.row(t).array() - H.row(t).mean()).square().mean();
+      X(t, 0) = var;
+      X(t, 1) = std::log(std::max(var, 1e-30));
     }
+    return X;
+  }
+  if (f == ProbeFeatures::cosine_first) {
+    const double n0 = H.row(0).norm();
+    for (int t = 0; t < T; t++) {
+      const double nt = H.row(t).norm();
+      const double c = n0 > 0 && nt > 0 ? H.row(t).dot(H.row(0)) / (n0 * nt) : 0.0;
+      X(t, 0) = t == 0 ? NAN : c;
+      X(t, 1) = t == 0 ? NAN : std::log(std::max(std::abs(c), 1e-30));
+    }
+    return X;
+  }
+  // One Gram matrix of unit rows gives every cosine.
+  MatD U(T, C);
+  for (int t = 0; t < T; t++) {
+    const double n = H.row(t).norm();
+    U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
+  }
+  const MatD G = U * U.transpose();
+  if (f == ProbeFeatures::cosine_past) {
+    for (int t = 0; t < T; t++)
+      for (int k = 0; k < D; k++) X(t, k) = refs[k] < t ? G(t, refs[k]) : NAN;
+    return X;
+  }
+  for (int t = 0; t < T; t++) {
+    double other_sum = 0;
+    int self = -1;
+    for (int k = 0; k < D; k++) {
+      if (refs[k] == t) {
+        self = k;
+        continue;
+      }
+      X(t, k) = G(t, refs[k]);
+      other_sum += G(t, refs[k]);
+    }
+    if (self >= 0) X(t, self) = D > 1 ? other_sum / (D - 1) : 0.0;
   }
   return X;
+}
+
+std::vector<int> reference_positions(int T, ProbeFeatures f) {
+  std::vector<int> refs;
+  if (f == ProbeFeatures::cosine || f == ProbeFeatures::cosine_past) {
+    const int R = std::min(T, 32);
+    for (int r = 0; r < R; r++) refs.push_back(R == T ? r : (int)((long)r * (T - 1) / (R - 1)));
+  }
+  return refs;
+}
+
+// Rows (b, t) for the given sequences.
+MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, ProbeFeatures f,
+                    const std::vector<int>& refs) {
+  MatD X((Eigen::Index)seqs.size() * T, feature_count(f, C, (int)refs.size()));
+  for (size_t s = 0; s < seqs.size(); s++)
+    X.middleRows((Eigen::Index)s * T, T) = sequence_features(h + (size_t)seqs[s] * T * C, T, C, f, refs);
+  return X;
+}
+
+// Missing (NaN) entries take their column's mean over the training rows'
+// present entries (0 when a column has none).
+void fill_missing(const MatD& Xtr, std::vector<MatD*> all) {
+  for (Eigen::Index k = 0; k < Xtr.cols(); k++) {
+    double sum = 0;
+    long n = 0;
+    for (Eigen::Index i = 0; i < Xtr.rows(); i++)
+      if (!std::isnan(Xtr(i, k))) sum += Xtr(i, k), n++;
+    const double mean = n > 0 ? sum / n : 0.0;
+    for (MatD* X : all)
+      for (Eigen::Index i = 0; i < X->rows(); i++)
+        if (std::isnan((*X)(i, k))) (*X)(i, k) = mean;
+  }
 }
 
 VecD positions(size_t n_seq, int T) {
@@ -75,9 +131,12 @@ VecD positions(size_t n_seq, int T) {
   return y;
 }
 
-}  // namespace
+// The held-out split of B sequences: train / validation / test.
+struct Split {
+  std::vector<int> train, val, test;
+};
 
-ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, uint64_t seed) {
+Split split_sequences(int B, int T, uint64_t seed) {
   if (B < 3) throw Error("position probe needs at least 3 sequences (train, validation, test), got " + std::to_string(B));
   if (T < 2) throw Error("position probe needs sequences of at least 2 positions");
   // Split whole sequences, so no test position shares a sequence with training.
@@ -86,17 +145,17 @@ ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, 
   Rng rng = rng_stream(seed, kStreamProbeSplit);
   for (int i = B - 1; i > 0; i--) std::swap(order[i], order[rng_below(rng, (uint32_t)i + 1)]);
   const int n_test = std::max(1, B / 5), n_val = std::max(1, B / 5), n_train = B - n_test - n_val;
-  const std::vector<int> train(order.begin(), order.begin() + n_train),
-      val(order.begin() + n_train, order.begin() + n_train + n_val), test(order.begin() + n_train + n_val, order.end());
+  Split s;
+  s.train.assign(order.begin(), order.begin() + n_train);
+  s.val.assign(order.begin() + n_train, order.begin() + n_train + n_val);
+  s.test.assign(order.begin() + n_train + n_val, order.end());
+  return s;
+}
 
-  std::vector<int> refs;
-  if (f == ProbeFeatures::cosine) {
-    const int R = std::min(T, 32);
-    for (int r = 0; r < R; r++) refs.push_back(R == T ? r : (int)((long)r * (T - 1) / (R - 1)));
-  }
-  MatD Xtr = build_features(h, train, T, C, f, refs), Xva = build_features(h, val, T, C, f, refs),
-       Xte = build_features(h, test, T, C, f, refs);
-  const VecD ytr = positions(train.size(), T), yva = positions(val.size(), T), yte = positions(test.size(), T);
+// Ridge fit on the training rows, lambda by validation MAD, scored on test.
+ProbeResult fit_probe(MatD Xtr, MatD Xva, MatD Xte, const Split& sp, int T) {
+  fill_missing(Xtr, {&Xtr, &Xva, &Xte});
+  const VecD ytr = positions(sp.train.size(), T), yva = positions(sp.val.size(), T), yte = positions(sp.test.size(), T);
 
   // Standardise with training statistics; centre y so the intercept is its mean.
   const Eigen::RowVectorXd mu = Xtr.colwise().mean();
@@ -132,16 +191,50 @@ ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, 
 
   ProbeResult r;
   r.lambda = best_lambda;
-  r.train_sequences = n_train;
-  r.test_sequences = (int)test.size();
+  r.train_sequences = (int)sp.train.size();
+  r.test_sequences = (int)sp.test.size();
   r.mad = (pred - yte).array().abs().mean();
   r.mad_baseline = random_mad_baseline(T);
   r.mad_constant = (yte.array() - ymean).abs().mean();
   const double ss_res = (pred - yte).squaredNorm(), ss_tot = (yte.array() - yte.mean()).square().sum();
   r.r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 0;
   r.predicted.assign(T, 0.0);
-  for (Eigen::Index i = 0; i < pred.size(); i++) r.predicted[i % T] += pred[i] / test.size();
+  for (Eigen::Index i = 0; i < pred.size(); i++) r.predicted[i % T] += pred[i] / sp.test.size();
   return r;
+}
+
+}  // namespace
+
+ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, uint64_t seed) {
+  const Split sp = split_sequences(B, T, seed);
+  const std::vector<int> refs = reference_positions(T, f);
+  return fit_probe(build_features(h, sp.train, T, C, f, refs), build_features(h, sp.val, T, C, f, refs),
+                   build_features(h, sp.test, T, C, f, refs), sp, T);
+}
+
+std::vector<double> probe_feature_rows(const real* h, int T, int C, ProbeFeatures f) {
+  const MatD X = sequence_features(h, T, C, f, reference_positions(T, f));
+  std::vector<double> out((size_t)X.size());
+  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(out.data(), X.rows(), X.cols()) = X;
+  return out;
+}
+
+ProbeResult position_probe_tokens(const int* tokens, int B, int T, uint64_t seed) {
+  const Split sp = split_sequences(B, T, seed);
+  // Columns: the ids that occur anywhere in the batch, in increasing order.
+  std::vector<int> ids(tokens, tokens + (size_t)B * T);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto one_hot = [&](const std::vector<int>& seqs) {
+    MatD X = MatD::Zero((Eigen::Index)seqs.size() * T, (Eigen::Index)ids.size());
+    for (size_t s = 0; s < seqs.size(); s++)
+      for (int t = 0; t < T; t++) {
+        const int id = tokens[(size_t)seqs[s] * T + t];
+        X((Eigen::Index)s * T + t, std::lower_bound(ids.begin(), ids.end(), id) - ids.begin()) = 1;
+      }
+    return X;
+  };
+  return fit_probe(one_hot(sp.train), one_hot(sp.val), one_hot(sp.test), sp, T);
 }
 
 }  // namespace nope

@@ -17,7 +17,10 @@ std::vector<std::string> sweep_value_keys(const SweepSpec& s) {
   std::set<std::string> keys(s.measures.begin(), s.measures.end());
   for (const std::string& m : s.measures) {
     if (m == "adjacency") keys.insert("adjacency_chance");
-    if (m.rfind("probe_mad_", 0) == 0) keys.insert("probe_mad_baseline");
+    if (m.rfind("probe_mad_", 0) == 0) {
+      keys.insert("probe_mad_baseline");
+      keys.insert("probe_mad_landmark");
+    }
   }
   return {keys.begin(), keys.end()};
 }
@@ -58,7 +61,9 @@ json sweep_run(const SweepSpec& s, int run) {
   static const struct { const char* measure; ProbeFeatures f; } kProbes[] = {
       {"probe_mad_hidden", ProbeFeatures::hidden},
       {"probe_mad_cosine", ProbeFeatures::cosine},
-      {"probe_mad_variance", ProbeFeatures::variance}};
+      {"probe_mad_variance", ProbeFeatures::variance},
+      {"probe_mad_cosine_past", ProbeFeatures::cosine_past},
+      {"probe_mad_cosine_first", ProbeFeatures::cosine_first}};
   AnalysisRequest req;
   req.batch = p.analysis.batch;
   req.length = p.analysis.length;
@@ -86,6 +91,7 @@ json sweep_run(const SweepSpec& s, int run) {
     for (const ProbeEntry& e : r.probes) {
       values[std::string("probe_mad_") + to_string(e.features)] = number(e.result.mad);
       values["probe_mad_baseline"] = number(e.result.mad_baseline);
+      values["probe_mad_landmark"] = number(e.result.mad_landmark);
     }
   }
   if (ok && trained) {

@@ -14,6 +14,8 @@ export const MEASURES = [
   { id: 'probe_mad_hidden', label: 'probe MAD, hidden features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
   { id: 'probe_mad_cosine', label: 'probe MAD, cosine features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
   { id: 'probe_mad_variance', label: 'probe MAD, variance features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
+  { id: 'probe_mad_cosine_past', label: 'probe MAD, past-only cosine features', baseline: 'probe_mad_landmark', baselineLabel: 'token-identity (landmark) probe' },
+  { id: 'probe_mad_cosine_first', label: 'probe MAD, cosine to the first token', baseline: 'probe_mad_landmark', baselineLabel: 'token-identity (landmark) probe' },
   { id: 'equivariance', label: 'permutation deviation |f(PX) − P f(X)| / |f(X)|' },
   { id: 'final_loss', label: 'final training loss', trained: true },
   { id: 'seq_acc_train', label: 'sequence accuracy at train length', trained: true },
