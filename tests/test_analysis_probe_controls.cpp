@@ -25,12 +25,12 @@ TEST_CASE("cosine_past and cosine_first rows use no later state; cosine does", "
   const int T = 12, C = 8;
   const std::vector<real> h = gaussian((size_t)T * C, 3);
   for (ProbeFeatures f : {ProbeFeatures::cosine_past, ProbeFeatures::cosine_first, ProbeFeatures::cosine}) {
-    const std::vector<double> base = probe_feature_rows(h.data(), T, C, f);
+    const std::vector<double> base = probe_features_of(h.data(), T, C, f);
     const size_t D = base.size() / T;
     for (int changed = 1; changed < T; changed++) {
       std::vector<real> g = h;
       for (int c = 0; c < C; c++) g[(size_t)changed * C + c] += real(1.5);
-      const std::vector<double> moved = probe_feature_rows(g.data(), T, C, f);
+      const std::vector<double> moved = probe_features_of(g.data(), T, C, f);
       bool earlier_rows_equal = true;
       for (int t = 0; t < changed; t++)
         for (size_t k = 0; k < D; k++) earlier_rows_equal &= same_or_both_nan(base[t * D + k], moved[t * D + k]);
@@ -40,10 +40,10 @@ TEST_CASE("cosine_past and cosine_first rows use no later state; cosine does", "
     }
   }
   // Missing entries: every entry at t = 0; for cosine_past also r >= t.
-  const std::vector<double> past = probe_feature_rows(h.data(), T, C, ProbeFeatures::cosine_past);
+  const std::vector<double> past = probe_features_of(h.data(), T, C, ProbeFeatures::cosine_past);
   for (int t = 0; t < T; t++)
     for (int r = 0; r < T; r++) CHECK(std::isnan(past[t * T + r]) == (r >= t));
-  const std::vector<double> first = probe_feature_rows(h.data(), T, C, ProbeFeatures::cosine_first);
+  const std::vector<double> first = probe_features_of(h.data(), T, C, ProbeFeatures::cosine_first);
   CHECK(std::isnan(first[0]));
   CHECK(first[2] == Approx(past[1 * T + 0]));  // cos(h_1, h_0) both ways
 }

@@ -157,6 +157,17 @@ TEST_CASE("sweep runs: row-major over the axes, seed innermost", "[sweep]") {
   CHECK_THROWS_WITH(sweep_plan_run(s, -1), Catch::Contains("out of range"));
 }
 
+TEST_CASE("sweep run record: the probe controls and equivariance", "[sweep]") {
+  json j = tiny_spec();
+  j["measures"] = {"probe_mad_cosine_past", "probe_mad_cosine_first", "equivariance"};
+  const json v = sweep_run(sweep_spec_from_json(j), 0)["values"];
+  CHECK(v.size() == 4);  // three measures + probe_mad_landmark
+  CHECK(v["probe_mad_cosine_past"].get<double>() > 0);
+  CHECK(v["probe_mad_cosine_first"].get<double>() > 0);
+  CHECK(v["probe_mad_landmark"].get<double>() > 0);
+  CHECK(v["equivariance"].get<double>() > 1e-2);  // the tiny spec is causal
+}
+
 TEST_CASE("sweep run record: shape, measures, null where untrained", "[sweep]") {
   json j = tiny_spec();
   j["axes"] = axes({axis("train.steps", {0, 3})});
@@ -171,12 +182,11 @@ TEST_CASE("sweep run record: shape, measures, null where untrained", "[sweep]") 
   CHECK(untrained["cell_values"] == json{{"train.steps", 0}});
   CHECK(untrained["seconds"].get<double>() >= 0);
   const json& v = untrained["values"];
-  CHECK(v.size() == 9);  // six measures + adjacency_chance + probe_mad_baseline + probe_mad_landmark
+  CHECK(v.size() == 8);  // six measures + adjacency_chance + probe_mad_baseline
   CHECK(v["adjacency"].get<double>() >= 0);
   CHECK(v["adjacency"].get<double>() <= 1);
   CHECK(v["adjacency_chance"].get<double>() == Approx(2.0 / 9));  // copy, 4 items: T = 9
   CHECK(v["probe_mad_baseline"].get<double>() == Approx((81.0 - 1) / 27));
-  CHECK(v["probe_mad_landmark"].get<double>() > 0);
   CHECK(v["final_loss"].is_null());
   CHECK(v["seq_acc_test"].is_null());
   const json trained = sweep_run(s, 3);

@@ -13,100 +13,25 @@ namespace nope {
 using MatD = Eigen::MatrixXd;
 using VecD = Eigen::VectorXd;
 
-const char* to_string(ProbeFeatures f) {
-  switch (f) {
-    case ProbeFeatures::hidden: return "hidden";
-    case ProbeFeatures::cosine: return "cosine";
-    case ProbeFeatures::variance: return "variance";
-    case ProbeFeatures::cosine_past: return "cosine_past";
-    case ProbeFeatures::cosine_first: return "cosine_first";
-  }
-  return "?";
-}
-
 double random_mad_baseline(int N) { return (double(N) * N - 1) / (3.0 * N); }
 
 namespace {
 
-int feature_count(ProbeFeatures f, int C, int R) {
-  switch (f) {
-    case ProbeFeatures::hidden: return C;
-    case ProbeFeatures::cosine:
-    case ProbeFeatures::cosine_past: return R;
-    case ProbeFeatures::variance:
-    case ProbeFeatures::cosine_first: return 2;
-  }
-  return 0;
-}
-
-// Features of one sequence hs (T, C): (T, D), NaN where missing.
-MatD sequence_features(const real* hs, int T, int C, ProbeFeatures f, const std::vector<int>& refs) {
-  const int D = feature_count(f, C, (int)refs.size());
-  const MatD H = CMapM(hs, T, C).cast<double>();  // (T, C)
-  MatD X(T, D);
-  if (f == ProbeFeatures::hidden) return H;
-  if (f == ProbeFeatures::variance) {
-    for (int t = 0; t < T; t++) {
-      const double var = (H.row(t).array() - H.row(t).mean()).square().mean();
-      X(t, 0) = var;
-      X(t, 1) = std::log(std::max(var, 1e-30));
-    }
-    return X;
-  }
-  if (f == ProbeFeatures::cosine_first) {
-    const double n0 = H.row(0).norm();
-    for (int t = 0; t < T; t++) {
-      const double nt = H.row(t).norm();
-      const double c = n0 > 0 && nt > 0 ? H.row(t).dot(H.row(0)) / (n0 * nt) : 0.0;
-      X(t, 0) = t == 0 ? NAN : c;
-      X(t, 1) = t == 0 ? NAN : std::log(std::max(std::abs(c), 1e-30));
-    }
-    return X;
-  }
-  // One Gram matrix of unit rows gives every cosine.
-  MatD U(T, C);
-  for (int t = 0; t < T; t++) {
-    const double n = H.row(t).norm();
-    U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
-  }
-  const MatD G = U * U.transpose();
-  if (f == ProbeFeatures::cosine_past) {
-    for (int t = 0; t < T; t++)
-      for (int k = 0; k < D; k++) X(t, k) = refs[k] < t ? G(t, refs[k]) : NAN;
-    return X;
-  }
-  for (int t = 0; t < T; t++) {
-    double other_sum = 0;
-    int self = -1;
-    for (int k = 0; k < D; k++) {
-      if (refs[k] == t) {
-        self = k;
-        continue;
-      }
-      X(t, k) = G(t, refs[k]);
-      other_sum += G(t, refs[k]);
-    }
-    if (self >= 0) X(t, self) = D > 1 ? other_sum / (D - 1) : 0.0;
+// Rows (b, t) for the given sequences, features per the set's row.
+MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, const ProbeFeatureRow& f) {
+  MatD X((Eigen::Index)seqs.size() * T, f.width(T, C));
+  for (size_t s = 0; s < seqs.size(); s++) {
+    const MatD H = CMapM(h + (size_t)seqs[s] * T * C, T, C).cast<double>();  // (T, C)
+    f.fill(X.middleRows((Eigen::Index)s * T, T), H);
   }
   return X;
 }
 
-std::vector<int> reference_positions(int T, ProbeFeatures f) {
-  std::vector<int> refs;
-  if (f == ProbeFeatures::cosine || f == ProbeFeatures::cosine_past) {
-    const int R = std::min(T, 32);
-    for (int r = 0; r < R; r++) refs.push_back(R == T ? r : (int)((long)r * (T - 1) / (R - 1)));
-  }
-  return refs;
-}
-
-// Rows (b, t) for the given sequences.
-MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, ProbeFeatures f,
-                    const std::vector<int>& refs) {
-  MatD X((Eigen::Index)seqs.size() * T, feature_count(f, C, (int)refs.size()));
-  for (size_t s = 0; s < seqs.size(); s++)
-    X.middleRows((Eigen::Index)s * T, T) = sequence_features(h + (size_t)seqs[s] * T * C, T, C, f, refs);
-  return X;
+VecD positions(size_t n_seq, int T) {
+  VecD y((Eigen::Index)n_seq * T);
+  for (size_t s = 0; s < n_seq; s++)
+    for (int t = 0; t < T; t++) y[(Eigen::Index)s * T + t] = t;
+  return y;
 }
 
 // Missing (NaN) entries take their column's mean over the training rows'
@@ -122,13 +47,6 @@ void fill_missing(const MatD& Xtr, std::vector<MatD*> all) {
       for (Eigen::Index i = 0; i < X->rows(); i++)
         if (std::isnan((*X)(i, k))) (*X)(i, k) = mean;
   }
-}
-
-VecD positions(size_t n_seq, int T) {
-  VecD y((Eigen::Index)n_seq * T);
-  for (size_t s = 0; s < n_seq; s++)
-    for (int t = 0; t < T; t++) y[(Eigen::Index)s * T + t] = t;
-  return y;
 }
 
 // The held-out split of B sequences: train / validation / test.
@@ -207,13 +125,13 @@ ProbeResult fit_probe(MatD Xtr, MatD Xva, MatD Xte, const Split& sp, int T) {
 
 ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, uint64_t seed) {
   const Split sp = split_sequences(B, T, seed);
-  const std::vector<int> refs = reference_positions(T, f);
-  return fit_probe(build_features(h, sp.train, T, C, f, refs), build_features(h, sp.val, T, C, f, refs),
-                   build_features(h, sp.test, T, C, f, refs), sp, T);
+  const ProbeFeatureRow& row = probe_feature_row(f);
+  return fit_probe(build_features(h, sp.train, T, C, row), build_features(h, sp.val, T, C, row),
+                   build_features(h, sp.test, T, C, row), sp, T);
 }
 
-std::vector<double> probe_feature_rows(const real* h, int T, int C, ProbeFeatures f) {
-  const MatD X = sequence_features(h, T, C, f, reference_positions(T, f));
+std::vector<double> probe_features_of(const real* h, int T, int C, ProbeFeatures f) {
+  const MatD X = build_features(h, {0}, T, C, probe_feature_row(f));
   std::vector<double> out((size_t)X.size());
   Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(out.data(), X.rows(), X.cols()) = X;
   return out;

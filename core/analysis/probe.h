@@ -6,30 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "analysis/probe_features.h"
 #include "tensor.h"
 
 namespace nope {
 
-// Feature sets:
-//   hidden    the hidden state h_t itself (C features)
-//   cosine    the row of the self-similarity matrix to reference positions:
-//             cos(h_t, h_r) within the same sequence for r in R (all
-//             positions when T <= 32, else 32 evenly spaced). The entry
-//             r = t (always 1) is replaced by the mean of the row's other
-//             entries, so the probe cannot read t off the diagonal.
-//   variance  Var_c(h_t) and log Var_c(h_t)
-//   cosine_past   the cosine row restricted to references r <= t (what a
-//             causal model at t can see): entries r > t, and r = t, are
-//             missing; so is every entry at t = 0. A missing entry takes its
-//             column's training mean, so after standardisation it is 0 and
-//             adds nothing to the read-out. The number of past references
-//             still grows with t: that is the counting carrier, available to
-//             a causal model, not a leak from the future.
-//   cosine_first  cos(h_t, h_0) and log |cos(h_t, h_0)| (the first token as
-//             the only reference; missing at t = 0, as above)
-enum class ProbeFeatures { hidden, cosine, variance, cosine_past, cosine_first };
-constexpr int kNumProbeFeatures = 5;
-const char* to_string(ProbeFeatures f);
+// The feature sets are rows of probe_features.h.
 
 struct ProbeResult {
   double mad = 0;           // mean |prediction - t| on held-out sequences
@@ -51,8 +33,10 @@ struct ProbeResult {
 ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, uint64_t seed);
 
 // The features of one sequence h (T, C) as the probe sees them before
-// standardisation: (T, D) row-major, NaN where an entry is missing.
-std::vector<double> probe_feature_rows(const real* h, int T, int C, ProbeFeatures f);
+// standardisation: (T, width) row-major, NaN where an entry is missing
+// (missing entries take their column's training mean in the probe, so after
+// standardisation they are 0 and add nothing to the read-out).
+std::vector<double> probe_features_of(const real* h, int T, int C, ProbeFeatures f);
 
 // The landmark baseline: the same probe (split, ridge, scoring) on a one-hot
 // of the token id at t alone (ids that occur in the batch). It reads
