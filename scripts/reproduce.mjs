@@ -47,7 +47,7 @@ async function presetChecks(out) {
       run.summary = summary;
       // 32 sequences of random tokens at the preset's seed (the page analyses these too,
       // except for lm and position, whose task inputs are the "input": "task" entries).
-      run.analysis = await runner.analyzeCk(ck, ['--batch', '32']);
+      run.analysis = await runner.analyzeCk(ck, ['--batch', '32', '--input', 'random']);
       run.evals = await runner.evalCk(ck, ['--examples', '512']);
       if (p.expect.some((e) => e.input === 'task')) run.analysisTask = await runner.analyzeCk(ck, ['--batch', '32', '--input', 'task']);
       if (p.expect.some((e) => e.when === 'before')) run.before = await runner.analyzeInit(p.config, { extra: ['--batch', '32'] });

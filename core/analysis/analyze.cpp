@@ -208,6 +208,8 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
 
   r.B = B;
   r.T = T;
+  r.random_tokens = req.random_tokens;
+  const double content_null = adjacency_content_null(tokens.data(), B, T, c.d_model, req.seed);
   // The landmark baseline depends on the tokens only: one fit per analysis.
   const double mad_landmark = req.probes ? position_probe_tokens(tokens.data(), B, T, req.seed).mad : -1;
   const int C = c.d_model;
@@ -218,6 +220,7 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
       sr.layer = l;
       sr.site = s;
       similarity_summary(sr.similarity, h, B, T, C);
+      sr.adjacency_null = content_null;
       sr.variance.resize(T);
       variance_profile(sr.variance.data(), h, B, T, C);
       sr.variance_slope = loglog_slope(sr.variance.data(), T);
@@ -264,6 +267,7 @@ json analysis_to_json(const AnalysisResult& r, bool include_matrices) {
     if (layers.empty() || layers.back()["layer"] != s.layer) layers.push_back({{"layer", s.layer}, {"sites", json::object()}});
     json site{{"adjacency_score", s.similarity.adjacency_score},
               {"adjacency_chance", s.similarity.adjacency_chance},
+              {"adjacency_null", s.adjacency_null},
               {"variance_profile", s.variance},
               {"variance_slope", s.variance_slope},
               {"decay_profile", s.similarity.decay}};
@@ -298,7 +302,7 @@ json analysis_to_json(const AnalysisResult& r, bool include_matrices) {
     }
     attention.push_back({{"layer", a.layer}, {"heads", heads}});
   }
-  json out{{"batch", r.B}, {"T", r.T}, {"seconds", r.seconds}, {"layers", layers}, {"probes", probes},
+  json out{{"batch", r.B}, {"T", r.T}, {"input", r.random_tokens ? "random" : "task"}, {"seconds", r.seconds}, {"layers", layers}, {"probes", probes},
             {"attention", attention}};
   if (r.equivariance)
     out["equivariance_inputs"] = {{"input", "random"},

@@ -45,6 +45,7 @@ struct SiteResult {
   double variance_slope = 0;
   std::vector<double> theory;    // (T) or empty where the theory does not apply
   double equivariance = -1;      // relative deviation (equivariance.h); -1 = not measured
+  double adjacency_null = 0;     // the content null on the same inputs (similarity.h)
 };
 
 struct ProbeEntry {
@@ -71,6 +72,7 @@ struct PermutationDemo {
 
 struct AnalysisResult {
   int B = 0, T = 0;
+  bool random_tokens = true;  // which inputs: uniform random tokens or the task's examples
   bool equivariance = false;
   bool has_demo = false;
   PermutationDemo demo;

@@ -20,13 +20,15 @@ static const char* kHelp =
     "                       [--batch N] [--length T] [--input random|task] [--no-probes]\n"
     "                       [--out FILE]\n"
     "\n"
-    "Runs one forward pass over N sequences (default 64; uniform random tokens of length\n"
-    "T, default the task's training length) and measures, per layer and site, the\n"
+    "Runs one forward pass over N sequences (default 64, of length T, default the task's\n"
+    "training length) and measures, per layer and site, the\n"
     "self-cosine-similarity matrix, adjacency score vs chance, decay profile, variance\n"
     "profile and its log-log slope, attention maps, and position probes (docs/analysis.md).\n"
     "Without --checkpoint the model is freshly initialised from the config (defaults\n"
     "where absent); --seeds K repeats over init seeds\n"
     "seed..seed+K-1 and adds <name>_mean and <name>_ci (95%) for every scalar.\n"
+    "Inputs (--input): uniform random tokens for a fresh model, the task's own examples\n"
+    "for a checkpoint (a trained model is measured in distribution); JSON field \"input\".\n"
     "With --checkpoint it also reports accuracy by length (length generalisation).\n"
     "JSON goes to --out (or stdout); a summary table goes to stderr.\n";
 
@@ -90,7 +92,7 @@ int cmd_analyze(int argc, char** argv) {
   if (a.has("config") && a.has("checkpoint")) throw Error("analyze takes --config F or --checkpoint CKPT, not both");
   nlohmann::json req_json{{"batch", a.get_int("batch", 64, 1, 1024)},
                           {"length", a.get_int("length", 0, 0, Limits::max_seq)},
-                          {"input", a.get("input", "random")},
+                          {"input", a.get("input", a.has("checkpoint") ? "task" : "random")},
                           {"probes", !a.flag("no-probes")}};
   Trainer tr;
   int seeds = 1;
