@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "analysis/decay_theory.h"
 #include "analysis/equivariance.h"
 #include "analysis/variance.h"
 #include "error.h"
@@ -162,6 +163,15 @@ static void permutation_demo(AnalysisResult& r, Model& m, int T) {
   r.has_demo = true;
 }
 
+// The uniform-averaging decay prediction: the first layer's attention output
+// of a causal NoPE model on independent random tokens (decay_theory.h). It
+// is the random-init prediction; for a trained model the gap says how far
+// the model has moved from uniform averaging.
+static bool decay_theory_applies(const ModelConfig& c, int layer, Site s, bool random_tokens) {
+  return layer == 0 && s == Site::attn_out && c.attention == AttentionMask::causal &&
+         c.pos_encoding == PosEncoding::none && random_tokens;
+}
+
 AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   const ModelConfig& c = m.cfg;
@@ -228,6 +238,12 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
         sr.theory.resize(T);
         variance_theory(sr.theory.data(), c.init.std, C, T);
       }
+      if (decay_theory_applies(c, l, s, req.random_tokens)) {
+        sr.decay_rho = averaging_rho(h, B, T, C);
+        sr.decay_theory.resize(T);
+        decay_theory(sr.decay_theory.data(), sr.decay_rho, T);
+        sr.decay_gap = decay_theory_gap(sr.similarity.decay.data(), sr.decay_theory.data(), T);
+      }
       r.sites.push_back(std::move(sr));
       if (req.probes)
         for (ProbeFeatures f : feats) {
@@ -273,6 +289,11 @@ json analysis_to_json(const AnalysisResult& r, bool include_matrices) {
               {"decay_profile", s.similarity.decay}};
     if (!s.theory.empty()) site["variance_theory"] = s.theory;
     if (r.equivariance) site["equivariance"] = s.equivariance;
+    if (!s.decay_theory.empty()) {
+      site["decay_theory"] = s.decay_theory;
+      site["decay_theory_rho"] = s.decay_rho;
+      site["decay_theory_gap"] = s.decay_gap;
+    }
     if (include_matrices) site["similarity"] = matrix_json(s.similarity.mean_similarity, r.T, r.T);
     layers.back()["sites"][to_string(s.site)] = site;
   }

@@ -46,6 +46,11 @@ struct SiteResult {
   std::vector<double> theory;    // (T) or empty where the theory does not apply
   double equivariance = -1;      // relative deviation (equivariance.h); -1 = not measured
   double adjacency_null = 0;     // the content null on the same inputs (similarity.h)
+  // The uniform-averaging prediction of the decay profile (decay_theory.h),
+  // (T), or empty where it does not apply; its rho and mean gap to the
+  // measured profile.
+  std::vector<double> decay_theory;
+  double decay_rho = 0, decay_gap = 0;
 };
 
 struct ProbeEntry {
