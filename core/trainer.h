@@ -51,7 +51,8 @@ void trainer_init(Trainer& tr, const Config& cfg);
 StepMetrics trainer_step(Trainer& tr, int n = 1);
 // Evaluates on `examples` fresh examples with n items (deterministic:
 // its own RNG stream seeded from the config seed and n).
-EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples);
+EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples,
+                    TextSplit split = TextSplit::train);
 uint64_t batch_hash(const Batch& b);
 // The hash as 16 hex digits (JSON-safe; a JS number cannot hold 64 bits).
 std::string batch_hash_hex(uint64_t h);

@@ -123,6 +123,15 @@ int cmd_analyze(int argc, char** argv) {
       lg.push_back(eval_result_json(r, tr.cfg.task.train_len));
     }
     out["length_generalisation"] = lg;
+    if (tr.cfg.task.name == TaskKind::lm) {
+      // Loss on windows of the training part of the text and of the last
+      // 10%, which training never sees (docs/tasks.md).
+      const int n = tr.cfg.task.train_len;
+      out["lm_loss"] = {
+          {"train_text", eval_result_json(evaluate(tr.model, tr.cfg.task, tr.cfg.train.seed, n, 256), n)},
+          {"heldout_text",
+           eval_result_json(evaluate(tr.model, tr.cfg.task, tr.cfg.train.seed, n, 256, TextSplit::heldout), n)}};
+    }
   }
   if (!a.flag("quiet")) print_summary(out);
   const std::string text = out.dump();
