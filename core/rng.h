@@ -38,6 +38,8 @@ enum RngStream : uint64_t {
   kStreamEvalData = 3,
   kStreamAnalysis = 4,
   kStreamProbeSplit = 5,
+  kStreamEquivariance = 6,  // analysis: permutation-equivariance inputs
+  kStreamContentNull = 7,   // analysis: the random token vectors of the content null
 };
 
 }  // namespace nope

@@ -107,14 +107,21 @@ std::string task_token_name(const TaskConfig& t, int id) {
   return "?";
 }
 
-void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng) {
+size_t text_split_chars(TextSplit s) {
+  const size_t train = text_corpus_size() - text_corpus_size() / 10;
+  return s == TextSplit::train ? train : text_corpus_size() - train;
+}
+
+void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng, TextSplit split) {
   if (n < 1) throw Error("task length " + std::to_string(n) + " must be at least 1");
   if (uses_labels(t.name) && n > t.test_len)
     throw Error("task length " + std::to_string(n) + " exceeds task.test_len = " + std::to_string(t.test_len) +
                 " (the vocabulary has labels only up to it)");
-  if (t.name == TaskKind::lm && (size_t)n >= text_corpus_size())
+  if (t.name == TaskKind::lm && (size_t)n >= text_split_chars(split))
     throw Error("task length " + std::to_string(n) + " needs windows of " + std::to_string(n + 1) +
-                " characters, longer than the text corpus (" + std::to_string(text_corpus_size()) + ")");
+                " characters, longer than the text corpus's " +
+                (split == TextSplit::train ? "training part (" : "held-out part (") +
+                std::to_string(text_split_chars(split)) + ")");
   if (B < 1) throw Error("batch size " + std::to_string(B) + " must be at least 1");
   if (t.name != TaskKind::lm && symbols(t) < 2)
     throw Error("task.vocab_size = " + std::to_string(t.vocab_size) + " must be at least 2");
@@ -207,9 +214,10 @@ void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng) {
         break;
       }
       case TaskKind::lm: {
-        // A window of n+1 characters starting anywhere in the text.
+        // A window of n+1 characters wholly inside the split's part of the text.
         const CorpusVocab& v = corpus_vocab();
-        const char* text = text_corpus() + rng_below(rng, (uint32_t)(text_corpus_size() - n));
+        const size_t base = split == TextSplit::train ? 0 : text_split_chars(TextSplit::train);
+        const char* text = text_corpus() + base + rng_below(rng, (uint32_t)(text_split_chars(split) - n));
         for (int i = 0; i < n; i++) {
           tok[i] = v.id_of[(unsigned char)text[i]];
           tgt[i] = v.id_of[(unsigned char)text[i + 1]];

@@ -22,8 +22,15 @@ struct Batch {
 int task_vocab(const TaskConfig& t);
 // Model sequence length T for examples with n items.
 int task_seq_len(const TaskConfig& t, int n);
+// Which part of the lm text windows come from: the first 90% (training and
+// every default use) or the last 10%, which training never sees (held-out
+// loss, Haviv et al.'s perplexity comparison). Other tasks ignore it.
+enum class TextSplit { train, heldout };
+// Characters of the text in each split (train + heldout = the corpus).
+size_t text_split_chars(TextSplit s);
+
 // Fills `out` with B fresh examples of length n (resizing only if needed).
-void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng);
+void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng, TextSplit split = TextSplit::train);
 // One-line human description of the example format.
 std::string task_format(TaskKind k);
 // Readable token names (for the UI and CLI samples).

@@ -101,7 +101,7 @@ StepMetrics trainer_step(Trainer& tr, int n) {
   return sm;
 }
 
-EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples) {
+EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples, TextSplit split) {
   EvalResult r;
   r.length = n;
   r.seq_len = task_seq_len(task, n);
@@ -115,7 +115,7 @@ EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int 
   int done = 0;
   while (done < examples) {
     const int B = examples - done < kChunk ? examples - done : kChunk;
-    task_batch(batch, task, n, B, rng);
+    task_batch(batch, task, n, B, rng, split);
     model_forward(m, batch.tokens.data(), batch.targets.data(), batch.B, batch.T);
     double tok = 0, seq = 0;
     accuracy_of_last_forward(m, &tok, &seq);

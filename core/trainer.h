@@ -51,7 +51,9 @@ void trainer_init(Trainer& tr, const Config& cfg);
 StepMetrics trainer_step(Trainer& tr, int n = 1);
 // Evaluates on `examples` fresh examples with n items (deterministic:
 // its own RNG stream seeded from the config seed and n).
-EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples);
+// split: which part of the lm text (tasks.h); other tasks ignore it.
+EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples,
+                    TextSplit split = TextSplit::train);
 // What one evaluate or step call from outside may ask for (core/api.h).
 struct ResultLimits {
   static constexpr int max_eval_examples = 100000;  // examples per evaluated length

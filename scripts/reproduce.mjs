@@ -70,7 +70,7 @@ async function presetChecks(out) {
       // Sequences of random tokens at the preset's seed (the page analyses these too,
       // except for lm and position, whose task inputs are the "input": "task" entries).
       const batch = ['--batch', String(PRESET_CHECK.analysisBatch)];
-      run.analysis = await runner.analyzeCk(ck, batch);
+      run.analysis = await runner.analyzeCk(ck, [...batch, '--input', 'random']);
       run.evals = await runner.evalCk(ck, ['--examples', String(PRESET_CHECK.evalExamples)]);
       if (p.expect.some((e) => e.input === 'task')) run.analysisTask = await runner.analyzeCk(ck, [...batch, '--input', 'task']);
       if (p.expect.some((e) => e.when === 'before')) run.before = await runner.analyzeInit(p.config, { extra: batch });

@@ -96,6 +96,7 @@ expect_ok "analyze config" "$NOPELAB" analyze $S --batch 8 --length 8 --seeds 2 
 grep -q '"adjacency_score_ci"' "$work/a.json" || fail "analyze --seeds adds _ci companions"
 expect_ok "analyze checkpoint" "$NOPELAB" analyze --checkpoint "$work/ck.json" --batch 8 --out "$work/b.json" --quiet
 grep -q '"length_generalisation"' "$work/b.json" || fail "analyze checkpoint reports length generalisation"
+grep -q '"input":"task"' "$work/b.json" || fail "analyze checkpoint defaults to the task's own inputs"
 
 # docs/checkpoint.md is enough to reimplement the model: an independent
 # plain-Python forward from that page must reproduce nopelab's logits.

@@ -157,6 +157,17 @@ TEST_CASE("sweep runs: row-major over the axes, seed innermost", "[sweep]") {
   CHECK_THROWS_WITH(sweep_plan_run(s, -1), Catch::Contains("out of range"));
 }
 
+TEST_CASE("sweep run record: the probe controls and equivariance", "[sweep]") {
+  json j = tiny_spec();
+  j["measures"] = {"probe_mad_cosine_past", "probe_mad_cosine_first", "equivariance"};
+  const json v = sweep_run(sweep_spec_from_json(j), 0)["values"];
+  CHECK(v.size() == 4);  // three measures + probe_mad_landmark
+  CHECK(v["probe_mad_cosine_past"].get<double>() > 0);
+  CHECK(v["probe_mad_cosine_first"].get<double>() > 0);
+  CHECK(v["probe_mad_landmark"].get<double>() > 0);
+  CHECK(v["equivariance"].get<double>() > 1e-2);  // the tiny spec is causal
+}
+
 TEST_CASE("sweep run record: shape, measures, null where untrained", "[sweep]") {
   json j = tiny_spec();
   j["axes"] = axes({axis("train.steps", {0, 3})});

@@ -253,7 +253,7 @@ TEST_CASE("one example of each task is pinned for a seed (docs/tasks.md)", "[tas
       {TaskKind::count, "b d d a", "#0 #0 #0 #1"},
       {TaskKind::parity, "1 0 1 1", "1 1 0 1"},
       {TaskKind::add, "<bos> 7 2 8 9 + 9 8 0 1 = 0 9 0 7", "- - - - - - - - - - 0 9 0 7 1"},
-      {TaskKind::lm, "n e ; \\n S w e e t   f l", "e ; \\n S w e e t   f l a"},
+      {TaskKind::lm, "h i m   b r i n g   f o", "i m   b r i n g   f o r"},
   };
   for (const Pin& pin : pins) {
     INFO(to_string(pin.k));
@@ -347,7 +347,7 @@ TEST_CASE("bad lengths and batch sizes throw, naming the value", "[tasks]") {
   }
   Batch out;
   Rng r = rng_seed(1);
-  const int too_long = (int)text_corpus_size();
+  const int too_long = (int)text_split_chars(TextSplit::train);
   CHECK_THROWS_WITH(task_batch(out, task(TaskKind::lm), too_long, 1, r), Catch::Contains("longer than the text"));
   CHECK_NOTHROW(task_batch(out, task(TaskKind::lm), too_long - 1, 1, r));
   // vocab_size is validated by the config parser; the generator still
@@ -397,4 +397,37 @@ TEST_CASE("token names are distinct and readable", "[tasks]") {
   CHECK(task_token_name(task(TaskKind::add), 10) == "<bos>");
   CHECK(task_token_name(task(TaskKind::add), 11) == "+");
   CHECK(task_token_name(task(TaskKind::add), 12) == "=");
+}
+
+TEST_CASE("lm: training windows never reach the held-out tenth of the text", "[tasks]") {
+  TaskConfig t;
+  t.name = TaskKind::lm;
+  const size_t train = text_split_chars(TextSplit::train), held = text_split_chars(TextSplit::heldout);
+  CHECK(train + held == text_corpus_size());
+  CHECK(held == text_corpus_size() / 10);
+  // Each window's characters as ids; a window of the held-out part starts at
+  // or after `train`, a training one ends before it. Compare with the text.
+  const std::string text(text_corpus(), text_corpus_size());
+  // Ids are the corpus's distinct bytes in byte order.
+  std::string chars;
+  for (int c = 0; c < 256; c++)
+    if (text.find((char)c) != std::string::npos) chars.push_back((char)c);
+  auto decode = [&](const Batch& b, int k) {
+    std::string s;
+    for (int i = 0; i < b.T; i++) s += chars[b.tokens[(size_t)k * b.T + i]];
+    return s;
+  };
+  Rng rng = rng_seed(3);
+  Batch b;
+  for (TextSplit split : {TextSplit::train, TextSplit::heldout}) {
+    task_batch(b, t, 32, 64, rng, split);
+    for (int k = 0; k < b.B; k++) {
+      const std::string w = decode(b, k);
+      const size_t at = split == TextSplit::train ? text.find(w) : text.find(w, train);
+      REQUIRE(at != std::string::npos);
+      if (split == TextSplit::train) CHECK(at + 32 < train);  // its next-character target too
+      else CHECK(at >= train);
+    }
+  }
+  CHECK_THROWS_WITH(task_batch(b, t, (int)held, 4, rng, TextSplit::heldout), Catch::Contains("held-out part"));
 }

@@ -34,9 +34,27 @@ VecD positions(size_t n_seq, int T) {
   return y;
 }
 
-}  // namespace
+// Missing (NaN) entries take their column's mean over the training rows'
+// present entries (0 when a column has none).
+void fill_missing(const MatD& Xtr, std::vector<MatD*> all) {
+  for (Eigen::Index k = 0; k < Xtr.cols(); k++) {
+    double sum = 0;
+    long n = 0;
+    for (Eigen::Index i = 0; i < Xtr.rows(); i++)
+      if (!std::isnan(Xtr(i, k))) sum += Xtr(i, k), n++;
+    const double mean = n > 0 ? sum / n : 0.0;
+    for (MatD* X : all)
+      for (Eigen::Index i = 0; i < X->rows(); i++)
+        if (std::isnan((*X)(i, k))) (*X)(i, k) = mean;
+  }
+}
 
-ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, uint64_t seed) {
+// The held-out split of B sequences: train / validation / test.
+struct Split {
+  std::vector<int> train, val, test;
+};
+
+Split split_sequences(int B, int T, uint64_t seed) {
   if (B < 3) throw Error("position probe needs at least 3 sequences (train, validation, test), got " + std::to_string(B));
   if (T < 2) throw Error("position probe needs sequences of at least 2 positions");
   // Split whole sequences, so no test position shares a sequence with training.
@@ -45,13 +63,17 @@ ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, 
   Rng rng = rng_stream(seed, kStreamProbeSplit);
   for (int i = B - 1; i > 0; i--) std::swap(order[i], order[rng_below(rng, (uint32_t)i + 1)]);
   const int n_test = std::max(1, B / 5), n_val = std::max(1, B / 5), n_train = B - n_test - n_val;
-  const std::vector<int> train(order.begin(), order.begin() + n_train),
-      val(order.begin() + n_train, order.begin() + n_train + n_val), test(order.begin() + n_train + n_val, order.end());
+  Split s;
+  s.train.assign(order.begin(), order.begin() + n_train);
+  s.val.assign(order.begin() + n_train, order.begin() + n_train + n_val);
+  s.test.assign(order.begin() + n_train + n_val, order.end());
+  return s;
+}
 
-  const ProbeFeatureRow& row = probe_feature_row(f);
-  MatD Xtr = build_features(h, train, T, C, row), Xva = build_features(h, val, T, C, row),
-       Xte = build_features(h, test, T, C, row);
-  const VecD ytr = positions(train.size(), T), yva = positions(val.size(), T), yte = positions(test.size(), T);
+// Ridge fit on the training rows, lambda by validation MAD, scored on test.
+ProbeResult fit_probe(MatD Xtr, MatD Xva, MatD Xte, const Split& sp, int T) {
+  fill_missing(Xtr, {&Xtr, &Xva, &Xte});
+  const VecD ytr = positions(sp.train.size(), T), yva = positions(sp.val.size(), T), yte = positions(sp.test.size(), T);
 
   // Standardise with training statistics; centre y so the intercept is its mean.
   const Eigen::RowVectorXd mu = Xtr.colwise().mean();
@@ -87,16 +109,50 @@ ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, 
 
   ProbeResult r;
   r.lambda = best_lambda;
-  r.train_sequences = n_train;
-  r.test_sequences = (int)test.size();
+  r.train_sequences = (int)sp.train.size();
+  r.test_sequences = (int)sp.test.size();
   r.mad = (pred - yte).array().abs().mean();
   r.mad_baseline = random_mad_baseline(T);
   r.mad_constant = (yte.array() - ymean).abs().mean();
   const double ss_res = (pred - yte).squaredNorm(), ss_tot = (yte.array() - yte.mean()).square().sum();
   r.r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 0;
   r.predicted.assign(T, 0.0);
-  for (Eigen::Index i = 0; i < pred.size(); i++) r.predicted[i % T] += pred[i] / test.size();
+  for (Eigen::Index i = 0; i < pred.size(); i++) r.predicted[i % T] += pred[i] / sp.test.size();
   return r;
+}
+
+}  // namespace
+
+ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, uint64_t seed) {
+  const Split sp = split_sequences(B, T, seed);
+  const ProbeFeatureRow& row = probe_feature_row(f);
+  return fit_probe(build_features(h, sp.train, T, C, row), build_features(h, sp.val, T, C, row),
+                   build_features(h, sp.test, T, C, row), sp, T);
+}
+
+std::vector<double> probe_features_of(const real* h, int T, int C, ProbeFeatures f) {
+  const MatD X = build_features(h, {0}, T, C, probe_feature_row(f));
+  std::vector<double> out((size_t)X.size());
+  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(out.data(), X.rows(), X.cols()) = X;
+  return out;
+}
+
+ProbeResult position_probe_tokens(const int* tokens, int B, int T, uint64_t seed) {
+  const Split sp = split_sequences(B, T, seed);
+  // Columns: the ids that occur anywhere in the batch, in increasing order.
+  std::vector<int> ids(tokens, tokens + (size_t)B * T);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto one_hot = [&](const std::vector<int>& seqs) {
+    MatD X = MatD::Zero((Eigen::Index)seqs.size() * T, (Eigen::Index)ids.size());
+    for (size_t s = 0; s < seqs.size(); s++)
+      for (int t = 0; t < T; t++) {
+        const int id = tokens[(size_t)seqs[s] * T + t];
+        X((Eigen::Index)s * T + t, std::lower_bound(ids.begin(), ids.end(), id) - ids.begin()) = 1;
+      }
+    return X;
+  };
+  return fit_probe(one_hot(sp.train), one_hot(sp.val), one_hot(sp.test), sp, T);
 }
 
 }  // namespace nope

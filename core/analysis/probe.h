@@ -18,6 +18,8 @@ struct ProbeResult {
   double mad_baseline = 0;  // (T^2 - 1) / (3T): expected MAD of a random guess
   double mad_constant = 0;  // MAD of always predicting the mean position (~T/4):
                             // what a probe that learned nothing scores
+  double mad_landmark = -1; // the token-identity probe's MAD on the same split
+                            // (position_probe_tokens; -1 = not computed)
   double r2 = 0;            // on held-out sequences
   double lambda = 0;        // ridge strength chosen on the validation split
   int train_sequences = 0, test_sequences = 0;
@@ -29,6 +31,20 @@ struct ProbeResult {
 // standardised with training statistics; lambda is picked from 1e-4..1e4 by
 // validation MAD; the probe is scored on the test split.
 ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, uint64_t seed);
+
+// The features of one sequence h (T, C) as the probe sees them before
+// standardisation: (T, width) row-major, NaN where an entry is missing
+// (missing entries take their column's training mean in the probe, so after
+// standardisation they are 0 and add nothing to the read-out).
+std::vector<double> probe_features_of(const real* h, int T, int C, ProbeFeatures f);
+
+// The landmark baseline: the same probe (split, ridge, scoring) on a one-hot
+// of the token id at t alone (ids that occur in the batch). It reads
+// position off landmark tokens (`<bos>` at 0, separators at fixed places,
+// label tokens that name a position) and off nothing else, so a probe on a
+// hidden state has shown position beyond its token only when it beats this.
+// On uniform random tokens it is about predict-the-mean.
+ProbeResult position_probe_tokens(const int* tokens, int B, int T, uint64_t seed);
 
 // Expected |t - u| for t, u independent and uniform on N positions.
 double random_mad_baseline(int N);

@@ -60,6 +60,36 @@ void variance_fill(Eigen::Ref<MatD> X, const MatD& H) {
   }
 }
 
+// cosine_past: the cosine row restricted to references r < t (what a causal
+// model at t can see besides itself); entries r >= t are missing, so is
+// every entry at t = 0. The number of present entries grows with t: that is
+// the counting carrier, open to a causal model, not a look at the future.
+void cosine_past_fill(Eigen::Ref<MatD> X, const MatD& H) {
+  const int T = (int)H.rows(), C = (int)H.cols();
+  const std::vector<int> refs = cosine_refs(T);
+  MatD U(T, C);
+  for (int t = 0; t < T; t++) {
+    const double n = H.row(t).norm();
+    U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
+  }
+  for (int t = 0; t < T; t++)
+    for (size_t k = 0; k < refs.size(); k++)
+      X(t, (Eigen::Index)k) = refs[k] < t ? U.row(t).dot(U.row(refs[k])) : NAN;
+}
+
+// cosine_first: cos(h_t, h_0) and log |cos(h_t, h_0)|, the first token as the
+// only reference; missing at t = 0.
+int cosine_first_width(int, int) { return 2; }
+void cosine_first_fill(Eigen::Ref<MatD> X, const MatD& H) {
+  const double n0 = H.row(0).norm();
+  for (Eigen::Index t = 0; t < H.rows(); t++) {
+    const double nt = H.row(t).norm();
+    const double c = n0 > 0 && nt > 0 ? H.row(t).dot(H.row(0)) / (n0 * nt) : 0.0;
+    X(t, 0) = t == 0 ? NAN : c;
+    X(t, 1) = t == 0 ? NAN : std::log(std::max(std::abs(c), 1e-30));
+  }
+}
+
 }  // namespace
 
 const std::vector<ProbeFeatureRow>& probe_feature_rows() {
@@ -71,6 +101,11 @@ const std::vector<ProbeFeatureRow>& probe_feature_rows() {
        cosine_width, cosine_fill},
       {ProbeFeatures::variance, "variance", "variance features", "Var_c(h_t) and log Var_c(h_t)", variance_width,
        variance_fill},
+      {ProbeFeatures::cosine_past, "cosine_past", "past-only cosine features",
+       "cos(h_t, h_r) to the reference positions r < t only (the causal model's past); later ones missing",
+       cosine_width, cosine_past_fill},
+      {ProbeFeatures::cosine_first, "cosine_first", "cosine to the first token",
+       "cos(h_t, h_0) and log |cos(h_t, h_0)|; missing at t = 0", cosine_first_width, cosine_first_fill},
   };
   return rows;
 }

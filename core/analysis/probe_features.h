@@ -13,7 +13,7 @@
 
 namespace nope {
 
-enum class ProbeFeatures { hidden, cosine, variance };
+enum class ProbeFeatures { hidden, cosine, variance, cosine_past, cosine_first };
 
 struct ProbeFeatureRow {
   ProbeFeatures id;
@@ -22,14 +22,15 @@ struct ProbeFeatureRow {
   const char* doc;    // one line
   // Features per token for sequences of T tokens of width C.
   int (*width)(int T, int C);
-  // X (T, width) from the sequence's hidden states H (T, C), in double.
+  // X (T, width) from the sequence's hidden states H (T, C), in double; NaN
+  // marks a missing entry (the probe fills it with the column's training mean).
   void (*fill)(Eigen::Ref<Eigen::MatrixXd> X, const Eigen::MatrixXd& H);
 };
 
 // Every feature set, in enum order.
 const std::vector<ProbeFeatureRow>& probe_feature_rows();
 const ProbeFeatureRow& probe_feature_row(ProbeFeatures f);
-constexpr int kNumProbeFeatures = 3;
+constexpr int kNumProbeFeatures = 5;
 
 const char* to_string(ProbeFeatures f);
 bool probe_features_from_string(const std::string& s, ProbeFeatures* out);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "gemm.h"
+#include "rng.h"
 
 namespace nope {
 
@@ -99,6 +100,21 @@ void similarity_summary(SimilaritySummary& out, const real* h, int B, int T, int
   decay_profile(out.decay.data(), out.mean_similarity.data(), T);
   out.adjacency_score = T > 1 ? double(hits) / (double(B) * T) : 0.0;
   out.adjacency_chance = adjacency_chance(T);
+}
+
+double adjacency_content_null(const int* tokens, int B, int T, int C, uint64_t seed) {
+  if (B < 1 || T < 2) return 0.0;
+  int V = 0;
+  for (size_t i = 0; i < (size_t)B * T; i++) V = std::max(V, tokens[i] + 1);
+  RealVec E((size_t)V * C), h((size_t)T * C);
+  Rng rng = rng_stream(seed, kStreamContentNull);
+  for (real& x : E) x = (real)rng_normal(rng);
+  SimilaritySummary s;
+  RealVec all((size_t)B * T * C);
+  for (size_t i = 0; i < (size_t)B * T; i++)
+    std::copy(E.begin() + (size_t)tokens[i] * C, E.begin() + (size_t)(tokens[i] + 1) * C, all.begin() + i * C);
+  similarity_summary(s, all.data(), B, T, C);
+  return s.adjacency_score;
 }
 
 }  // namespace nope

@@ -35,4 +35,14 @@ struct SimilaritySummary {
 };
 void similarity_summary(SimilaritySummary& out, const real* h, int B, int T, int C);
 
+// The content null of the adjacency score: the score of a representation
+// that carries the tokens and no position, on the same inputs: each token id
+// gets a fixed random Gaussian vector of width C (from
+// rng_stream(seed, kStreamContentNull)), position t holds its token's
+// vector. Equal tokens give equal vectors (cosine 1), so rows whose nearest
+// other position is a neighbour *because the content repeats* count as hits:
+// on uniform random tokens it is about 2/T, on structured inputs (sorted
+// runs, separators, repeated labels) it is what content alone scores.
+double adjacency_content_null(const int* tokens, int B, int T, int C, uint64_t seed);
+
 }  // namespace nope

@@ -20,6 +20,7 @@ struct AnalysisWire {
   // site_order [{layer, site}], layer_order [layer], n_heads and step.
   nlohmann::json meta;
   std::vector<float> similarity, variance, decay, theory, attention, probe_predicted;
+  std::vector<float> demo_original_permuted, demo_permuted_input;
 };
 
 // One array of the wire: its key, its layout and where AnalysisWire holds it.
@@ -31,13 +32,17 @@ struct WireArray {
 };
 
 // The arrays, in the order the bindings set them.
-constexpr std::array<WireArray, 6> kAnalysisArrays = {{
+constexpr std::array<WireArray, 8> kAnalysisArrays = {{
     {"similarity", "(S, T, T)", &AnalysisWire::similarity},
     {"variance", "(S, T)", &AnalysisWire::variance},
     {"decay", "(S, T)", &AnalysisWire::decay},
     {"theory", "(S, T); 0 where the theory does not apply", &AnalysisWire::theory},
     {"attention", "(L, NH, T, T)", &AnalysisWire::attention},
     {"probe_predicted", "(P, T)", &AnalysisWire::probe_predicted},
+    // The permutation demo (analysis.md): P f(X), row t = f(X)[permutation[t]],
+    // and f(P X); empty unless the request asks for permutation_demo.
+    {"demo_original_permuted", "(S, T, C); empty without permutation_demo", &AnalysisWire::demo_original_permuted},
+    {"demo_permuted_input", "(S, T, C); empty without permutation_demo", &AnalysisWire::demo_permuted_input},
 }};
 
 AnalysisWire analysis_wire(const AnalysisResult& r, int step);

@@ -19,13 +19,15 @@ static const char* kHelp =
     "                       [--batch N] [--length T] [--input random|task] [--no-probes]\n"
     "                       [--out FILE]\n"
     "\n"
-    "Runs one forward pass over N sequences (default 64; uniform random tokens of length\n"
-    "T, default the task's training length) and measures, per layer and site, the\n"
+    "Runs one forward pass over N sequences (default 64, of length T, default the task's\n"
+    "training length) and measures, per layer and site, the\n"
     "self-cosine-similarity matrix, adjacency score vs chance, decay profile, variance\n"
     "profile and its log-log slope, attention maps, and position probes (docs/analysis.md).\n"
     "Without --checkpoint the model is freshly initialised from the config (defaults\n"
     "where absent); --seeds K repeats over init seeds\n"
     "seed..seed+K-1 and adds <name>_mean and <name>_ci (95%) for every scalar.\n"
+    "Inputs (--input): uniform random tokens for a fresh model, the task's own examples\n"
+    "for a checkpoint (a trained model is measured in distribution); JSON field \"input\".\n"
     "With --checkpoint it also reports accuracy by length (length generalisation);\n"
     "CKPT is JSON or .safetensors, and --config F then only gives the config of a\n"
     "safetensors file without one (docs/interop.md).\n"
@@ -91,7 +93,7 @@ int cmd_analyze(int argc, char** argv) {
   // The request's own parser (analysis_request_from_json) checks every value.
   nlohmann::json req_json{{"batch", a.has("batch") ? a.number("batch") : nlohmann::json(64)},
                           {"length", a.has("length") ? a.number("length") : nlohmann::json(0)},
-                          {"input", a.get("input", "random")},
+                          {"input", a.get("input", a.has("checkpoint") ? "task" : "random")},
                           {"probes", !a.flag("no-probes")}};
   Trainer tr;
   int seeds = 1;
@@ -122,6 +124,15 @@ int cmd_analyze(int argc, char** argv) {
       lg.push_back(eval_result_json(r, tr.cfg.task.train_len));
     }
     out["length_generalisation"] = lg;
+    if (tr.cfg.task.name == TaskKind::lm) {
+      // Loss on windows of the training part of the text and of the last
+      // 10%, which training never sees (docs/tasks.md).
+      const int n = tr.cfg.task.train_len;
+      out["lm_loss"] = {
+          {"train_text", eval_result_json(evaluate(tr.model, tr.cfg.task, tr.cfg.train.seed, n, 256), n)},
+          {"heldout_text",
+           eval_result_json(evaluate(tr.model, tr.cfg.task, tr.cfg.train.seed, n, 256, TextSplit::heldout), n)}};
+    }
   }
   if (!a.flag("quiet")) print_summary(out);
   const std::string text = out.dump();

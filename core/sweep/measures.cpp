@@ -33,6 +33,13 @@ double probe_mad_baseline(MeasureInputs& in, const SweepMeasure& m) {
   return p ? p->mad_baseline : NAN;
 }
 
+double probe_mad_landmark(MeasureInputs& in, const SweepMeasure& m) {
+  const ProbeResult* p = probe(in, m);
+  return p ? p->mad_landmark : NAN;
+}
+
+double equivariance(MeasureInputs& in, const SweepMeasure&) { return site(in).equivariance; }
+
 double final_loss(MeasureInputs& in, const SweepMeasure&) { return in.final_loss; }
 double seq_acc_train(MeasureInputs& in, const SweepMeasure&) {
   return in.eval(in.trainer.cfg.task.train_len).seq_acc;
@@ -43,6 +50,7 @@ double token_acc_test(MeasureInputs& in, const SweepMeasure&) {
 }
 
 constexpr const char* kNoPosition = "no-position baseline";
+constexpr const char* kLandmark = "token-identity (landmark) probe";
 
 }  // namespace
 
@@ -60,6 +68,12 @@ const std::vector<SweepMeasure>& sweep_measure_rows() {
        kNoPosition, probe_mad, probe_mad_baseline},
       {"probe_mad_variance", "probe MAD, variance features", false, true, "variance", false, "probe_mad_baseline",
        kNoPosition, probe_mad, probe_mad_baseline},
+      {"probe_mad_cosine_past", "probe MAD, past-only cosine features", false, true, "cosine_past", false,
+       "probe_mad_landmark", kLandmark, probe_mad, probe_mad_landmark},
+      {"probe_mad_cosine_first", "probe MAD, cosine to the first token", false, true, "cosine_first", false,
+       "probe_mad_landmark", kLandmark, probe_mad, probe_mad_landmark},
+      {"equivariance", "permutation deviation |f(PX) - P f(X)| / |f(X)|", false, true, nullptr, false, nullptr,
+       nullptr, equivariance, nullptr},
       {"final_loss", "final training loss", true, false, nullptr, true, nullptr, nullptr, final_loss, nullptr},
       {"seq_acc_train", "sequence accuracy at train length", true, false, nullptr, true, nullptr, nullptr,
        seq_acc_train, nullptr},

@@ -37,10 +37,12 @@ static AnalysisRequest measure_analysis(const SweepRunPlan& p, const std::vector
   req.sites = {p.analysis.site};
   req.attention = false;
   req.theory = false;
+  req.equivariance = false;  // its own forward pass: only when its measure is asked
   req.seed = p.seed;  // as the page's analysis of this config would
   *wanted = false;
   for (const SweepMeasure* m : asked) {
     *wanted |= m->needs_analysis;
+    req.equivariance |= std::string(m->name) == "equivariance";
     ProbeFeatures f;
     if (m->probe_features && probe_features_from_string(m->probe_features, &f)) req.probe_features.push_back(f);
   }

@@ -42,7 +42,8 @@ export class BeforeAfter {
   //   {layer, site, T, input, batch, task, paired, range,
   //    panels: [{role, step, S, score, chance}]  (before first when paired),
   //    layers, curve: {before, after} (P_adj by layer at `site`),
-  //    table: [{layer, sites: {attn_out: {before, after}, ...}}], chance}
+  //    table: [{layer, sites: {attn_out: {before, after}, ...}}], chance,
+  //    null (the content null: P_adj of the tokens alone on the same inputs)}
   // `paired` when there is a snapshot and the current model has trained past
   // it; both matrices then share one colour range.
   data(current, layer, site, taskName) {
@@ -51,7 +52,7 @@ export class BeforeAfter {
     const paired = !!before && current.meta.step > 0 && before.T === current.T && before.has(layer, site);
     const panel = (a, role) => {
       const s = a.site(layer, site), S = a.similarity(layer, site);
-      return s && S ? { role, step: a.meta.step, S, score: s.adjacency_score, chance: s.adjacency_chance } : null;
+      return s && S ? { role, step: a.meta.step, S, score: s.adjacency_score, chance: s.adjacency_chance, null: s.adjacency_null ?? null } : null;
     };
     const now = panel(current, paired ? 'after' : 'current');
     if (!now) return null;
@@ -72,7 +73,8 @@ export class BeforeAfter {
       layers: current.layers,
       curve: { before: paired ? current.layers.map((l) => score(before, l, site)) : null, after: current.layers.map((l) => score(current, l, site)) },
       chance: now.chance,
-      input: this.request?.input ?? 'random',
+      null: now.null,
+      input: current.meta.input ?? this.request?.input ?? 'random',
       batch: current.meta.batch,
       task: taskName,
     };

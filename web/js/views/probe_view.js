@@ -1,5 +1,7 @@
-// Position probes: held-out MAD by layer for each feature set against the
-// random-guess baseline, and predicted vs true position for one layer.
+// Position probes: held-out MAD by layer for each feature set against three
+// references (a random guess, predicting the mean position, and the same
+// probe on the token id alone, which reads landmark tokens such as <bos>),
+// and predicted vs true position for one layer.
 import { el, select } from '../dom.js';
 import { SITES, PROBE_FEATURES } from '../analysis_data.js';
 import { LineChart } from './line_chart.js';
@@ -30,6 +32,9 @@ export function probeView(root, app) {
         ...FEATURES.map((f) => ({ name: f, values: a.layers.map((l) => at(l, f)?.mad) })),
         { name: 'random guess (N²-1)/3N', values: a.layers.map(() => base?.mad_baseline), dash: [4, 4], color: '#777' },
         { name: 'predict the mean', values: a.layers.map(() => base?.mad_constant), dash: [2, 3], color: '#aaa' },
+        ...(base && base.mad_landmark >= 0
+          ? [{ name: 'token id alone (landmarks such as <bos>)', values: a.layers.map(() => base.mad_landmark), dash: [6, 3], color: '#b35806' }]
+          : []),
       ]);
       const p = at(app.sel.layer, app.sel.features);
       const x = Array.from({ length: a.T }, (_, t) => t);

@@ -42,7 +42,8 @@ export function varianceView(root, app) {
 export function decayView(root, app) {
   const controls = el('div', { class: 'view-controls' });
   const box = el('div', { class: 'chart' });
-  root.append(controls, box);
+  const note = el('p', { class: 'score' });
+  root.append(controls, box, note);
   const chart = new LineChart(box, { xLabel: 'offset k', yLabel: 'mean S(i, i-k)', height: 280 });
   return {
     update() {
@@ -50,11 +51,23 @@ export function decayView(root, app) {
       if (!a) return;
       siteControls(controls, app);
       const x = Array.from({ length: a.T }, (_, k) => k);
-      chart.update(x, a.layers.filter((l) => a.has(l, app.sel.site)).map((l) => ({ name: `layer ${l}`, values: a.decay(l, app.sel.site) })));
+      const series = a.layers.filter((l) => a.has(l, app.sel.site)).map((l) => ({ name: `layer ${l}`, values: a.decay(l, app.sel.site) }));
+      // The uniform-averaging prediction (docs/science.md), where it applies.
+      const l0 = a.layers.find((l) => a.site(l, app.sel.site)?.decay_theory);
+      const th = l0 === undefined ? null : a.site(l0, app.sel.site);
+      if (th) series.push({ name: 'uniform averaging: √((ρ+1/j)/(ρ+1/i))', values: th.decay_theory, dash: [6, 4], color: '#777' });
+      chart.update(x, series);
+      note.textContent = th
+        ? `Dashed: what uniform causal averaging predicts for layer ${l0}'s ${app.sel.site} (ρ = ${fmt(th.decay_theory_rho)}; √(i/j) at ρ = 0). ` +
+          `Mean gap to the measured profile: ${fmt(th.decay_theory_gap)}.`
+        : 'The uniform-averaging line applies to the first layer\'s attn_out of a causal NoPE model on random tokens.';
     },
     canvas: () => chart.canvas(),
     csv: () => chart.csv(),
-    data: () => ({ site: app.sel.site, layers: app.analysis.layers.map((l) => ({ layer: l,
-      decay: Array.from(app.analysis.decay(l, app.sel.site) || []) })) }),
+    data: () => ({ site: app.sel.site, layers: app.analysis.layers.map((l) => {
+      const s = app.analysis.site(l, app.sel.site);
+      return { layer: l, decay: Array.from(app.analysis.decay(l, app.sel.site) || []),
+        ...(s?.decay_theory ? { decay_theory: s.decay_theory, decay_theory_rho: s.decay_theory_rho, decay_theory_gap: s.decay_theory_gap } : {}) };
+    }) }),
   };
 }

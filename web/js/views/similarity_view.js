@@ -49,7 +49,8 @@ export function similarityView(root, app) {
     const rows = d.table.map((r) => el('tr', {}, el('td', { text: String(r.layer) }),
       ...TABLE_SITES.flatMap((s) => cols.map((c) => el('td', { text: r.sites[s][c] == null ? '-' : fmt(r.sites[s][c]) })))));
     table.replaceChildren(
-      el('caption', { text: `P_adj at the attention output and the block output; chance ${fmt(d.chance)}` }),
+      el('caption', { text: `P_adj at the attention output and the block output; chance ${fmt(d.chance)}` +
+        (d.null != null ? `, content null ${fmt(d.null)}` : '') }),
       el('thead', {}, head1, head2), el('tbody', {}, ...rows));
   }
 
@@ -69,10 +70,12 @@ export function similarityView(root, app) {
       f.box.dataset.role = p.role;
       f.box.dataset.step = String(p.step);
       f.title.textContent = `${ROLE_TITLE[p.role]}: step ${p.step}`;
-      f.caption.textContent = `layer ${d.layer} ${d.site}: P_adj ${fmt(p.score)} vs chance ${fmt(p.chance)}`;
+      f.caption.textContent = `layer ${d.layer} ${d.site}: P_adj ${fmt(p.score)} vs chance ${fmt(p.chance)}` +
+        (p.null != null ? `, content null ${fmt(p.null)}` : '');
     });
     const now = d.panels.at(-1);
-    score.textContent = `layer ${d.layer} ${d.site}: P_adj = ${fmt(now.score)} (chance ${fmt(now.chance)}) at step ${now.step}` +
+    score.textContent = `layer ${d.layer} ${d.site}: P_adj = ${fmt(now.score)} (chance ${fmt(now.chance)}` +
+      (now.null != null ? `; the tokens alone, no position, score ${fmt(now.null)} on these inputs` : '') + `) at step ${now.step}` +
       (d.paired ? `, ${fmt(d.panels[0].score)} before training` : '') + '.';
     inputNote.textContent = (d.input === 'task'
       ? `Input: ${d.batch} examples of the ${d.task} task, T = ${d.T} (random tokens are off-distribution for a model trained on ${d.task}).`
@@ -82,6 +85,7 @@ export function similarityView(root, app) {
     const series = [{ name: d.paired ? `P_adj after (${d.site})` : `P_adj (${d.site})`, values: d.curve.after }];
     if (d.paired) series.push({ name: `P_adj before (${d.site})`, values: d.curve.before, dash: [2, 3] });
     series.push({ name: 'chance 2/T', values: d.layers.map(() => d.chance), dash: [4, 4] });
+    if (d.null != null) series.push({ name: 'content null (tokens alone)', values: d.layers.map(() => d.null), dash: [6, 3], color: '#b35806' });
     chart.update(d.layers, series);
     drawTable(d);
   }
@@ -91,7 +95,7 @@ export function similarityView(root, app) {
     canvas: () => figures[shown?.paired ? 1 : 0].heat.canvas,
     data: () => shown && ({
       layer: shown.layer, site: shown.site, T: shown.T, input: shown.input,
-      panels: shown.panels.map((p) => ({ role: p.role, step: p.step, adjacency_score: p.score, adjacency_chance: p.chance, similarity: Array.from(p.S) })),
+      panels: shown.panels.map((p) => ({ role: p.role, step: p.step, adjacency_score: p.score, adjacency_chance: p.chance, adjacency_null: p.null, similarity: Array.from(p.S) })),
       adjacency_by_layer: shown.table,
     }),
     csv: () => {
