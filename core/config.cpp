@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "encodings.h"
 #include "error.h"
 
 namespace nope {
@@ -13,24 +14,32 @@ using json = nlohmann::json;
 
 // ------------------------------------------------------------------ names
 
-template <typename E, size_t N>
+// An enum's names in enumerator order.
+template <typename E>
 struct EnumNames {
-  const char* names[N];
+  std::vector<std::string> names;
 };
 
-static const EnumNames<PosEncoding, 8> kPosNames{
-    {"none", "sinusoidal", "learned", "rope", "alibi", "normalized", "index", "t5_bias"}};
-static const EnumNames<AttentionMask, 2> kMaskNames{{"causal", "bidirectional"}};
-static const EnumNames<NormPlacement, 3> kNormNames{{"pre", "post", "none"}};
-static const EnumNames<InitScheme, 4> kInitNames{{"normal", "xavier", "kaiming", "gpt2"}};
-static const EnumNames<TaskKind, 9> kTaskNames{
+// From the encoding rows (encodings.h), which are in enumerator order.
+static const EnumNames<PosEncoding>& pos_names() {
+  static const EnumNames<PosEncoding> n = [] {
+    EnumNames<PosEncoding> out;
+    for (const PosEncodingRow& r : pos_encoding_rows()) out.names.push_back(r.name);
+    return out;
+  }();
+  return n;
+}
+static const EnumNames<AttentionMask> kMaskNames{{"causal", "bidirectional"}};
+static const EnumNames<NormPlacement> kNormNames{{"pre", "post", "none"}};
+static const EnumNames<InitScheme> kInitNames{{"normal", "xavier", "kaiming", "gpt2"}};
+static const EnumNames<TaskKind> kTaskNames{
     {"copy", "reverse", "sort", "position", "kth", "count", "parity", "add", "lm"}};
 
-const char* to_string(PosEncoding v) { return kPosNames.names[(int)v]; }
-const char* to_string(AttentionMask v) { return kMaskNames.names[(int)v]; }
-const char* to_string(NormPlacement v) { return kNormNames.names[(int)v]; }
-const char* to_string(InitScheme v) { return kInitNames.names[(int)v]; }
-const char* to_string(TaskKind v) { return kTaskNames.names[(int)v]; }
+const char* to_string(PosEncoding v) { return pos_encoding_row(v).name; }
+const char* to_string(AttentionMask v) { return kMaskNames.names[(int)v].c_str(); }
+const char* to_string(NormPlacement v) { return kNormNames.names[(int)v].c_str(); }
+const char* to_string(InitScheme v) { return kInitNames.names[(int)v].c_str(); }
+const char* to_string(TaskKind v) { return kTaskNames.names[(int)v].c_str(); }
 
 // ----------------------------------------------------------------- reader
 
@@ -125,14 +134,15 @@ class ObjectReader {
     *out = v->get<bool>();
   }
 
-  template <typename E, size_t N>
-  void choice(const std::string& key, E* out, const EnumNames<E, N>& names) {
-    describe(key, "enum", 0, N - 1, false, std::vector<std::string>(names.names, names.names + N));
+  template <typename E>
+  void choice(const std::string& key, E* out, const EnumNames<E>& names) {
+    const size_t N = names.names.size();
+    describe(key, "enum", 0, N - 1, false, names.names);
     const json* v = get(key);
     if (!v) return;
     const std::string f = field(key);
     std::string allowed;
-    for (size_t i = 0; i < N; i++) allowed += (i ? "|" : "") + std::string(names.names[i]);
+    for (size_t i = 0; i < N; i++) allowed += (i ? "|" : "") + names.names[i];
     if (!v->is_string()) throw Error(f + " must be one of " + allowed + ", got " + json_show(*v));
     const std::string s = v->get<std::string>();
     for (size_t i = 0; i < N; i++)
@@ -182,7 +192,7 @@ void read_model(const json& j, ModelConfig& c, std::vector<ConfigField>* sink = 
   r.integer("n_heads", &c.n_heads, 1, Limits::max_heads);
   r.integer("n_layers", &c.n_layers, 1, Limits::max_layers);
   r.integer("d_ff", &c.d_ff, 1, Limits::max_d_ff);
-  r.choice("pos_encoding", &c.pos_encoding, kPosNames);
+  r.choice("pos_encoding", &c.pos_encoding, pos_names());
   r.choice("attention", &c.attention, kMaskNames);
   r.choice("norm", &c.norm, kNormNames);
   r.boolean("bias", &c.bias);
@@ -234,23 +244,7 @@ void model_config_validate(const ModelConfig& m) {
   if (m.d_model % m.n_heads != 0)
     throw Error("model.d_model = " + std::to_string(m.d_model) + " must be divisible by model.n_heads = " +
                 std::to_string(m.n_heads));
-  if (m.pos_encoding == PosEncoding::rope && (m.d_model / m.n_heads) % 2 != 0)
-    throw Error("model.pos_encoding = rope needs an even head size, but d_model / n_heads = " +
-                std::to_string(m.d_model / m.n_heads));
-  if (m.pos_encoding == PosEncoding::sinusoidal && m.d_model % 2 != 0)
-    throw Error("model.pos_encoding = sinusoidal needs an even model.d_model, got " + std::to_string(m.d_model));
-  if (m.pos_encoding == PosEncoding::t5_bias) {
-    // Per direction: `side` buckets, the first side/2 exact distances.
-    const bool bidir = m.attention == AttentionMask::bidirectional;
-    const int side = bidir ? m.t5_buckets / 2 : m.t5_buckets, exact = side / 2;
-    if (exact < 1)
-      throw Error("model.t5_buckets = " + std::to_string(m.t5_buckets) +
-                  " must be at least 4 with model.attention = bidirectional (half per direction)");
-    if (m.t5_max_distance <= exact)
-      throw Error("model.t5_max_distance = " + std::to_string(m.t5_max_distance) + " must exceed the " +
-                  std::to_string(exact) + " exact distances of model.t5_buckets = " + std::to_string(m.t5_buckets) +
-                  (bidir ? " (bidirectional)" : ""));
-  }
+  if (const auto check = pos_encoding_row(m.pos_encoding).check) check(m);
 }
 
 void config_validate(const Config& c) {

@@ -9,9 +9,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "encodings.h"
+
 namespace nope {
 
-enum class PosEncoding { none, sinusoidal, learned, rope, alibi, normalized, index, t5_bias };
 enum class AttentionMask { causal, bidirectional };
 enum class NormPlacement { pre, post, none };
 enum class InitScheme { normal, xavier, kaiming, gpt2 };

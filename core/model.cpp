@@ -13,28 +13,6 @@
 
 namespace nope {
 
-const char* to_string(Site s) {
-  switch (s) {
-    case Site::embed: return "embed";
-    case Site::norm1: return "norm1";
-    case Site::attn_out: return "attn_out";
-    case Site::resid_mid: return "resid_mid";
-    case Site::mlp_out: return "mlp_out";
-    case Site::resid_post: return "resid_post";
-  }
-  return "?";
-}
-
-bool site_from_string(const std::string& s, Site* out) {
-  for (int i = 0; i < kNumSites; i++) {
-    if (s == to_string(Site(i))) {
-      *out = Site(i);
-      return true;
-    }
-  }
-  return false;
-}
-
 // ------------------------------------------------------ parameter layout
 
 namespace {

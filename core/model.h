@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config.h"
+#include "sites.h"
 #include "tensor.h"
 
 namespace nope {
@@ -34,17 +35,6 @@ struct LayerParams {
   real *fcprojw = nullptr, *fcprojb = nullptr;    // (C, F), (C)
 };
 
-// Where the analysis can look inside a block (see docs/science.md):
-//   embed      block input (residual stream; for layer 0 the embeddings)
-//   norm1      input to attention (normed in pre-norm, raw otherwise)
-//   attn_out   attention output after c_proj, before the residual add
-//   resid_mid  residual stream after the attention sub-block
-//   mlp_out    MLP output after c_proj, before the residual add
-//   resid_post block output
-enum class Site { embed, norm1, attn_out, resid_mid, mlp_out, resid_post };
-constexpr int kNumSites = 6;
-const char* to_string(Site s);
-bool site_from_string(const std::string& s, Site* out);
 
 struct LayerActs {
   real* in = nullptr;          // (B, T, C) block input (alias of previous output)

@@ -1,5 +1,6 @@
 // The config schema: config_fields() (recorded from the parser) plus the
-// defaults of Config{} and a one-line doc per field.
+// defaults of Config{} and a one-line doc per field, and the registries'
+// rows as data.
 #include "schema.h"
 
 #include <string>
@@ -7,10 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
+#include "analysis/wire.h"
 #include "config.h"
 #include "error.h"
 #include "model.h"
 #include "results_json.h"
+#include "sweep/measures.h"
 
 namespace nope {
 
@@ -66,7 +69,41 @@ const json* at_path(const nlohmann::json& j, const std::string& path) {
   }
 }
 
+template <typename Row>
+json names_of(const std::vector<Row>& rows) {
+  json out = json::array();
+  for (const Row& r : rows) out.push_back(r.name);
+  return out;
+}
+
+json text_or_null(const char* s) { return s ? json(s) : json(nullptr); }
+
 }  // namespace
+
+nlohmann::json registries_json() {
+  json measures = json::array(), sites = json::array(), features = json::array(), arrays = json::array(),
+       encodings = json::array();
+  for (const SweepMeasure& m : sweep_measure_rows())
+    measures.push_back({{"name", m.name},
+                        {"label", m.label},
+                        {"needs_training", m.needs_training},
+                        {"needs_analysis", m.needs_analysis},
+                        {"probe_features", text_or_null(m.probe_features)},
+                        {"default", m.by_default},
+                        {"baseline", text_or_null(m.baseline)},
+                        {"baseline_label", text_or_null(m.baseline_label)}});
+  for (const SiteRow& r : site_rows()) sites.push_back({{"name", r.name}, {"label", r.label}, {"doc", r.doc}});
+  for (const ProbeFeatureRow& r : probe_feature_rows())
+    features.push_back({{"name", r.name}, {"label", r.label}, {"doc", r.doc}});
+  for (const WireArray& a : kAnalysisArrays) arrays.push_back({{"name", a.name}, {"layout", a.layout}});
+  for (const PosEncodingRow& r : pos_encoding_rows())
+    encodings.push_back({{"name", r.name}, {"label", r.label}, {"doc", r.doc}, {"variance_theory", r.variance_theory}});
+  return {{"measures", measures},
+          {"sites", sites},
+          {"probe_features", features},
+          {"analysis_arrays", arrays},
+          {"pos_encodings", encodings}};
+}
 
 nlohmann::json config_schema_json() {
   const nlohmann::json defaults = config_to_json(Config());
@@ -92,14 +129,11 @@ nlohmann::json config_schema_json() {
     if (type == "enum") out["values"] = f.values;
     fields.push_back(out);
   }
-  std::vector<std::string> sites;
-  for (int s = 0; s < kNumSites; s++) sites.push_back(to_string(Site(s)));
-  std::vector<std::string> features;
-  for (int f = 0; f < kNumProbeFeatures; f++) features.push_back(to_string(ProbeFeatures(f)));
   return {{"version", 1},
           {"fields", fields},
-          {"sites", sites},
-          {"probe_features", features},
+          {"sites", names_of(site_rows())},
+          {"probe_features", names_of(probe_feature_rows())},
+          {"registries", registries_json()},
           {"limits",
            {{"max_seq", Limits::max_seq},
             {"max_bytes", Limits::max_bytes},

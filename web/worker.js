@@ -144,11 +144,18 @@ async function train(id, p) {
   }
 }
 
+// The analysis arrays' names, from the core's registry (core/analysis/wire.h).
+let wireArrayRows = null;
+function wireArrays() {
+  wireArrayRows ??= lab.schema().registries.analysis_arrays;
+  return wireArrayRows;
+}
+
 function analyze(p) {
   const r = unwrap(session(p.session).analyze(JSON.stringify(p.request || {})));
   const meta = r.meta;
   const arrays = {};
-  for (const k of ['similarity', 'variance', 'decay', 'theory', 'attention', 'probe_predicted']) arrays[k] = r[k];
+  for (const { name } of wireArrays()) arrays[name] = r[name];
   return { meta, arrays };
 }
 

@@ -66,21 +66,17 @@ AnalysisRequest analysis_request_from_json(const json& j) {
     for (const json& v : j["sites"]) {
       Site s;
       if (!v.is_string() || !site_from_string(v.get<std::string>(), &s))
-        throw Error("analysis.sites has " + v.dump() +
-                    ", expected one of embed|norm1|attn_out|resid_mid|mlp_out|resid_post");
+        throw Error("analysis.sites has " + v.dump() + ", expected one of " + site_names_joined());
       r.sites.push_back(s);
     }
   }
   if (j.contains("probe_features")) {
     if (!j["probe_features"].is_array()) throw Error("analysis.probe_features must be an array");
     for (const json& v : j["probe_features"]) {
-      bool found = false;
-      for (int f = 0; f < kNumProbeFeatures; f++)
-        if (v == to_string(ProbeFeatures(f))) {
-          r.probe_features.push_back(ProbeFeatures(f));
-          found = true;
-        }
-      if (!found) throw Error("analysis.probe_features has " + v.dump() + ", expected hidden|cosine|variance");
+      ProbeFeatures f;
+      if (!v.is_string() || !probe_features_from_string(v.get<std::string>(), &f))
+        throw Error("analysis.probe_features has " + v.dump() + ", expected one of " + probe_feature_names_joined());
+      r.probe_features.push_back(f);
     }
   }
   return r;
@@ -90,7 +86,7 @@ AnalysisRequest analysis_request_from_json(const json& j) {
 // normal init of a pre-norm causal model (docs/science.md, Chi et al.).
 static bool theory_applies(const ModelConfig& c, int layer, Site s) {
   return layer == 0 && s == Site::attn_out && c.init.scheme == InitScheme::normal && c.norm == NormPlacement::pre &&
-         c.attention == AttentionMask::causal && c.pos_encoding != PosEncoding::alibi;
+         c.attention == AttentionMask::causal && pos_encoding_row(c.pos_encoding).variance_theory;
 }
 
 AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& req) {
@@ -130,10 +126,10 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
                   " layers");
   std::vector<Site> sites = req.sites;
   if (sites.empty())
-    for (int s = 0; s < kNumSites; s++) sites.push_back(Site(s));
+    for (const SiteRow& row : site_rows()) sites.push_back(row.site);
   std::vector<ProbeFeatures> feats = req.probe_features;
   if (feats.empty())
-    for (int f = 0; f < kNumProbeFeatures; f++) feats.push_back(ProbeFeatures(f));
+    for (const ProbeFeatureRow& row : probe_feature_rows()) feats.push_back(row.id);
 
   AnalysisResult r;
   r.B = B;

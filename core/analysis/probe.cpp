@@ -13,57 +13,16 @@ namespace nope {
 using MatD = Eigen::MatrixXd;
 using VecD = Eigen::VectorXd;
 
-const char* to_string(ProbeFeatures f) {
-  switch (f) {
-    case ProbeFeatures::hidden: return "hidden";
-    case ProbeFeatures::cosine: return "cosine";
-    case ProbeFeatures::variance: return "variance";
-  }
-  return "?";
-}
-
 double random_mad_baseline(int N) { return (double(N) * N - 1) / (3.0 * N); }
 
 namespace {
 
-// Rows (b, t) for the given sequences, features per the set.
-MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, ProbeFeatures f,
-                    const std::vector<int>& refs) {
-  const int D = f == ProbeFeatures::hidden ? C : f == ProbeFeatures::cosine ? (int)refs.size() : 2;
-  MatD X((Eigen::Index)seqs.size() * T, D);
-  MatD U(T, C), G;
+// Rows (b, t) for the given sequences, features per the set's row.
+MatD build_features(const real* h, const std::vector<int>& seqs, int T, int C, const ProbeFeatureRow& f) {
+  MatD X((Eigen::Index)seqs.size() * T, f.width(T, C));
   for (size_t s = 0; s < seqs.size(); s++) {
     const MatD H = CMapM(h + (size_t)seqs[s] * T * C, T, C).cast<double>();  // (T, C)
-    const Eigen::Index row0 = (Eigen::Index)s * T;
-    if (f == ProbeFeatures::hidden) {
-      X.middleRows(row0, T) = H;
-    } else if (f == ProbeFeatures::variance) {
-      for (int t = 0; t < T; t++) {
-        const double var = (H.row(t).array() - H.row(t).mean()).square().mean();
-        X(row0 + t, 0) = var;
-        X(row0 + t, 1) = std::log(std::max(var, 1e-30));
-      }
-    } else {
-      // One Gram matrix of unit rows per sequence gives every cosine.
-      for (int t = 0; t < T; t++) {
-        const double n = H.row(t).norm();
-        U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
-      }
-      G.noalias() = U * U.transpose();
-      for (int t = 0; t < T; t++) {
-        double other_sum = 0;
-        int self = -1;
-        for (int k = 0; k < D; k++) {
-          if (refs[k] == t) {
-            self = k;
-            continue;
-          }
-          X(row0 + t, k) = G(t, refs[k]);
-          other_sum += G(t, refs[k]);
-        }
-        if (self >= 0) X(row0 + t, self) = D > 1 ? other_sum / (D - 1) : 0.0;
-      }
-    }
+    f.fill(X.middleRows((Eigen::Index)s * T, T), H);
   }
   return X;
 }
@@ -89,13 +48,9 @@ ProbeResult position_probe(const real* h, int B, int T, int C, ProbeFeatures f, 
   const std::vector<int> train(order.begin(), order.begin() + n_train),
       val(order.begin() + n_train, order.begin() + n_train + n_val), test(order.begin() + n_train + n_val, order.end());
 
-  std::vector<int> refs;
-  if (f == ProbeFeatures::cosine) {
-    const int R = std::min(T, 32);
-    for (int r = 0; r < R; r++) refs.push_back(R == T ? r : (int)((long)r * (T - 1) / (R - 1)));
-  }
-  MatD Xtr = build_features(h, train, T, C, f, refs), Xva = build_features(h, val, T, C, f, refs),
-       Xte = build_features(h, test, T, C, f, refs);
+  const ProbeFeatureRow& row = probe_feature_row(f);
+  MatD Xtr = build_features(h, train, T, C, row), Xva = build_features(h, val, T, C, row),
+       Xte = build_features(h, test, T, C, row);
   const VecD ytr = positions(train.size(), T), yva = positions(val.size(), T), yte = positions(test.size(), T);
 
   // Standardise with training statistics; centre y so the intercept is its mean.

@@ -6,21 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "analysis/probe_features.h"
 #include "tensor.h"
 
 namespace nope {
 
-// Feature sets:
-//   hidden    the hidden state h_t itself (C features)
-//   cosine    the row of the self-similarity matrix to reference positions:
-//             cos(h_t, h_r) within the same sequence for r in R (all
-//             positions when T <= 32, else 32 evenly spaced). The entry
-//             r = t (always 1) is replaced by the mean of the row's other
-//             entries, so the probe cannot read t off the diagonal.
-//   variance  Var_c(h_t) and log Var_c(h_t)
-enum class ProbeFeatures { hidden, cosine, variance };
-constexpr int kNumProbeFeatures = 3;
-const char* to_string(ProbeFeatures f);
+// The feature sets are rows of probe_features.h.
 
 struct ProbeResult {
   double mad = 0;           // mean |prediction - t| on held-out sequences

@@ -46,10 +46,8 @@ AnalysisWire analysis_wire_for_request(Model& m, const TaskConfig& task, uint64_
 }
 
 const std::vector<float>* analysis_wire_array(const AnalysisWire& w, const char* name) {
-  const std::vector<float>* arrays[] = {&w.similarity, &w.variance, &w.decay,
-                                        &w.theory,     &w.attention, &w.probe_predicted};
-  for (size_t i = 0; i < kAnalysisArrays.size(); i++)
-    if (!std::strcmp(name, kAnalysisArrays[i])) return arrays[i];
+  for (const WireArray& a : kAnalysisArrays)
+    if (!std::strcmp(name, a.name)) return &(w.*a.data);
   return nullptr;
 }
 

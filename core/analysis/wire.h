@@ -1,10 +1,10 @@
 // The analysis as the web app receives it (docs/worker-protocol.md): small
-// structured metadata plus six flat float32 arrays, each laid out by
-// meta.site_order (S sites), meta.layer_order (L layers) or meta.probes (P):
-//   similarity (S, T, T)  variance (S, T)  decay (S, T)
-//   theory (S, T; 0 where the theory does not apply)
-//   attention (L, NH, T, T)  probe_predicted (P, T)
-// The bindings only copy these out; the layout is tested natively.
+// structured metadata plus flat float32 arrays, each laid out by
+// meta.site_order (S sites), meta.layer_order (L layers) or meta.probes (P)
+// as its row in kAnalysisArrays says. The bindings only copy these out; the
+// layout is tested natively. To add an array: a member of AnalysisWire, a
+// row in kAnalysisArrays, and its packing in analysis_wire (wire.cpp); the
+// schema, the bindings and the worker pick it up from the row.
 #pragma once
 #include <array>
 #include <vector>
@@ -22,9 +22,23 @@ struct AnalysisWire {
   std::vector<float> similarity, variance, decay, theory, attention, probe_predicted;
 };
 
-// The array names in the order above (the keys the web app reads).
-constexpr std::array<const char*, 6> kAnalysisArrays = {"similarity", "variance", "decay",
-                                                        "theory",     "attention", "probe_predicted"};
+// One array of the wire: its key, its layout and where AnalysisWire holds it.
+struct WireArray {
+  const char* name;    // the key the web app reads
+  const char* layout;  // shape in the dimension names of docs/worker-protocol.md
+  std::vector<float> AnalysisWire::*data;
+  constexpr operator const char*() const { return name; }  // a row reads as its name
+};
+
+// The arrays, in the order the bindings set them.
+constexpr std::array<WireArray, 6> kAnalysisArrays = {{
+    {"similarity", "(S, T, T)", &AnalysisWire::similarity},
+    {"variance", "(S, T)", &AnalysisWire::variance},
+    {"decay", "(S, T)", &AnalysisWire::decay},
+    {"theory", "(S, T); 0 where the theory does not apply", &AnalysisWire::theory},
+    {"attention", "(L, NH, T, T)", &AnalysisWire::attention},
+    {"probe_predicted", "(P, T)", &AnalysisWire::probe_predicted},
+}};
 
 AnalysisWire analysis_wire(const AnalysisResult& r, int step);
 // What Session.analyze does: reads the request (analysis_request_from_json;

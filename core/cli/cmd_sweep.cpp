@@ -22,6 +22,7 @@
 #include "sweep/parallel.h"
 #include "sweep/result.h"
 #include "sweep/run.h"
+#include "sweep/measures.h"
 #include "sweep/shard.h"
 #include "sweep/spec.h"
 
@@ -45,11 +46,7 @@ static const char* kHelp =
     "                         path=logrange(a,b,n) (n values, ends included)\n"
     "  --spec F               a sweep spec or a preset with a \"sweep\"; --set, --axis (which\n"
     "                         replace its axes), --seeds, --measures, --layer, --site apply\n"
-    "  --measures a,b         adjacency, variance_slope, probe_mad_hidden, probe_mad_cosine,\n"
-    "                         probe_mad_variance, final_loss, seq_acc_train, seq_acc_test,\n"
-    "                         token_acc_test, token_acc_train, token_acc_train_prefix\n"
-    "                         (default: adjacency, variance_slope, and loss\n"
-    "                         and accuracies when anything trains)\n"
+    "  --measures a,b         @MEASURES@\n"
     "  --jobs N               worker threads (default: the machine's cores); the result is\n"
     "                         byte-identical to --jobs 1 apart from \"seconds\" and \"timing\"\n"
     "  --shard I/N            run only runs r with r % N == I and write a partial result;\n"
@@ -61,6 +58,29 @@ static const char* kHelp =
     "                         run only the rest\n"
     "  --csv FILE             the per-cell table as CSV\n"
     "  --quiet                no progress line or summary table on stderr\n";
+
+// kHelp with the measure names of the registry (sweep/measures.h) in place
+// of @MEASURES@, wrapped to the help's columns, and which are the default.
+static std::string help_text() {
+  std::string names, defaults;
+  for (const SweepMeasure& m : sweep_measure_rows()) {
+    names += (names.empty() ? "" : ", ") + std::string(m.name);
+    if (m.by_default) defaults += (defaults.empty() ? " " : ", ") + std::string(m.name);
+  }
+  const std::string text = names + " (default:" + defaults + "; the training ones only when anything trains)";
+  std::string wrapped, line;
+  std::istringstream words(text);
+  for (std::string w; words >> w;) {
+    if (!line.empty() && line.size() + 1 + w.size() > 61) {
+      wrapped += line + "\n                         ";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + w;
+  }
+  std::string h = kHelp;
+  h.replace(h.find("@MEASURES@"), 10, wrapped + line);
+  return h;
+}
 
 // ---------------------------------------------------------------- spec
 
@@ -248,7 +268,7 @@ static void keep_freed_memory() {
 }
 
 int cmd_sweep(int argc, char** argv) {
-  if (wants_help(argc, argv)) return std::fputs(kHelp, stdout), 0;
+  if (wants_help(argc, argv)) return std::fputs(help_text().c_str(), stdout), 0;
   keep_freed_memory();
   if (argc > 0 && std::string(argv[0]) == "merge") return cmd_merge(argc - 1, argv + 1);
   const Args a = parse_args(argc, argv,

@@ -6,7 +6,7 @@
 
 #include "analysis/analyze.h"
 #include "error.h"
-#include "eval_prefix.h"
+#include "sweep/measures.h"
 #include "sweep/plan.h"
 #include "trainer.h"
 
@@ -16,10 +16,8 @@ using json = nlohmann::json;
 
 std::vector<std::string> sweep_value_keys(const SweepSpec& s) {
   std::set<std::string> keys(s.measures.begin(), s.measures.end());
-  for (const std::string& m : s.measures) {
-    if (m == "adjacency") keys.insert("adjacency_chance");
-    if (m.rfind("probe_mad_", 0) == 0) keys.insert("probe_mad_baseline");
-  }
+  for (const std::string& name : s.measures)
+    if (const SweepMeasure* m = sweep_measure(name); m && m->baseline) keys.insert(m->baseline);
   return {keys.begin(), keys.end()};
 }
 
@@ -27,10 +25,27 @@ std::vector<std::string> sweep_value_keys(const SweepSpec& s) {
 // so a record read back from disk equals the one computed.
 static json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 
-static bool asks(const SweepSpec& s, const char* m) {
-  for (const std::string& x : s.measures)
-    if (x == m) return true;
-  return false;
+// The analysis the asked measures read: only the spec's layer and site, and
+// only the probes asked for.
+static AnalysisRequest measure_analysis(const SweepRunPlan& p, const std::vector<const SweepMeasure*>& asked,
+                                        bool* wanted) {
+  AnalysisRequest req;
+  req.batch = p.analysis.batch;
+  req.length = p.analysis.length;
+  req.random_tokens = p.analysis.random_input;
+  req.layers = {p.analysis.layer};
+  req.sites = {p.analysis.site};
+  req.attention = false;
+  req.theory = false;
+  req.seed = p.seed;  // as the page's analysis of this config would
+  *wanted = false;
+  for (const SweepMeasure* m : asked) {
+    *wanted |= m->needs_analysis;
+    ProbeFeatures f;
+    if (m->probe_features && probe_features_from_string(m->probe_features, &f)) req.probe_features.push_back(f);
+  }
+  req.probes = !req.probe_features.empty();
+  return req;
 }
 
 json sweep_run(const SweepSpec& s, int run) {
@@ -55,53 +70,22 @@ json sweep_run(const SweepSpec& s, int run) {
     }
   }
 
-  // Analysis: only the spec's layer and site; probes only when asked.
-  static const struct { const char* measure; ProbeFeatures f; } kProbes[] = {
-      {"probe_mad_hidden", ProbeFeatures::hidden},
-      {"probe_mad_cosine", ProbeFeatures::cosine},
-      {"probe_mad_variance", ProbeFeatures::variance}};
-  AnalysisRequest req;
-  req.batch = p.analysis.batch;
-  req.length = p.analysis.length;
-  req.random_tokens = p.analysis.random_input;
-  req.layers = {p.analysis.layer};
-  req.sites = {p.analysis.site};
-  req.attention = false;
-  req.theory = false;
-  req.seed = p.seed;  // as the page's analysis of this config would
-  for (const auto& pr : kProbes)
-    if (asks(s, pr.measure)) req.probe_features.push_back(pr.f);
-  req.probes = !req.probe_features.empty();
-  const bool wants_analysis = req.probes || asks(s, "adjacency") || asks(s, "variance_slope");
-
-  if (ok && wants_analysis) {
-    const AnalysisResult r = analyze(tr.model, tr.cfg.task, req);
-    const SiteResult& site = r.sites.at(0);
-    if (asks(s, "adjacency")) {
-      values["adjacency"] = number(site.similarity.adjacency_score);
-      values["adjacency_chance"] = number(site.similarity.adjacency_chance);
+  std::vector<const SweepMeasure*> asked;
+  for (const std::string& name : s.measures) asked.push_back(sweep_measure(name));  // the spec checked the names
+  if (ok) {
+    MeasureInputs in(s, p, tr, final_loss);
+    bool wants_analysis = false;
+    const AnalysisRequest req = measure_analysis(p, asked, &wants_analysis);
+    AnalysisResult analysis;
+    if (wants_analysis) {
+      analysis = analyze(tr.model, tr.cfg.task, req);
+      in.analysis = &analysis;
     }
-    if (asks(s, "variance_slope")) values["variance_slope"] = number(site.variance_slope);
-    for (const ProbeEntry& e : r.probes) {
-      values[std::string("probe_mad_") + to_string(e.features)] = number(e.result.mad);
-      values["probe_mad_baseline"] = number(e.result.mad_baseline);
+    for (const SweepMeasure* m : asked) {
+      if (m->needs_training && !trained) continue;
+      values[m->name] = number(m->value(in, *m));
+      if (m->baseline) values[m->baseline] = number(m->baseline_value(in, *m));
     }
-  }
-  if (ok && trained) {
-    const TaskConfig& task = tr.cfg.task;
-    if (asks(s, "final_loss")) values["final_loss"] = number(final_loss);
-    if (asks(s, "seq_acc_train"))
-      values["seq_acc_train"] = number(evaluate(tr.model, task, p.seed, task.train_len, s.eval_examples).seq_acc);
-    if (asks(s, "seq_acc_test") || asks(s, "token_acc_test")) {
-      const EvalResult e = evaluate(tr.model, task, p.seed, task.test_len, s.eval_examples);
-      if (asks(s, "seq_acc_test")) values["seq_acc_test"] = number(e.seq_acc);
-      if (asks(s, "token_acc_test")) values["token_acc_test"] = number(e.token_acc);
-    }
-    if (asks(s, "token_acc_train"))
-      values["token_acc_train"] = number(evaluate(tr.model, task, p.seed, task.train_len, s.eval_examples).token_acc);
-    if (asks(s, "token_acc_train_prefix"))
-      values["token_acc_train_prefix"] =
-          number(evaluate_prefix(tr.model, task, p.seed, task.train_len, s.eval_examples).token_acc);
   }
   record["values"] = values;
   record["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "error.h"
+#include "sweep/measures.h"
 #include "sweep/plan.h"
 
 namespace nope {
@@ -12,14 +13,13 @@ namespace nope {
 using json = nlohmann::json;
 
 const std::vector<std::string>& sweep_measure_names() {
-  static const std::vector<std::string> names = {
-      "adjacency",        "variance_slope", "probe_mad_hidden", "probe_mad_cosine", "probe_mad_variance",
-      "final_loss",       "seq_acc_train",  "seq_acc_test",     "token_acc_test",
-      "token_acc_train",  "token_acc_train_prefix"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const SweepMeasure& m : sweep_measure_rows()) out.push_back(m.name);
+    return out;
+  }();
   return names;
 }
-
-static const char* kSiteNames = "embed|norm1|attn_out|resid_mid|mlp_out|resid_post";
 
 // An integer field of the spec: absent -> def; present -> an integral number
 // in [lo, hi], else an error naming it.
@@ -45,7 +45,7 @@ static void reject_unknown(const json& obj, const std::string& prefix, std::init
 static Site parse_site(const json& v, const std::string& name) {
   Site s;
   if (!v.is_string() || !site_from_string(v.get<std::string>(), &s))
-    throw Error(name + " = " + json_show(v) + " is not one of " + kSiteNames);
+    throw Error(name + " = " + json_show(v) + " is not one of " + site_names_joined());
   return s;
 }
 
@@ -213,13 +213,14 @@ SweepSpec sweep_spec_from_json(const json& in) {
       if (!asked.insert(m.get<std::string>()).second) throw Error("measures lists " + json_show(m) + " twice");
     }
   } else {
-    asked = {"adjacency", "variance_slope"};
-    if (trains_anywhere(s.base, s.axes)) asked.insert({"final_loss", "seq_acc_train", "seq_acc_test"});
+    const bool trains = trains_anywhere(s.base, s.axes);
+    for (const SweepMeasure& m : sweep_measure_rows())
+      if (m.by_default && (trains || !m.needs_training)) asked.insert(m.name);
   }
   for (const std::string& n : sweep_measure_names())
     if (asked.count(n)) s.measures.push_back(n);
   for (const std::string& m : s.measures)
-    if (m.rfind("probe_", 0) == 0 && s.analysis.batch < 3)
+    if (sweep_measure(m)->probe_features && s.analysis.batch < 3)
       throw Error("analysis.batch = " + std::to_string(s.analysis.batch) + " is too small for " + m +
                   ": probes need at least 3 sequences");
 

@@ -5,14 +5,7 @@ import { SCHEMA } from '../dist/schema.js';
 
 export const SITES = SCHEMA.sites;
 export const PROBE_FEATURES = SCHEMA.probe_features;
-export const SITE_LABELS = {
-  embed: 'block input (residual stream)',
-  norm1: 'normed input to attention',
-  attn_out: 'attention output',
-  resid_mid: 'residual after attention',
-  mlp_out: 'MLP output',
-  resid_post: 'block output',
-};
+export const SITE_LABELS = Object.fromEntries(SCHEMA.registries.sites.map((s) => [s.name, s.label]));
 
 export class AnalysisData {
   constructor({ meta, arrays }) {

@@ -2,25 +2,18 @@
 // axes, value ranges (linear/log with a count), the spec sent to the core,
 // its URL form, the equivalent `nopelab sweep` command and the result CSV.
 // DOM-free, so node tests use it as is.
+import { SCHEMA } from '../dist/schema.js';
 import { FIELDS, toConfig } from './settings.js';
 
-export const SITES = ['embed', 'norm1', 'attn_out', 'resid_mid', 'mlp_out', 'resid_post'];
-
-// Measure names are fixed by the sweep contract; `baseline` is the cell value
-// drawn as a dashed reference line beside the measure.
-export const MEASURES = [
-  { id: 'adjacency', label: 'P_adj (adjacency score)', baseline: 'adjacency_chance', baselineLabel: 'chance' },
-  { id: 'variance_slope', label: 'variance slope (log-log)' },
-  { id: 'probe_mad_hidden', label: 'probe MAD, hidden features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
-  { id: 'probe_mad_cosine', label: 'probe MAD, cosine features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
-  { id: 'probe_mad_variance', label: 'probe MAD, variance features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
-  { id: 'final_loss', label: 'final training loss', trained: true },
-  { id: 'seq_acc_train', label: 'sequence accuracy at train length', trained: true },
-  { id: 'seq_acc_test', label: 'sequence accuracy at test length', trained: true },
-  { id: 'token_acc_test', label: 'token accuracy at test length', trained: true },
-  { id: 'token_acc_train', label: 'token accuracy at train length', trained: true },
-  { id: 'token_acc_train_prefix', label: 'token accuracy at train length, each prediction from its prefix alone (as generated)', trained: true },
-];
+// Sites and measures are the core's registries (schema().registries):
+// `baseline` is the cell value drawn as a dashed reference line beside the
+// measure; `trained` measures have values only when the run trains.
+export const SITES = SCHEMA.registries.sites.map((s) => s.name);
+export const MEASURES = SCHEMA.registries.measures.map((m) => ({
+  id: m.name, label: m.label, default: m.default,
+  ...(m.baseline ? { baseline: m.baseline, baselineLabel: m.baseline_label } : {}),
+  ...(m.needs_training ? { trained: true } : {}),
+}));
 
 export const MAX_AXES = 3;
 export const PAGE_MAX_RUNS = 2000;  // the page's budget; the CLI allows more

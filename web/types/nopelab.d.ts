@@ -6,13 +6,18 @@
 
 // ------------------------------------------------------------------ config
 
-export type PosEncoding = 'none' | 'sinusoidal' | 'learned' | 'rope' | 'alibi' | 'normalized' | 'index' | 't5_bias';
+/** A name from schema().registries.pos_encodings (core/encodings.h). */
+export type PosEncoding = string;
 export type AttentionMask = 'causal' | 'bidirectional';
 export type NormPlacement = 'pre' | 'post' | 'none';
 export type InitScheme = 'normal' | 'xavier' | 'kaiming' | 'gpt2';
 export type TaskName = 'copy' | 'reverse' | 'sort' | 'position' | 'kth' | 'count' | 'parity' | 'add' | 'lm';
-export type Site = 'embed' | 'norm1' | 'attn_out' | 'resid_mid' | 'mlp_out' | 'resid_post';
-export type ProbeFeatures = 'hidden' | 'cosine' | 'variance';
+/** A name from schema().registries.sites (core/sites.h). */
+export type Site = string;
+/** A name from schema().registries.probe_features (core/analysis/probe_features.h). */
+export type ProbeFeatures = string;
+/** A name from schema().registries.measures (core/sweep/measures.h). */
+export type MeasureName = string;
 
 /** The config JSON (docs/config.md); every field is optional, missing ones take defaults. */
 export interface Config {
@@ -63,11 +68,30 @@ export interface SchemaField {
   values?: string[]; // enum
 }
 
+/** The core's registries as rows (core/schema.h), each in its table's order. */
+export interface Registries {
+  measures: {
+    name: MeasureName;
+    label: string;
+    needs_training: boolean; // null unless the run trains
+    needs_analysis: boolean;
+    probe_features: ProbeFeatures | null;
+    default: boolean; // taken when a spec lists no measures
+    baseline: string | null; // record key of the reference value
+    baseline_label: string | null;
+  }[];
+  sites: { name: Site; label: string; doc: string }[];
+  probe_features: { name: ProbeFeatures; label: string; doc: string }[];
+  analysis_arrays: { name: string; layout: string }[];
+  pos_encodings: { name: PosEncoding; label: string; doc: string; variance_theory: boolean }[];
+}
+
 export interface Schema {
   version: 1;
   fields: SchemaField[];
-  sites: Site[];
-  probe_features: ProbeFeatures[];
+  sites: Site[]; // the names of registries.sites
+  probe_features: ProbeFeatures[]; // the names of registries.probe_features
+  registries: Registries;
   limits: { max_seq: number; max_bytes: number; max_eval_examples: number; max_steps_per_call: number };
 }
 

@@ -1,0 +1,101 @@
+#include "analysis/probe_features.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nope {
+
+using MatD = Eigen::MatrixXd;
+
+namespace {
+
+// hidden: the hidden state h_t itself.
+int hidden_width(int, int C) { return C; }
+void hidden_fill(Eigen::Ref<MatD> X, const MatD& H) { X = H; }
+
+// cosine: the row of the self-similarity matrix to reference positions,
+// cos(h_t, h_r) within the sequence for r in R (all positions when T <= 32,
+// else 32 evenly spaced). The entry r = t (always 1) is replaced by the mean
+// of the row's other entries, so the probe cannot read t off the diagonal.
+std::vector<int> cosine_refs(int T) {
+  std::vector<int> refs;
+  const int R = std::min(T, 32);
+  for (int r = 0; r < R; r++) refs.push_back(R == T ? r : (int)((long)r * (T - 1) / (R - 1)));
+  return refs;
+}
+int cosine_width(int T, int) { return std::min(T, 32); }
+void cosine_fill(Eigen::Ref<MatD> X, const MatD& H) {
+  const int T = (int)H.rows(), C = (int)H.cols();
+  const std::vector<int> refs = cosine_refs(T);
+  const int D = (int)refs.size();
+  // One Gram matrix of unit rows gives every cosine.
+  MatD U(T, C), G;
+  for (int t = 0; t < T; t++) {
+    const double n = H.row(t).norm();
+    U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
+  }
+  G.noalias() = U * U.transpose();
+  for (int t = 0; t < T; t++) {
+    double other_sum = 0;
+    int self = -1;
+    for (int k = 0; k < D; k++) {
+      if (refs[k] == t) {
+        self = k;
+        continue;
+      }
+      X(t, k) = G(t, refs[k]);
+      other_sum += G(t, refs[k]);
+    }
+    if (self >= 0) X(t, self) = D > 1 ? other_sum / (D - 1) : 0.0;
+  }
+}
+
+// variance: Var_c(h_t) and log Var_c(h_t).
+int variance_width(int, int) { return 2; }
+void variance_fill(Eigen::Ref<MatD> X, const MatD& H) {
+  for (Eigen::Index t = 0; t < H.rows(); t++) {
+    const double var = (H.row(t).array() - H.row(t).mean()).square().mean();
+    X(t, 0) = var;
+    X(t, 1) = std::log(std::max(var, 1e-30));
+  }
+}
+
+}  // namespace
+
+const std::vector<ProbeFeatureRow>& probe_feature_rows() {
+  static const std::vector<ProbeFeatureRow> rows = {
+      {ProbeFeatures::hidden, "hidden", "hidden features", "the hidden state h_t itself (C features)", hidden_width,
+       hidden_fill},
+      {ProbeFeatures::cosine, "cosine", "cosine features",
+       "cos(h_t, h_r) to up to 32 reference positions r of the same sequence, the r = t entry replaced by the row mean",
+       cosine_width, cosine_fill},
+      {ProbeFeatures::variance, "variance", "variance features", "Var_c(h_t) and log Var_c(h_t)", variance_width,
+       variance_fill},
+  };
+  return rows;
+}
+
+const ProbeFeatureRow& probe_feature_row(ProbeFeatures f) {
+  for (const ProbeFeatureRow& r : probe_feature_rows())
+    if (r.id == f) return r;
+  return probe_feature_rows().front();  // unreachable: every enumerator has a row (tested)
+}
+
+const char* to_string(ProbeFeatures f) { return probe_feature_row(f).name; }
+
+bool probe_features_from_string(const std::string& s, ProbeFeatures* out) {
+  for (const ProbeFeatureRow& r : probe_feature_rows())
+    if (s == r.name) {
+      *out = r.id;
+      return true;
+    }
+  return false;
+}
+
+std::string probe_feature_names_joined() {
+  std::string all;
+  for (const ProbeFeatureRow& r : probe_feature_rows()) all += (all.empty() ? "" : "|") + std::string(r.name);
+  return all;
+}
+
+}  // namespace nope
