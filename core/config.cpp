@@ -192,6 +192,8 @@ void read_model(const json& j, ModelConfig& c, std::vector<ConfigField>* sink = 
   r.choice("norm", &c.norm, kNormNames);
   r.boolean("bias", &c.bias);
   r.boolean("tie_embeddings", &c.tie_embeddings);
+  r.integer("t5_buckets", &c.t5_buckets, 2, 256);
+  r.integer("t5_max_distance", &c.t5_max_distance, 2, 4096);
   if (const json* init = r.object("init")) read_init(*init, c.init, sink);
   else if (sink) read_init(json::object(), c.init, sink);
   r.reject_unknown();
@@ -277,6 +279,8 @@ json config_to_json(const Config& c) {
         {"norm", to_string(m.norm)},
         {"bias", m.bias},
         {"tie_embeddings", m.tie_embeddings},
+        {"t5_buckets", m.t5_buckets},
+        {"t5_max_distance", m.t5_max_distance},
         {"init", {{"scheme", to_string(m.init.scheme)}, {"std", m.init.std}, {"embed_std", m.init.embed_std}}}}},
       {"task",
        {{"name", to_string(c.task.name)},

@@ -18,6 +18,19 @@ void rope_check(const ModelConfig& m) {
                 std::to_string(m.d_model / m.n_heads));
 }
 
+// Per direction: `side` buckets, the first side/2 of them exact distances.
+void t5_bias_check(const ModelConfig& m) {
+  const bool bidir = m.attention == AttentionMask::bidirectional;
+  const int side = bidir ? m.t5_buckets / 2 : m.t5_buckets, exact = side / 2;
+  if (exact < 1)
+    throw Error("model.t5_buckets = " + std::to_string(m.t5_buckets) +
+                " must be at least 4 with model.attention = bidirectional (half per direction)");
+  if (m.t5_max_distance <= exact)
+    throw Error("model.t5_max_distance = " + std::to_string(m.t5_max_distance) + " must exceed the " +
+                std::to_string(exact) + " exact distances of model.t5_buckets = " + std::to_string(m.t5_buckets) +
+                (bidir ? " (bidirectional)" : ""));
+}
+
 }  // namespace
 
 const std::vector<PosEncodingRow>& pos_encoding_rows() {
@@ -32,6 +45,13 @@ const std::vector<PosEncodingRow>& pos_encoding_rows() {
        nullptr, false},
       {PosEncoding::normalized, "normalized", "normalised t/(T-1)", "t/(T-1) times a learned vector (wnp) added",
        nullptr, true},
+      // index: the embeddings grow with t, so the first layer's inputs are
+      // not the i.i.d. tokens the small-sigma law assumes.
+      {PosEncoding::index, "index", "index t", "the raw index t = 0, 1, 2, ... times a learned vector (wix) added",
+       nullptr, false},
+      {PosEncoding::t5_bias, "t5_bias", "T5 relative bias",
+       "a learned per-head bias by bucket of the offset j - i added to the attention scores (rel_bias)",
+       t5_bias_check, false},
   };
   return rows;
 }

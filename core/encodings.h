@@ -10,7 +10,7 @@
 
 namespace nope {
 
-enum class PosEncoding { none, sinusoidal, learned, rope, alibi, normalized };
+enum class PosEncoding { none, sinusoidal, learned, rope, alibi, normalized, index, t5_bias };
 
 struct ModelConfig;
 

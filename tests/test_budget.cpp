@@ -84,7 +84,7 @@ TEST_CASE("results: one shape for evaluation and step metrics", "[results]") {
 TEST_CASE("schema: every field the parser reads, with the parser's ranges and defaults", "[schema]") {
   const json s = config_schema_json();
   const json defaults = config_to_json(Config());
-  REQUIRE(s["fields"].size() == 24);
+  REQUIRE(s["fields"].size() == 26);
   for (const json& f : s["fields"]) {
     const std::string path = f["path"];
     INFO(path);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "eval_prefix.h"
+
 namespace nope {
 
 const EvalResult& MeasureInputs::eval(int length) {
@@ -49,6 +51,23 @@ double token_acc_test(MeasureInputs& in, const SweepMeasure&) {
   return in.eval(in.trainer.cfg.task.test_len).token_acc;
 }
 
+double token_acc_train(MeasureInputs& in, const SweepMeasure&) {
+  return in.eval(in.trainer.cfg.task.train_len).token_acc;
+}
+// The same examples as token_acc_train, each prediction from its prefix alone
+// (eval_prefix.h): as generation computes it, without the final length.
+double token_acc_train_prefix(MeasureInputs& in, const SweepMeasure&) {
+  return evaluate_prefix(in.trainer.model, in.trainer.cfg.task, in.plan.seed, in.trainer.cfg.task.train_len,
+                         in.spec.eval_examples)
+      .token_acc;
+}
+
+double token_acc_test_prefix(MeasureInputs& in, const SweepMeasure&) {
+  return evaluate_prefix(in.trainer.model, in.trainer.cfg.task, in.plan.seed, in.trainer.cfg.task.test_len,
+                         in.spec.eval_examples)
+      .token_acc;
+}
+
 constexpr const char* kNoPosition = "no-position baseline";
 constexpr const char* kLandmark = "token-identity (landmark) probe";
 
@@ -81,6 +100,12 @@ const std::vector<SweepMeasure>& sweep_measure_rows() {
        nullptr},
       {"token_acc_test", "token accuracy at test length", true, false, nullptr, false, nullptr, nullptr,
        token_acc_test, nullptr},
+      {"token_acc_train", "token accuracy at train length", true, false, nullptr, false, nullptr, nullptr,
+       token_acc_train, nullptr},
+      {"token_acc_train_prefix", "token accuracy at train length, each prediction from its prefix alone (as generated)",
+       true, false, nullptr, false, nullptr, nullptr, token_acc_train_prefix, nullptr},
+      {"token_acc_test_prefix", "token accuracy at test length, each prediction from its prefix alone (as generated)",
+       true, false, nullptr, false, nullptr, nullptr, token_acc_test_prefix, nullptr},
   };
   return rows;
 }

@@ -24,6 +24,11 @@ const configs = {
     model: { pos_encoding: 'rope', norm: 'post', attention: 'bidirectional', d_model: 48, n_heads: 3 },
     task: { name: 'add', train_len: 4, test_len: 5 },
   },
+  'copy, index': { model: { pos_encoding: 'index' }, task: { name: 'copy', train_len: 8, test_len: 12, vocab_size: 10 } },
+  'reverse, T5 bias, bidirectional, 6 buckets to 5': {
+    model: { pos_encoding: 't5_bias', attention: 'bidirectional', t5_buckets: 6, t5_max_distance: 5 },
+    task: { name: 'reverse', train_len: 8, test_len: 12, vocab_size: 10 },
+  },
 };
 
 function native(cfgPath, ...args) {

@@ -31,6 +31,8 @@ export interface Config {
     norm?: NormPlacement;
     bias?: boolean;
     tie_embeddings?: boolean;
+    t5_buckets?: number;
+    t5_max_distance?: number;
     init?: { scheme?: InitScheme; std?: number; embed_std?: number };
   };
   task?: { name?: TaskName; train_len?: number; test_len?: number; vocab_size?: number; vary_length?: boolean };
