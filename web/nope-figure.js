@@ -14,11 +14,12 @@ import { BeforeAfter } from './js/before_after.js';
 import { FIELDS } from './js/settings.js';
 import { el } from './js/dom.js';
 import { figurePool, SITE_BASE } from './js/figures/figure_pool.js';
-import { readAttributes, readControls, resolveSettings, labUrl } from './js/figures/figure_config.js';
+import { readAttributes, readControls, resolveSettings, labUrl, labPresetUrl } from './js/figures/figure_config.js';
 import { FigureRun, analysisRequest } from './js/figures/figure_run.js';
 import { kindFor, KINDS, DEFAULT_SEL, settingValues } from './js/figures/figure_kinds.js';
 import { buildControls, disableControls } from './js/figures/figure_controls.js';
 import { fillProse } from './js/figures/prose.js';
+import { SweepFigure } from './js/figures/sweep_figure.js';
 
 const asset = (path) => new URL(path, SITE_BASE).href;
 
@@ -53,6 +54,7 @@ export class NopeFigure extends HTMLElement {
     this.visible = false;
     this.userPaused = false;
     this.waiters = [];
+    this.shuffles = 0;
   }
 
   connectedCallback() {
@@ -163,18 +165,27 @@ export class NopeFigure extends HTMLElement {
       const ctl = readControls(this.getAttribute('controls'));
       const problems = [...attrs.problems, ...ctl.problems];
       if (problems.length) throw new Error(problems.join('; '));
-      const [{ settings }] = await Promise.all([resolveSettings(attrs), loadUplot()]);
+      const [{ settings, preset }] = await Promise.all([resolveSettings(attrs), loadUplot()]);
       if (gen !== this.gen) return;
       this.settings = settings;
-      $.lab.href = labUrl(settings, kind.labView);
-      buildControls($.controls, ctl.controls, settings, (path, v) => this.setAttribute(path, v), {});
+      $.lab.href = kind.sweep ? labPresetUrl(attrs.presetId, attrs.overrides, 'sweep') : labUrl(settings, kind.labView);
+      buildControls($.controls, ctl.controls, settings, (path, v) => this.setAttribute(path, v), { shuffle: () => this.shuffle() });
       this.buildView(kind, settings);
-      const run = this.run = new FigureRun(figurePool(), `nope-figure-${this.number}-${gen}`, settings, kind.needs);
-      this.receive(await run.first({ priority: true }));
+      if (kind.sweep) {
+        if (!preset?.sweep) throw new Error('view="sweep" needs a sweep preset (one with a "sweep" field)');
+        this.ctx.sweep = new SweepFigure(figurePool(), settings, preset.sweep);
+        await this.ctx.sweep.planned({ priority: true });
+      } else if (kind.compute) {
+        this.receive({ custom: await kind.compute(figurePool(), settings, this.shuffles, { priority: true }) });
+      } else {
+        this.run = new FigureRun(figurePool(), `nope-figure-${this.number}-${gen}`, settings, kind.needs);
+        this.receive(await this.run.first({ priority: true }));
+      }
       if (gen !== this.gen) return;
       this.paint();
       if (this.dataset.paintedMs == null) this.dataset.paintedMs = String(Math.round(performance.now() - this.shownAt));
-      if (run.total > 0) await this.train(run, gen);
+      if (this.run?.total > 0) await this.train(this.run, gen);
+      if (kind.sweep) await this.runSweep(this.ctx.sweep, gen);
       if (gen !== this.gen) return;
       this.dataset.state = 'done';
       this.showTrainingStatus();
@@ -183,6 +194,27 @@ export class NopeFigure extends HTMLElement {
       this.dataset.state = 'error';
       $.status.textContent = '';
       this.showError(`This figure could not run: ${err.message}`);
+    }
+  }
+
+  // The Shuffle control: the figure's next permutation of the same tokens.
+  async shuffle() {
+    const gen = this.gen;
+    this.shuffles++;
+    this.dataset.state = 'loading';
+    disableControls(this.$.controls, true);
+    try {
+      const custom = await this.kind.compute(figurePool(), this.settings, this.shuffles, { priority: true });
+      if (gen !== this.gen) return;
+      this.receive({ custom });
+      this.paint();
+      this.dataset.state = 'done';
+    } catch (err) {
+      if (gen !== this.gen) return;
+      this.dataset.state = 'error';
+      this.showError(`This figure could not run: ${err.message}`);
+    } finally {
+      disableControls(this.$.controls, false);
     }
   }
 
@@ -204,6 +236,10 @@ export class NopeFigure extends HTMLElement {
   }
 
   receive(out) {
+    if (out.custom) {
+      this.ctx.custom = out.custom;
+      this.ctx.shuffles = this.shuffles;
+    }
     if (out.analysis) {
       this.ctx.analysis = new AnalysisData(out.analysis);
       this.ctx.beforeAfter.observe(this.ctx.analysis, analysisRequest(this.ctx.settings));
@@ -264,9 +300,42 @@ export class NopeFigure extends HTMLElement {
     }
   }
 
+  // A sweep figure's runs, one at a time while on screen.
+  async runSweep(sweep, gen) {
+    const $ = this.$;
+    $.progress.hidden = false;
+    $.progress.max = sweep.plan.runs;
+    $.pause.hidden = false;
+    this.dataset.state = 'training';
+    try {
+      while (sweep.done < sweep.plan.runs) {
+        this.showTrainingStatus();
+        await this.whenMayRun();
+        if (gen !== this.gen) return;
+        await sweep.runNext();
+        if (gen !== this.gen) return;
+        $.progress.value = sweep.done;
+        this.paint();
+      }
+    } finally {
+      $.pause.hidden = true;
+    }
+  }
+
   showTrainingStatus() {
     const run = this.run, $ = this.$;
-    if (!run || !$ || !this.ctx) return;
+    if (!$ || !this.ctx) return;
+    const sweep = this.ctx.sweep;
+    if (sweep?.plan) {
+      const why = this.userPaused ? 'paused' : !this.onScreen ? 'paused while off screen' : 'training in your browser';
+      $.status.textContent = sweep.done >= sweep.plan.runs ? `All ${sweep.plan.runs} runs trained in your browser.`
+        : `Run ${sweep.done + 1} of ${sweep.plan.runs}: ${why}.`;
+      return;
+    }
+    if (!run) {
+      $.status.textContent = this.dataset.state === 'loading' ? 'Computing…' : 'Untrained models, computed in your browser.';
+      return;
+    }
     if (run.total === 0) {
       $.status.textContent = this.dataset.state === 'loading' ? 'Computing…' : 'Untrained model, analysed in your browser.';
       return;

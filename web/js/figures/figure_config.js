@@ -81,4 +81,13 @@ export function labUrl(settings, view) {
   return new URL(`index.html${writeUrl(settings, view)}`, SITE_BASE).href;
 }
 
+// The lab with a preset and the figure's overrides (a sweep preset also
+// carries its sweep, which the settings alone do not).
+export function labPresetUrl(presetId, overrides, view) {
+  const q = new URLSearchParams({ v: '1', preset: presetId });
+  for (const [k, v] of Object.entries(overrides)) q.set(k, String(v));
+  if (view) q.set('view', view);
+  return new URL(`index.html?${q}`, SITE_BASE).href;
+}
+
 export { toConfig };

@@ -6,6 +6,8 @@
 // the view draws.
 import { VIEWS } from '../views/registry.js';
 import { fmt } from '../views/heatmap.js';
+import { computeDemo, equivarianceView } from './equivariance_figure.js';
+import { sweepValues, sweepView } from './sweep_figure.js';
 
 const labView = (id) => VIEWS.find((v) => v.id === id);
 
@@ -113,6 +115,41 @@ export const KINDS = {
       (v.seq_acc_trained != null ? `Sequence exact match ${fmt(v.seq_acc_trained)} at length ${v.train_len}; ` : '') +
       `token accuracy ${fmt(v.token_acc_longest)} at length ${v.longest}.`,
   },
+  // Figures of their own (not a lab view): `compute` replaces the model run
+  // and fills ctx.custom; `make` draws it.
+  equivariance: {
+    needs: {}, labView: 'similarity', compute: computeDemo,
+    caption: 'The same tokens, shuffled, through a bidirectional and a causal model.',
+    make: (panel, ctx) => {
+      const v = equivarianceView(panel);
+      return { update: () => v.update(ctx.custom) };
+    },
+    values: (ctx) => {
+      const d = ctx.custom;
+      if (!d) return null;
+      return {
+        deviation_bidirectional: d.bidirectional.deviation, deviation_causal: d.causal.deviation,
+        equivariance_bidirectional: d.bidirectional.equivariance, equivariance_causal: d.causal.equivariance,
+        T: d.causal.T, C: d.causal.C, layer: d.causal.layer, shuffles: ctx.shuffles,
+      };
+    },
+    describe: (ctx, v) => `Hidden states of the last block (${v.T} positions by ${v.C} dimensions) for one sequence of random tokens after shuffle ${v.shuffles}, ` +
+      `each beside the original sequence's states moved with the tokens. Bidirectional model: relative difference ${fmt(v.deviation_bidirectional)} ` +
+      `(the outputs move exactly with the tokens); causal model: ${fmt(v.deviation_causal)}.`,
+  },
+  sweep: {
+    needs: {}, labView: 'sweep', sweep: true, make: sweepView,
+    caption: 'A sweep preset, run in your browser.',
+    values: (ctx) => (ctx.sweep?.plan ? sweepValues(ctx.sweep.result, ctx.sweep.plan, ctx.sweep.done) : null),
+    describe: (ctx, v) => {
+      const s = ctx.sweep;
+      const first = s.spec.measures[0];
+      const cells = (s.result?.cells || []).filter((c) => c.measures?.[first]?.n > 0)
+        .map((c) => `${s.plan.axes.map((a) => c.values[a.path]).join(', ')}: ${fmt(c.measures[first].mean)}`);
+      return `Sweep over ${s.plan.axes.map((a) => a.path).join(' and ')}, ${v.runs_done} of ${v.runs_total} runs done. ` +
+        (cells.length ? `${first} by setting: ${cells.join('; ')}.` : 'No run has finished yet.');
+    },
+  },
   training: {
     needs: {}, view: 'training', values: (ctx) => (ctx.curves.step.length ? { loss: ctx.curves.loss.at(-1), token_acc: ctx.curves.acc.at(-1), step: ctx.curves.step.at(-1) } : null),
     describe: (ctx, v) => `Training loss and token accuracy by step; at step ${v.step} loss ${fmt(v.loss)}, token accuracy ${fmt(v.token_acc)}.`,
@@ -123,7 +160,7 @@ export const KINDS = {
 export function kindFor(id) {
   const k = KINDS[id];
   if (!k) return null;
-  const v = labView(k.view);
+  const v = k.view ? labView(k.view) : null;
   return { id, ...k, make: k.make || v.make, caption: k.caption || v.caption, labView: k.labView || k.view };
 }
 
