@@ -68,3 +68,18 @@ test('axe: explain.html has no serious or critical violations; figure controls t
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('prefers-reduced-motion: a training figure shows its result, not every frame on the way', async () => {
+  const page = await openPage({ width: 1100, height: 900 });
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const errors = watchErrors(page);
+  await page.goto(`${server.base}explain.html`);
+  await page.$eval('#fig-trained', (f) => f.scrollIntoView({ block: 'center' }));
+  await page.waitForFunction(() => document.getElementById('fig-trained').shadowRoot.querySelector('progress').value > 0, null, { timeout: 30000 });
+  await page.waitForTimeout(3000);  // longer than the repaint interval
+  const r = await page.$eval('#fig-trained', (f) => ({ trained: f.shadowRoot.querySelector('progress').value, shown: f.values.step }));
+  assert.ok(r.trained > 0);
+  assert.equal(r.shown, 0, `repainted at step ${r.shown} while training under reduced motion`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

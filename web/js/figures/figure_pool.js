@@ -30,15 +30,6 @@ const KEY = Symbol.for('nopelab.figure-pool');
 
 // The page's pool; every figure module copy on the page finds the same one.
 export function figurePool() {
-  if (!globalThis[KEY]) {
-    globalThis[KEY] = new WorkerPool({ size: FIGURE_POOL_SIZE, createWorker, idleMs: 10 * 60 * 1000 });
-    globalThis[KEY].workersStarted = 0;
-    const pool = globalThis[KEY];
-    const make = pool.createWorker;
-    pool.createWorker = () => {
-      pool.workersStarted++;
-      return make();
-    };
-  }
+  globalThis[KEY] ??= new WorkerPool({ size: FIGURE_POOL_SIZE, createWorker, idleMs: 10 * 60 * 1000 });
   return globalThis[KEY];
 }
