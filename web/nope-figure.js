@@ -13,7 +13,7 @@ import { AnalysisData } from './js/analysis_data.js';
 import { BeforeAfter } from './js/before_after.js';
 import { FIELDS } from './js/settings.js';
 import { el } from './js/dom.js';
-import { figurePool, SITE_BASE } from './js/figures/figure_pool.js';
+import { figurePool, figureEngine, SITE_BASE } from './js/figures/figure_pool.js';
 import { readAttributes, readControls, resolveSettings, labUrl, labPresetUrl } from './js/figures/figure_config.js';
 import { FigureRun, analysisRequest } from './js/figures/figure_run.js';
 import { kindFor, KINDS, DEFAULT_SEL, settingValues } from './js/figures/figure_kinds.js';
@@ -183,7 +183,10 @@ export class NopeFigure extends HTMLElement {
       }
       if (gen !== this.gen) return;
       this.paint();
-      if (this.dataset.paintedMs == null) this.dataset.paintedMs = String(Math.round(performance.now() - this.shownAt));
+      if (this.dataset.paintedMs == null) {
+        this.dataset.paintedMs = String(Math.round(performance.now() - this.shownAt));
+        figureEngine().then((e) => { this.dataset.engine = `${e.build} ${e.threads}`; }, () => {});
+      }
       if (this.run?.total > 0) await this.train(this.run, gen);
       if (kind.sweep) await this.runSweep(this.ctx.sweep, gen);
       if (gen !== this.gen) return;

@@ -33,3 +33,8 @@ export function figurePool() {
   globalThis[KEY] ??= new WorkerPool({ size: FIGURE_POOL_SIZE, createWorker, idleMs: 10 * 60 * 1000 });
   return globalThis[KEY];
 }
+
+// Which build the figures' worker runs: {build: 'threaded'|'single', threads, ...}.
+export function figureEngine() {
+  return figurePool().call('init').then((r) => r.engine);
+}
