@@ -38,6 +38,7 @@ enum RngStream : uint64_t {
   kStreamEvalData = 3,
   kStreamAnalysis = 4,
   kStreamProbeSplit = 5,
+  kStreamEquivariance = 6,  // analysis: permutation-equivariance inputs
 };
 
 }  // namespace nope

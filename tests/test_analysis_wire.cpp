@@ -83,6 +83,29 @@ TEST_CASE("analysis wire: no attention, no probes gives empty arrays", "[analysi
   CHECK(w.meta["layer_order"].empty());
   CHECK(w.meta["n_heads"] == 0);
   CHECK(w.meta["site_order"].size() == 2 * kNumSites);
+  CHECK(w.demo_original_permuted.empty());
+  CHECK(w.demo_permuted_input.empty());
+  // Equivariance is a scalar per site in the metadata.
+  CHECK(w.meta["layers"][0]["sites"]["attn_out"]["equivariance"].is_number());
+}
+
+TEST_CASE("analysis wire: the permutation demo's matrices (S, T, C) in site order", "[analysis][wire]") {
+  Trainer tr = small_trainer();
+  const AnalysisRequest req = analysis_request_from_json(
+      {{"batch", 2}, {"probes", false}, {"layers", {1}}, {"sites", {"resid_post", "embed"}}, {"permutation_demo", true}});
+  const AnalysisResult r = analyze(tr.model, tr.cfg.task, req);
+  const AnalysisWire w = analysis_wire(r, 0);
+  const size_t T = r.T, C = tr.cfg.model.d_model;
+  REQUIRE(w.demo_original_permuted.size() == 2 * T * C);
+  REQUIRE(w.demo_permuted_input.size() == 2 * T * C);
+  for (size_t k = 0; k < 2; k++)
+    for (size_t i = 0; i < T * C; i++) {
+      CHECK(w.demo_original_permuted[k * T * C + i] == r.demo.original_permuted[k][i]);
+      CHECK(w.demo_permuted_input[k * T * C + i] == r.demo.permuted_input[k][i]);
+    }
+  CHECK(w.meta["permutation_demo"]["permutation"].size() == T);
+  CHECK(w.meta["permutation_demo"]["sites"][1]["site"] == "embed");
+  CHECK_FALSE(w.meta["permutation_demo"]["sites"][0].contains("original_permuted"));  // in the arrays
 }
 
 TEST_CASE("analysis wire: the request's seed defaults to the run's", "[analysis][wire]") {

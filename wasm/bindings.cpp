@@ -145,7 +145,8 @@ class Session {
     });
   }
 
-  // {ok, meta, similarity, variance, decay, theory, attention, probe_predicted}
+  // {ok, meta, similarity, variance, decay, theory, attention, probe_predicted,
+  // demo_original_permuted, demo_permuted_input}
   // in the layout of core/analysis/wire.h.
   val analyze(const std::string& request_json) {
     return guarded([&] {

@@ -152,7 +152,8 @@ function analyze(p) {
   const r = unwrap(session(p.session).analyze(JSON.stringify(p.request || {})));
   const meta = r.meta;
   const arrays = {};
-  for (const k of ['similarity', 'variance', 'decay', 'theory', 'attention', 'probe_predicted']) arrays[k] = r[k];
+  for (const k of ['similarity', 'variance', 'decay', 'theory', 'attention', 'probe_predicted',
+    'demo_original_permuted', 'demo_permuted_input']) arrays[k] = r[k];
   return { meta, arrays };
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "analysis/equivariance.h"
 #include "analysis/variance.h"
 #include "error.h"
 #include "rng.h"
@@ -31,7 +32,7 @@ AnalysisRequest analysis_request_from_json(const json& j) {
   };
   for (auto it = j.begin(); it != j.end(); ++it) {
     static const char* known[] = {"batch", "length", "input", "layers", "sites", "attention",
-                                  "probes", "probe_features", "theory", "seed"};
+                                  "probes", "probe_features", "theory", "equivariance", "permutation_demo", "seed"};
     bool ok = false;
     for (const char* k : known) ok |= it.key() == k;
     if (!ok) throw Error("analysis." + it.key() + ": unknown field");
@@ -41,6 +42,32 @@ AnalysisRequest analysis_request_from_json(const json& j) {
   bool_field("attention", &r.attention);
   bool_field("probes", &r.probes);
   bool_field("theory", &r.theory);
+  bool_field("equivariance", &r.equivariance);
+  if (j.contains("permutation_demo")) {
+    const json& v = j["permutation_demo"];
+    if (v.is_boolean()) {
+      r.permutation_demo = v.get<bool>();
+    } else if (v.is_object()) {
+      r.permutation_demo = true;
+      for (auto it = v.begin(); it != v.end(); ++it)
+        if (it.key() != "tokens" && it.key() != "permutation")
+          throw Error("analysis.permutation_demo." + it.key() + ": unknown field (expected tokens, permutation)");
+      auto ints = [&](const char* k, std::vector<int>* out) {
+        if (!v.contains(k)) return;
+        if (!v[k].is_array()) throw Error(std::string("analysis.permutation_demo.") + k + " must be an array of integers");
+        for (const json& x : v[k]) {
+          if (!x.is_number_integer() || x.get<long>() < 0 || x.get<long>() > Limits::max_seq * 1000L)
+            throw Error(std::string("analysis.permutation_demo.") + k + " has " + x.dump() +
+                        ", expected a non-negative integer");
+          out->push_back(x.get<int>());
+        }
+      };
+      ints("tokens", &r.demo_tokens);
+      ints("permutation", &r.demo_permutation);
+    } else {
+      throw Error("analysis.permutation_demo must be true, false or {tokens, permutation}");
+    }
+  }
   if (j.contains("seed")) {
     const json& v = j["seed"];
     if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<long long>() < 0))
@@ -93,6 +120,52 @@ static bool theory_applies(const ModelConfig& c, int layer, Site s) {
          c.attention == AttentionMask::causal && c.pos_encoding != PosEncoding::alibi;
 }
 
+// The demo's sequence and permutation, checked before any work: by default
+// the equivariance measure's first (sequence, permutation) pair.
+static void demo_inputs(PermutationDemo& d, const Model& m, int T, const AnalysisRequest& req) {
+  const EquivarianceBatch first = equivariance_batch(m.V, T, 1, 1, req.seed);
+  d.tokens = req.demo_tokens.empty() ? std::vector<int>(first.tokens.begin(), first.tokens.begin() + T) : req.demo_tokens;
+  d.permutation = req.demo_permutation.empty() ? first.perms[0] : req.demo_permutation;
+  if ((int)d.tokens.size() != T)
+    throw Error("analysis.permutation_demo.tokens has " + std::to_string(d.tokens.size()) +
+                " entries, expected the analysis length " + std::to_string(T));
+  for (int x : d.tokens)
+    if (x >= m.V)
+      throw Error("analysis.permutation_demo.tokens has " + std::to_string(x) + ", out of range [0, " +
+                  std::to_string(m.V - 1) + "]");
+  if ((int)d.permutation.size() != T)
+    throw Error("analysis.permutation_demo.permutation has " + std::to_string(d.permutation.size()) +
+                " entries, expected the analysis length " + std::to_string(T));
+  std::vector<char> seen(T, 0);
+  for (int x : d.permutation) {
+    if (x >= T || seen[x])
+      throw Error("analysis.permutation_demo.permutation is not a permutation of 0.." + std::to_string(T - 1) +
+                  " (" + std::to_string(x) + (x >= T ? " out of range)" : " repeated)"));
+    seen[x] = 1;
+  }
+}
+
+// The demo sequence, original and permuted, in one forward pass of batch 2.
+static void permutation_demo(AnalysisResult& r, Model& m, int T) {
+  PermutationDemo& d = r.demo;
+  std::vector<int> tokens(2 * (size_t)T);
+  std::copy(d.tokens.begin(), d.tokens.end(), tokens.begin());
+  permute_tokens(tokens.data() + T, d.tokens.data(), d.permutation);
+  model_forward(m, tokens.data(), nullptr, 2, T);
+  const int C = m.cfg.d_model;
+  d.C = C;
+  for (const SiteResult& sr : r.sites) {
+    const real* h = model_site(m, sr.layer, sr.site);
+    std::vector<float> orig((size_t)T * C), perm(h + (size_t)T * C, h + (size_t)2 * T * C);
+    for (int t = 0; t < T; t++)
+      std::copy(h + (size_t)d.permutation[t] * C, h + (size_t)(d.permutation[t] + 1) * C, orig.begin() + (size_t)t * C);
+    d.deviation.push_back(equivariance_pair(h, h + (size_t)T * C, d.permutation, T, C));
+    d.original_permuted.push_back(std::move(orig));
+    d.permuted_input.push_back(std::move(perm));
+  }
+  r.has_demo = true;
+}
+
 AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   const ModelConfig& c = m.cfg;
@@ -119,6 +192,8 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
     if (T > m.maxT) throw Error("analysis.length gives sequences longer than the model's maximum");
     tokens = batch.tokens;
   }
+  AnalysisResult r;
+  if (req.permutation_demo) demo_inputs(r.demo, m, T, req);
   model_forward(m, tokens.data(), nullptr, B, T);
 
   std::vector<int> layers = req.layers;
@@ -135,7 +210,6 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
   if (feats.empty())
     for (int f = 0; f < kNumProbeFeatures; f++) feats.push_back(ProbeFeatures(f));
 
-  AnalysisResult r;
   r.B = B;
   r.T = T;
   const int C = c.d_model;
@@ -164,6 +238,15 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
       r.attention.push_back(std::move(la));
     }
   }
+  // Both passes below overwrite the activation buffers, so they run last.
+  if (req.equivariance) {
+    const EquivarianceBatch eb =
+        equivariance_batch(m.V, T, kEquivarianceSequences, kEquivariancePermutations, req.seed);
+    model_forward(m, eb.tokens.data(), nullptr, eb.rows(), T);
+    for (SiteResult& sr : r.sites) sr.equivariance = equivariance_deviation(model_site(m, sr.layer, sr.site), eb, C);
+    r.equivariance = true;
+  }
+  if (req.permutation_demo) permutation_demo(r, m, T);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
@@ -184,6 +267,7 @@ json analysis_to_json(const AnalysisResult& r, bool include_matrices) {
               {"variance_slope", s.variance_slope},
               {"decay_profile", s.similarity.decay}};
     if (!s.theory.empty()) site["variance_theory"] = s.theory;
+    if (r.equivariance) site["equivariance"] = s.equivariance;
     if (include_matrices) site["similarity"] = matrix_json(s.similarity.mean_similarity, r.T, r.T);
     layers.back()["sites"][to_string(s.site)] = site;
   }
@@ -212,8 +296,26 @@ json analysis_to_json(const AnalysisResult& r, bool include_matrices) {
     }
     attention.push_back({{"layer", a.layer}, {"heads", heads}});
   }
-  return json{{"batch", r.B}, {"T", r.T}, {"seconds", r.seconds}, {"layers", layers}, {"probes", probes},
-              {"attention", attention}};
+  json out{{"batch", r.B}, {"T", r.T}, {"seconds", r.seconds}, {"layers", layers}, {"probes", probes},
+            {"attention", attention}};
+  if (r.equivariance)
+    out["equivariance_inputs"] = {{"input", "random"},
+                                  {"sequences", kEquivarianceSequences},
+                                  {"permutations", kEquivariancePermutations},
+                                  {"permuted_positions", "all"}};
+  if (r.has_demo) {
+    json sites = json::array();
+    for (size_t k = 0; k < r.sites.size(); k++) {
+      json x{{"layer", r.sites[k].layer}, {"site", to_string(r.sites[k].site)}, {"deviation", r.demo.deviation[k]}};
+      if (include_matrices) {
+        x["original_permuted"] = matrix_json(std::vector<double>(r.demo.original_permuted[k].begin(), r.demo.original_permuted[k].end()), r.T, r.demo.C);
+        x["permuted_input"] = matrix_json(std::vector<double>(r.demo.permuted_input[k].begin(), r.demo.permuted_input[k].end()), r.T, r.demo.C);
+      }
+      sites.push_back(x);
+    }
+    out["permutation_demo"] = {{"tokens", r.demo.tokens}, {"permutation", r.demo.permutation}, {"C", r.demo.C}, {"sites", sites}};
+  }
+  return out;
 }
 
 }  // namespace nope

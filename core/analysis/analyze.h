@@ -25,8 +25,17 @@ struct AnalysisRequest {
   bool probes = true;
   std::vector<ProbeFeatures> probe_features;  // empty = all
   bool theory = true;         // add the small-sigma variance curve where it applies
-  uint64_t seed = 1;          // input tokens and probe splits
+  bool equivariance = true;   // permutation equivariance per layer and site (own random-token batch)
+  // One sequence and one permutation, with both hidden-state matrices at
+  // every analysed site (the Shuffle figure). Empty tokens / permutation are
+  // drawn as the equivariance measure's first pair.
+  bool permutation_demo = false;
+  std::vector<int> demo_tokens, demo_permutation;
+  uint64_t seed = 1;          // input tokens, probe splits, permutations
 };
+
+// Sequences and permutations per sequence of the equivariance measure.
+constexpr int kEquivarianceSequences = 4, kEquivariancePermutations = 4;
 
 struct SiteResult {
   int layer = 0;
@@ -35,6 +44,7 @@ struct SiteResult {
   std::vector<double> variance;  // (T)
   double variance_slope = 0;
   std::vector<double> theory;    // (T) or empty where the theory does not apply
+  double equivariance = -1;      // relative deviation (equivariance.h); -1 = not measured
 };
 
 struct ProbeEntry {
@@ -49,8 +59,21 @@ struct LayerAttention {
   AttentionSummary summary;
 };
 
+// The permutation demo: for one sequence X and permutation pi, per analysed
+// site (in AnalysisResult::sites order) P f(X) (row t = f(X)[pi(t)]) and
+// f(P X), each (T, C), and their relative deviation.
+struct PermutationDemo {
+  std::vector<int> tokens, permutation;  // (T) each
+  int C = 0;
+  std::vector<std::vector<float>> original_permuted, permuted_input;  // per site, (T * C)
+  std::vector<double> deviation;                                      // per site
+};
+
 struct AnalysisResult {
   int B = 0, T = 0;
+  bool equivariance = false;
+  bool has_demo = false;
+  PermutationDemo demo;
   std::vector<SiteResult> sites;
   std::vector<ProbeEntry> probes;
   std::vector<LayerAttention> attention;
@@ -58,7 +81,8 @@ struct AnalysisResult {
 };
 
 // Reads {batch, length, input: "random"|"task", layers, sites, attention,
-// probes, probe_features, seed}; unknown fields and bad values throw
+// probes, probe_features, theory, equivariance, permutation_demo: true|false|
+// {tokens, permutation}, seed}; unknown fields and bad values throw
 // nope::Error naming them.
 AnalysisRequest analysis_request_from_json(const nlohmann::json& j);
 

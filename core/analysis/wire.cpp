@@ -29,6 +29,13 @@ AnalysisWire analysis_wire(const AnalysisResult& r, int step) {
   }
   for (const ProbeEntry& p : r.probes)
     w.probe_predicted.insert(w.probe_predicted.end(), p.result.predicted.begin(), p.result.predicted.end());
+  if (r.has_demo)
+    for (size_t s = 0; s < S; s++) {
+      w.demo_original_permuted.insert(w.demo_original_permuted.end(), r.demo.original_permuted[s].begin(),
+                                      r.demo.original_permuted[s].end());
+      w.demo_permuted_input.insert(w.demo_permuted_input.end(), r.demo.permuted_input[s].begin(),
+                                   r.demo.permuted_input[s].end());
+    }
   w.meta = analysis_to_json(r, false);
   for (nlohmann::json& p : w.meta["probes"]) p.erase("predicted");  // in probe_predicted
   w.meta["site_order"] = site_order;
@@ -46,8 +53,9 @@ AnalysisWire analysis_wire_for_request(Model& m, const TaskConfig& task, uint64_
 }
 
 const std::vector<float>* analysis_wire_array(const AnalysisWire& w, const char* name) {
-  const std::vector<float>* arrays[] = {&w.similarity, &w.variance, &w.decay,
-                                        &w.theory,     &w.attention, &w.probe_predicted};
+  const std::vector<float>* arrays[] = {&w.similarity, &w.variance,        &w.decay,
+                                        &w.theory,     &w.attention,       &w.probe_predicted,
+                                        &w.demo_original_permuted, &w.demo_permuted_input};
   for (size_t i = 0; i < kAnalysisArrays.size(); i++)
     if (!std::strcmp(name, kAnalysisArrays[i])) return arrays[i];
   return nullptr;

@@ -1,9 +1,11 @@
 // The analysis as the web app receives it (docs/worker-protocol.md): small
-// structured metadata plus six flat float32 arrays, each laid out by
+// structured metadata plus eight flat float32 arrays, each laid out by
 // meta.site_order (S sites), meta.layer_order (L layers) or meta.probes (P):
 //   similarity (S, T, T)  variance (S, T)  decay (S, T)
 //   theory (S, T; 0 where the theory does not apply)
 //   attention (L, NH, T, T)  probe_predicted (P, T)
+//   demo_original_permuted (S, T, C)  demo_permuted_input (S, T, C)
+//     (the permutation demo's P f(X) and f(P X); empty unless requested)
 // The bindings only copy these out; the layout is tested natively.
 #pragma once
 #include <array>
@@ -20,11 +22,14 @@ struct AnalysisWire {
   // site_order [{layer, site}], layer_order [layer], n_heads and step.
   nlohmann::json meta;
   std::vector<float> similarity, variance, decay, theory, attention, probe_predicted;
+  std::vector<float> demo_original_permuted, demo_permuted_input;
 };
 
 // The array names in the order above (the keys the web app reads).
-constexpr std::array<const char*, 6> kAnalysisArrays = {"similarity", "variance", "decay",
-                                                        "theory",     "attention", "probe_predicted"};
+constexpr std::array<const char*, 8> kAnalysisArrays = {"similarity",           "variance",
+                                                        "decay",                "theory",
+                                                        "attention",            "probe_predicted",
+                                                        "demo_original_permuted", "demo_permuted_input"};
 
 AnalysisWire analysis_wire(const AnalysisResult& r, int step);
 // What Session.analyze does: reads the request (analysis_request_from_json;

@@ -71,7 +71,8 @@ json sweep_run(const SweepSpec& s, int run) {
   for (const auto& pr : kProbes)
     if (asks(s, pr.measure)) req.probe_features.push_back(pr.f);
   req.probes = !req.probe_features.empty();
-  const bool wants_analysis = req.probes || asks(s, "adjacency") || asks(s, "variance_slope");
+  req.equivariance = asks(s, "equivariance");
+  const bool wants_analysis = req.probes || req.equivariance || asks(s, "adjacency") || asks(s, "variance_slope");
 
   if (ok && wants_analysis) {
     const AnalysisResult r = analyze(tr.model, tr.cfg.task, req);
@@ -81,6 +82,7 @@ json sweep_run(const SweepSpec& s, int run) {
       values["adjacency_chance"] = number(site.similarity.adjacency_chance);
     }
     if (asks(s, "variance_slope")) values["variance_slope"] = number(site.variance_slope);
+    if (req.equivariance) values["equivariance"] = number(site.equivariance);
     for (const ProbeEntry& e : r.probes) {
       values[std::string("probe_mad_") + to_string(e.features)] = number(e.result.mad);
       values["probe_mad_baseline"] = number(e.result.mad_baseline);

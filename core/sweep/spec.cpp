@@ -13,7 +13,7 @@ using json = nlohmann::json;
 
 const std::vector<std::string>& sweep_measure_names() {
   static const std::vector<std::string> names = {
-      "adjacency",        "variance_slope", "probe_mad_hidden", "probe_mad_cosine", "probe_mad_variance",
+      "adjacency",        "variance_slope", "probe_mad_hidden", "probe_mad_cosine", "probe_mad_variance", "equivariance",
       "final_loss",       "seq_acc_train",  "seq_acc_test",     "token_acc_test"};
   return names;
 }

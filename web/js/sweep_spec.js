@@ -14,6 +14,7 @@ export const MEASURES = [
   { id: 'probe_mad_hidden', label: 'probe MAD, hidden features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
   { id: 'probe_mad_cosine', label: 'probe MAD, cosine features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
   { id: 'probe_mad_variance', label: 'probe MAD, variance features', baseline: 'probe_mad_baseline', baselineLabel: 'no-position baseline' },
+  { id: 'equivariance', label: 'permutation deviation |f(PX) − P f(X)| / |f(X)|' },
   { id: 'final_loss', label: 'final training loss', trained: true },
   { id: 'seq_acc_train', label: 'sequence accuracy at train length', trained: true },
   { id: 'seq_acc_test', label: 'sequence accuracy at test length', trained: true },

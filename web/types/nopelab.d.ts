@@ -122,6 +122,10 @@ export interface AnalysisRequest {
   probes?: boolean;
   probe_features?: ProbeFeatures[];
   theory?: boolean;
+  /** permutation equivariance per layer and site (default true) */
+  equivariance?: boolean;
+  /** one sequence and one permutation with both hidden-state matrices (docs/analysis.md) */
+  permutation_demo?: boolean | { tokens?: number[]; permutation?: number[] };
   seed?: number;
 }
 
@@ -132,6 +136,8 @@ export interface SiteMeasures {
   variance_slope: number;
   decay_profile: number[];
   variance_theory?: number[];
+  /** relative deviation |f(PX) - P f(X)| / |f(X)| (docs/science.md) */
+  equivariance?: number;
 }
 
 export interface ProbeMeta {
@@ -156,6 +162,13 @@ export interface AnalysisMeta {
   layer_order: number[];
   n_heads: number;
   step: number;
+  equivariance_inputs?: { input: 'random'; sequences: number; permutations: number; permuted_positions: 'all' };
+  permutation_demo?: {
+    tokens: number[];
+    permutation: number[];
+    C: number;
+    sites: { layer: number; site: Site; deviation: number }[];
+  };
 }
 
 /** core/analysis/wire.h: S = meta.site_order, L = meta.layer_order, P = meta.probes. */
@@ -166,6 +179,8 @@ export interface AnalysisArrays {
   theory: Float32Array; // (S, T), 0 where the theory does not apply
   attention: Float32Array; // (L, NH, T, T)
   probe_predicted: Float32Array; // (P, T)
+  demo_original_permuted: Float32Array; // (S, T, C): row t = f(X)[permutation[t]]; empty without the demo
+  demo_permuted_input: Float32Array; // (S, T, C): f(X permuted); empty without the demo
 }
 
 // ------------------------------------------------------------------ module
