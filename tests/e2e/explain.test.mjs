@@ -2,13 +2,15 @@
 // within 2 s of scrolling into view, the numbers in the prose are the
 // figures' own data, training pauses off screen, a plain page on another
 // origin with only the script tag and two figures paints both with one
-// worker, and no console errors. Screenshots: test-artifacts/explain-*.png.
+// worker, the Shuffle figure, errors in a figure's own box, the built site,
+// and no console errors. Screenshots: test-artifacts/explain-*.png.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { artifacts, launch, startServer, watchErrors } from './browser.mjs';
+import { artifacts, launch, repoRoot, startServer, watchErrors } from './browser.mjs';
 
 let server, plain, browser;
 before(async () => {
@@ -52,8 +54,10 @@ async function proseMismatches(page) {
   return page.$$eval('[data-from]', (spans) => spans.map((s) => {
     const [id, name] = s.dataset.from.split(':');
     const v = document.getElementById(id)?.values?.[name];
-    const digits = s.dataset.digits == null ? 2 : Number(s.dataset.digits);
-    const want = typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '…';
+    const exp = s.dataset.format === 'exp';
+    const digits = s.dataset.digits == null ? (exp ? 1 : 2) : Number(s.dataset.digits);
+    const text = (x) => (exp ? x.toExponential(digits).replace('e+', 'e') : x.toFixed(digits));
+    const want = typeof v === 'number' && Number.isFinite(v) ? text(v) : '…';
     return want === s.textContent ? null : `${s.dataset.from}: prose "${s.textContent}", figure ${v}`;
   }).filter(Boolean));
 }
@@ -89,9 +93,55 @@ test('explain.html: every figure paints within 2 s of scrolling into view, prose
   const missing = await page.$$eval('[data-from]', (spans) => spans.filter((x) => x.textContent === '…'
     && document.getElementById(x.dataset.from.split(':')[0]).dataset.state === 'done').map((x) => x.dataset.from));
   assert.deepEqual(missing, []);
-  const engine = await page.evaluate(() => self.crossOriginIsolated);
-  assert.equal(engine, true);
+  // Isolated: the figures' one worker runs the threaded build.
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+  const threads = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
+  await page.waitForFunction((id) => document.getElementById(id).dataset.engine, ids[0]);
+  assert.equal(await page.$eval(`#${ids[0]}`, (f) => f.dataset.engine), `threaded ${threads}`);
   await page.screenshot({ path: path.join(artifacts, 'explain-full.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Shuffle: the bidirectional model\'s outputs move exactly with the tokens, the causal model\'s do not', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(`${server.base}explain.html`);
+  await showFigure(page, 'fig-equivariance');
+  await page.waitForFunction(() => document.getElementById('fig-equivariance').dataset.state === 'done');
+  const first = await page.$eval('#fig-equivariance', (f) => ({ ...f.ctx.custom.bidirectional, pfx0: Array.from(f.ctx.custom.bidirectional.pfx) }));
+  await page.locator('#fig-equivariance button', { hasText: 'Shuffle' }).click();
+  await page.waitForFunction(() => {
+    const f = document.getElementById('fig-equivariance');
+    return f.dataset.state === 'done' && f.ctx.shuffles === 1;
+  });
+  const r = await page.$eval('#fig-equivariance', (f) => {
+    const b = f.ctx.custom.bidirectional, c = f.ctx.custom.causal;
+    return { b: { ...b, fpx: Array.from(b.fpx), pfx: Array.from(b.pfx) }, c: { deviation: c.deviation, permutation: c.permutation },
+      text: f.shadowRoot.querySelector('.eq-tokens').textContent };
+  });
+  const { T, C } = r.b;
+  assert.deepEqual(r.b.tokens, first.tokens, 'the same sequence');
+  assert.notDeepEqual(r.b.permutation, first.permutation, 'Shuffle drew a new order');
+  assert.deepEqual(r.c.permutation, r.b.permutation, 'both models see the same shuffle');
+  assert.ok(r.text.endsWith(r.b.permutation.map((k) => r.b.tokens[k]).join(' ')), r.text);
+  // f(X) from the first picture (its rows were f(X)[pi0(t)]), then the
+  // shuffled input's outputs against f(X) in the new order, row by row.
+  const fx = new Array(T * C);
+  first.permutation.forEach((src, t) => { for (let j = 0; j < C; j++) fx[src * C + j] = first.pfx0[t * C + j]; });
+  let num = 0, den = 0;
+  r.b.permutation.forEach((src, t) => {
+    for (let j = 0; j < C; j++) {
+      num += (r.b.fpx[t * C + j] - fx[src * C + j]) ** 2;
+      den += fx[src * C + j] ** 2;
+    }
+  });
+  assert.ok(Math.sqrt(num / den) <= 1e-5, `bidirectional outputs did not move with the tokens: ${Math.sqrt(num / den)}`);
+  assert.ok(r.b.deviation <= 1e-5, `bidirectional deviation ${r.b.deviation}`);
+  assert.ok(r.c.deviation >= 1e-2, `causal deviation ${r.c.deviation}`);
+  assert.deepEqual(await proseMismatches(page), []);
+  await page.$eval('#fig-equivariance', (f) => f.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(artifacts, 'explain-shuffle.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -157,6 +207,8 @@ test('a plain page on another origin: one script tag, two figures, both paint, o
       assert.ok(ink.some((n) => n > 100), `${id} drew nothing`);
     }
     assert.equal(workers.length, 1, `workers: ${workers.join(', ')}`);
+    await page.waitForFunction(() => document.getElementById('a').dataset.engine);
+    assert.equal(await page.$eval('#a', (f) => f.dataset.engine), 'single 1');
     assert.equal(await page.$eval('#b', (f) => f.settings['model.init.std']), 0.05);
     await page.screenshot({ path: path.join(artifacts, 'explain-blog-page.png'), fullPage: true });
     assert.deepEqual(errors, []);
@@ -181,4 +233,27 @@ test('a figure with a bad setting shows the error in its own box; the page and t
   assert.equal(await state(page, 'good'), 'done');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('scripts/build-site ships explain.html and <nope-figure>; on a host without headers the page is isolated by its service worker', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'nope-site-'));
+  let site = null;
+  try {
+    execFileSync('bash', [path.join(repoRoot, 'scripts', 'build-site'), out], { cwd: repoRoot, stdio: 'pipe' });
+    for (const f of ['explain.html', 'nope-figure.js', 'js/figures/figure_pool.js', 'css/figure.css', 'css/explain.css', 'css/embed.css']) {
+      assert.ok(existsSync(path.join(out, f)), `site/ lacks ${f}`);
+    }
+    site = await startServer({ dir: out, isolation: false });
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors = watchErrors(page);
+    await page.goto(`${site.base}explain.html`);
+    await page.waitForFunction(() => self.crossOriginIsolated === true, null, { timeout: 30000 });
+    await showFigure(page, 'fig-similarity');
+    await page.waitForFunction(() => document.getElementById('fig-similarity').dataset.state === 'done', null, { timeout: 30000 });
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    site?.stop();
+    rmSync(out, { recursive: true, force: true });
+  }
 });

@@ -84,25 +84,26 @@ function configWith(settings, mask) {
   return cfg;
 }
 
-// The drawing: per mask a title, the shuffled tokens, two maps on one colour
-// scale and the deviation.
+// The drawing: per mask a row with the shuffled tokens, f(PX) and P f(X) on
+// one colour scale, and |f(PX) - P f(X)| on a scale from 0 to the largest
+// |state|: dark everywhere when the outputs moved exactly with the tokens.
 export function equivarianceView(root) {
   const panels = MASKS.map((mask) => {
     const box = el('div', { class: 'eq-model' });
-    const title = el('h4', { text: `${mask} attention` });
     const tokens = el('p', { class: 'eq-tokens' });
     const maps = el('div', { class: 'eq-maps' });
-    const left = el('figure', { class: 'eq-map' }, el('figcaption', { text: 'outputs of the shuffled tokens' }));
-    const right = el('figure', { class: 'eq-map' }, el('figcaption', { text: 'original outputs, moved with the tokens' }));
-    maps.append(left, right);
-    const verdict = el('p', { class: 'eq-verdict score' });
-    box.append(title, tokens, maps, verdict);
-    const describe = (name) => (i, j, v) => `${name}: position ${i}, dimension ${j}: ${fmt(v)}`;
-    return {
-      mask, box, tokens, verdict,
-      hf: new Heatmap(left, { label: 'state', describe: describe('f(PX)') }),
-      hp: new Heatmap(right, { label: 'state', describe: describe('P f(X)') }),
+    const map = (caption) => {
+      const f = el('figure', { class: 'eq-map' }, el('figcaption', { text: caption }));
+      maps.append(f);
+      return f;
     };
+    const describe = (name) => (i, j, v) => `${name}: position ${i}, dimension ${j}: ${fmt(v)}`;
+    const hf = new Heatmap(map('outputs of the shuffled tokens, f(PX)'), { label: 'state', describe: describe('f(PX)') });
+    const hp = new Heatmap(map('original outputs moved with the tokens, P f(X)'), { label: 'state', describe: describe('P f(X)') });
+    const hd = new Heatmap(map('difference |f(PX) − P f(X)|'), { label: 'difference', describe: describe('|f(PX) − P f(X)|') });
+    const verdict = el('p', { class: 'eq-verdict score' });
+    box.append(el('h4', { text: `${mask} attention` }), tokens, maps, verdict);
+    return { mask, box, tokens, verdict, hf, hp, hd };
   });
   root.append(el('div', { class: 'eq-grid' }, ...panels.map((p) => p.box)));
   return {
@@ -112,12 +113,14 @@ export function equivarianceView(root) {
         if (!d) continue;
         let lo = Infinity, hi = -Infinity;
         for (const a of [d.fpx, d.pfx]) for (const x of a) { if (x < lo) lo = x; if (x > hi) hi = x; }
+        const diff = d.fpx.map((x, k) => Math.abs(x - d.pfx[k]));
         p.hf.draw(d.fpx, d.T, d.C, { range: [lo, hi] });
         p.hp.draw(d.pfx, d.T, d.C, { range: [lo, hi] });
+        p.hd.draw(diff, d.T, d.C, { range: [0, Math.max(Math.abs(lo), Math.abs(hi))] });
         p.tokens.textContent = `tokens in shuffled order: ${d.permutation.map((k) => d.tokens[k]).join(' ')}`;
         p.verdict.textContent = d.deviation <= 1e-5
-          ? `The same up to round-off: relative difference ${fmt(d.deviation)}.`
-          : `Different: relative difference ${fmt(d.deviation)}.`;
+          ? `The outputs moved with the tokens, unchanged up to round-off: relative difference ${fmt(d.deviation)}.`
+          : `The outputs changed: relative difference ${fmt(d.deviation)}.`;
         p.box.dataset.deviation = String(d.deviation);
       }
     },
