@@ -91,8 +91,39 @@ static const real* head_transposed(const real* x, int ld, int T, int hs) {
   return xt;
 }
 
+void t5_bucket_table(int* out, int maxT, int buckets, int max_distance, bool bidirectional) {
+  const int side = bidirectional ? buckets / 2 : buckets;  // buckets per sign
+  const int exact = side / 2;                                // distances with their own bucket
+  const double log_range = std::log(double(max_distance) / exact);
+  for (int off = -(maxT - 1); off <= maxT - 1; off++) {  // off = j - i
+    int base = 0, d = 0;
+    if (bidirectional) {
+      base = off > 0 ? side : 0;
+      d = off < 0 ? -off : off;
+    } else {
+      d = off < 0 ? -off : 0;
+    }
+    int b = d;
+    if (d >= exact) {
+      // The 1e-9 puts a distance that is exactly (n/2)·r^k on bucket n/2 + k
+      // whichever way the libm rounds the logarithm.
+      const double x = std::log(double(d) / exact) / log_range * (side - exact);
+      b = std::min(side - 1, exact + (int)std::floor(x + 1e-9));
+    }
+    out[off + maxT - 1] = base + b;
+  }
+}
+
+// The head's T5 bias by offset j - i + (T - 1), into this thread's scratch.
+static const real* t5_head_bias(const T5Bias& t5, int h, int NH, int T) {
+  static NOPE_THREAD_LOCAL std::vector<real> scratch;
+  if (scratch.size() < (size_t)2 * T) scratch.resize((size_t)2 * T);
+  for (int o = -(T - 1); o <= T - 1; o++) scratch[o + T - 1] = t5.table[(size_t)t5.bucket[o + t5.zero] * NH + h];
+  return scratch.data();
+}
+
 void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
-                       bool causal, int B, int T, int C, int NH) {
+                       bool causal, int B, int T, int C, int NH, const T5Bias* t5) {
   const int hs = C / NH;
   const real scale = real(1) / std::sqrt(real(hs));
   const int C3 = 3 * C;
@@ -106,6 +137,7 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
     const real* v = q + 2 * C;
     real* a = att + ((size_t)b * NH + h) * T * T;  // (T, T)
     const real* kt = head_transposed(k, C3, T, hs);  // (hs, T)
+    const real* rel = t5 ? t5_head_bias(*t5, h, NH, T) : nullptr;
     for (int i0 = 0; i0 < T; i0 += block) {
       const int i1 = std::min(T, i0 + block), keys = causal ? i1 : T;
       // scores (rows, keys) = scale * q_rows k_keys^T
@@ -117,6 +149,10 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
           const real m = alibi[h];
           for (int j = 0; j < n; j++) row[j] -= m * real(i > j ? i - j : j - i);
         }
+        if (rel) {
+          const real* r = rel + (T - 1) - i;  // r[j]: offset j - i
+          for (int j = 0; j < n; j++) row[j] += r[j];
+        }
         softmax_row(row, n, T, K);
       }
       // out_rows (rows, hs) = att (rows, keys) * v_keys (keys, hs)
@@ -127,11 +163,19 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
 }
 
 void attention_backward(real* dqkv, real* datt, const real* dout, const real* qkv,
-                        const real* att, bool causal, int B, int T, int C, int NH) {
+                        const real* att, bool causal, int B, int T, int C, int NH,
+                        const T5Bias* t5, real* dt5_table) {
   const int hs = C / NH;
   const real scale = real(1) / std::sqrt(real(hs));
   const int C3 = 3 * C;
   const int block = causal ? kAttnRowBlock : T;
+  // The T5 table's gradient: each (batch, head) task sums its score
+  // gradients by bucket into its own row of `part`; the rows are added over
+  // the batch in order after the tasks.
+  const int nb = t5 && dt5_table ? t5->buckets : 0;
+  static NOPE_THREAD_LOCAL std::vector<real> part;
+  if (nb) part.assign((size_t)B * NH * nb, real(0));
+  real* const parts = part.data();  // the calling thread's vector, for every task
   // One task per (batch, head): dq, dk, dv of a head are its own columns.
   parallel_for(B * NH, [&](int bh) {
     const int b = bh / NH, h = bh % NH;
@@ -157,8 +201,16 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
       // datt (rows, keys) = dy_rows v_keys^T
       gemm(false, false, rows, keys, hs, real(1), dy + (size_t)i0 * C, C, vt, T, real(0), da_rows, T);
       // datt becomes dpre, row by row.
-      for (int i = i0; i < i1; i++)
-        softmax_backward_row(da + (size_t)i * T, a + (size_t)i * T, causal ? i + 1 : T, T);
+      for (int i = i0; i < i1; i++) {
+        const int n = causal ? i + 1 : T;
+        real* dpre = da + (size_t)i * T;
+        softmax_backward_row(dpre, a + (size_t)i * T, n, T);
+        if (nb) {
+          real* pb = parts + (size_t)bh * nb;
+          const int* bk = t5->bucket + t5->zero - i;  // bk[j]: bucket of offset j - i
+          for (int j = 0; j < n; j++) pb[bk[j]] += dpre[j];
+        }
+      }
       // dq_rows = scale * dpre k_keys
       gemm(false, false, rows, hs, keys, scale, da_rows, T, k, C3, real(0), dq + (size_t)i0 * C3, C3);
     }
@@ -176,6 +228,9 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
            dk + (size_t)j0 * C3, C3);
     }
   });
+  for (int b = 0; b < B && nb; b++)
+    for (int h = 0; h < NH; h++)
+      for (int k = 0; k < nb; k++) dt5_table[(size_t)k * NH + h] += parts[((size_t)b * NH + h) * nb + k];
 }
 
 }  // namespace nope

@@ -18,7 +18,8 @@ struct EnumNames {
   const char* names[N];
 };
 
-static const EnumNames<PosEncoding, 6> kPosNames{{"none", "sinusoidal", "learned", "rope", "alibi", "normalized"}};
+static const EnumNames<PosEncoding, 8> kPosNames{
+    {"none", "sinusoidal", "learned", "rope", "alibi", "normalized", "index", "t5_bias"}};
 static const EnumNames<AttentionMask, 2> kMaskNames{{"causal", "bidirectional"}};
 static const EnumNames<NormPlacement, 3> kNormNames{{"pre", "post", "none"}};
 static const EnumNames<InitScheme, 4> kInitNames{{"normal", "xavier", "kaiming", "gpt2"}};
@@ -186,6 +187,8 @@ void read_model(const json& j, ModelConfig& c, std::vector<ConfigField>* sink = 
   r.choice("norm", &c.norm, kNormNames);
   r.boolean("bias", &c.bias);
   r.boolean("tie_embeddings", &c.tie_embeddings);
+  r.integer("t5_buckets", &c.t5_buckets, 2, 256);
+  r.integer("t5_max_distance", &c.t5_max_distance, 2, 4096);
   if (const json* init = r.object("init")) read_init(*init, c.init, sink);
   else if (sink) read_init(json::object(), c.init, sink);
   r.reject_unknown();
@@ -236,6 +239,18 @@ void model_config_validate(const ModelConfig& m) {
                 std::to_string(m.d_model / m.n_heads));
   if (m.pos_encoding == PosEncoding::sinusoidal && m.d_model % 2 != 0)
     throw Error("model.pos_encoding = sinusoidal needs an even model.d_model, got " + std::to_string(m.d_model));
+  if (m.pos_encoding == PosEncoding::t5_bias) {
+    // Per direction: `side` buckets, the first side/2 exact distances.
+    const bool bidir = m.attention == AttentionMask::bidirectional;
+    const int side = bidir ? m.t5_buckets / 2 : m.t5_buckets, exact = side / 2;
+    if (exact < 1)
+      throw Error("model.t5_buckets = " + std::to_string(m.t5_buckets) +
+                  " must be at least 4 with model.attention = bidirectional (half per direction)");
+    if (m.t5_max_distance <= exact)
+      throw Error("model.t5_max_distance = " + std::to_string(m.t5_max_distance) + " must exceed the " +
+                  std::to_string(exact) + " exact distances of model.t5_buckets = " + std::to_string(m.t5_buckets) +
+                  (bidir ? " (bidirectional)" : ""));
+  }
 }
 
 void config_validate(const Config& c) {
@@ -275,6 +290,8 @@ json config_to_json(const Config& c) {
         {"norm", to_string(m.norm)},
         {"bias", m.bias},
         {"tie_embeddings", m.tie_embeddings},
+        {"t5_buckets", m.t5_buckets},
+        {"t5_max_distance", m.t5_max_distance},
         {"init", {{"scheme", to_string(m.init.scheme)}, {"std", m.init.std}, {"embed_std", m.init.embed_std}}}}},
       {"task",
        {{"name", to_string(c.task.name)},

@@ -11,7 +11,7 @@
 
 namespace nope {
 
-enum class PosEncoding { none, sinusoidal, learned, rope, alibi, normalized };
+enum class PosEncoding { none, sinusoidal, learned, rope, alibi, normalized, index, t5_bias };
 enum class AttentionMask { causal, bidirectional };
 enum class NormPlacement { pre, post, none };
 enum class InitScheme { normal, xavier, kaiming, gpt2 };
@@ -33,6 +33,11 @@ struct ModelConfig {
   NormPlacement norm = NormPlacement::pre;
   bool bias = true;
   bool tie_embeddings = false;
+  // T5 relative bias (pos_encoding = t5_bias): buckets of key-query offsets
+  // (per direction: all when causal, half when bidirectional), exact below
+  // half a side's count, log-spaced up to t5_max_distance. T5's defaults.
+  int t5_buckets = 32;
+  int t5_max_distance = 128;
   InitConfig init;
 };
 

@@ -63,6 +63,8 @@ size_t param_layout(std::vector<ParamTensor>& tensors, const ModelConfig& cfg, i
   lb.add("wte", {V, C}, true);
   if (cfg.pos_encoding == PosEncoding::learned) lb.add("wpe", {maxT, C}, true);
   if (cfg.pos_encoding == PosEncoding::normalized) lb.add("wnp", {C}, false);
+  if (cfg.pos_encoding == PosEncoding::index) lb.add("wix", {C}, false);
+  if (cfg.pos_encoding == PosEncoding::t5_bias) lb.add("rel_bias", {cfg.t5_buckets, cfg.n_heads}, false);
   for (int l = 0; l < L; l++) {
     const std::string h = "h." + std::to_string(l) + ".";
     if (ln) lb.add(h + "ln_1.weight", {C}, false);
@@ -102,11 +104,12 @@ void model_build(Model& m, const ModelConfig& cfg, int V, int maxT) {
     const ParamTensor* p = model_find_tensor(m, name);
     return p ? base + p->offset : nullptr;
   };
-  auto bind_all = [&](real* base, real** wte, real** wpe, real** wnp, real** lnfw, real** lnfb,
-                      real** lm_head, std::vector<LayerParams>& layers) {
+  auto bind_all = [&](real* base, real** wte, real** wpe, real** wnp, real** wix, real** lnfw,
+                      real** lnfb, real** lm_head, std::vector<LayerParams>& layers) {
     *wte = bind(base, "wte");
     *wpe = bind(base, "wpe");
     *wnp = bind(base, "wnp");
+    *wix = bind(base, "wix");
     *lnfw = bind(base, "ln_f.weight");
     *lnfb = bind(base, "ln_f.bias");
     *lm_head = cfg.tie_embeddings ? *wte : bind(base, "lm_head.weight");
@@ -128,9 +131,11 @@ void model_build(Model& m, const ModelConfig& cfg, int V, int maxT) {
       p.fcprojb = bind(base, h + "mlp.c_proj.bias");
     }
   };
-  bind_all(m.params.data(), &m.wte, &m.wpe, &m.wnp, &m.lnfw, &m.lnfb, &m.lm_head, m.layers);
-  bind_all(m.grads.data(), &m.g_wte, &m.g_wpe, &m.g_wnp, &m.g_lnfw, &m.g_lnfb, &m.g_lm_head,
+  bind_all(m.params.data(), &m.wte, &m.wpe, &m.wnp, &m.wix, &m.lnfw, &m.lnfb, &m.lm_head, m.layers);
+  bind_all(m.grads.data(), &m.g_wte, &m.g_wpe, &m.g_wnp, &m.g_wix, &m.g_lnfw, &m.g_lnfb, &m.g_lm_head,
            m.layer_grads);
+  m.rel_bias = bind(m.params.data(), "rel_bias");
+  m.g_rel_bias = bind(m.grads.data(), "rel_bias");
 
   const int hs = C / cfg.n_heads;
   if (cfg.pos_encoding == PosEncoding::sinusoidal) {
@@ -142,6 +147,10 @@ void model_build(Model& m, const ModelConfig& cfg, int V, int maxT) {
   } else if (cfg.pos_encoding == PosEncoding::alibi) {
     m.alibi_slopes.resize(cfg.n_heads);
     alibi_slopes(m.alibi_slopes.data(), cfg.n_heads);
+  } else if (cfg.pos_encoding == PosEncoding::t5_bias) {
+    m.t5_bucket.resize((size_t)2 * maxT - 1);
+    t5_bucket_table(m.t5_bucket.data(), maxT, cfg.t5_buckets, cfg.t5_max_distance,
+                    cfg.attention == AttentionMask::bidirectional);
   }
 }
 
@@ -175,7 +184,7 @@ void model_init(Model& m, uint64_t seed) {
       continue;
     }
     double std = 0;
-    if (p.name == "wte" || p.name == "wpe" || p.name == "wnp") {
+    if (p.name == "wte" || p.name == "wpe" || p.name == "wnp" || p.name == "wix" || p.name == "rel_bias") {
       std = ic.embed_std;
     } else if (p.shape.size() == 2) {
       const double fan_out = p.shape[0], fan_in = p.shape[1];
@@ -284,6 +293,17 @@ ModelSize model_size(const ModelConfig& cfg, int V, int maxT, int B, int T) {
 
 // ---------------------------------------------------------------- forward
 
+// The T5 bias of the attention (table null unless pos_encoding = t5_bias).
+static T5Bias model_t5_bias(const Model& m) {
+  T5Bias t5;
+  if (!m.rel_bias) return t5;
+  t5.table = m.rel_bias;
+  t5.bucket = m.t5_bucket.data();
+  t5.zero = m.maxT - 1;
+  t5.buckets = m.cfg.t5_buckets;
+  return t5;
+}
+
 double model_forward(Model& m, const int* tokens, const int* targets, int B, int T) {
   const ModelConfig& c = m.cfg;
   if (B < 1 || T < 1) throw Error("model_forward: empty batch");
@@ -307,8 +327,18 @@ double model_forward(Model& m, const int* tokens, const int* targets, int B, int
   const bool causal = c.attention == AttentionMask::causal;
   const real* sin_table = c.pos_encoding == PosEncoding::sinusoidal ? m.pe_table.data() : nullptr;
   const real* alibi = c.pos_encoding == PosEncoding::alibi ? m.alibi_slopes.data() : nullptr;
+  const T5Bias t5 = model_t5_bias(m);
 
-  encoder_forward(m.encoded, tokens, m.wte, m.wpe, sin_table, m.wnp, B, T, C);
+  // A scalar coordinate per position times one learned direction: t/(T-1)
+  // of this forward's own length (normalized; the same index gets another
+  // value at another length), or the raw index t (index; unbounded).
+  const real* dir = m.wnp ? m.wnp : m.wix;
+  if (dir) {
+    m.pos_coord.resize(T);
+    for (int t = 0; t < T; t++)
+      m.pos_coord[t] = m.wnp ? (T > 1 ? real(t) / real(T - 1) : real(0)) : real(t);
+  }
+  encoder_forward(m.encoded, tokens, m.wte, m.wpe, sin_table, dir, m.pos_coord.data(), B, T, C);
   for (int l = 0; l < c.n_layers; l++) {
     const LayerParams& p = m.layers[l];
     LayerActs& a = m.la[l];
@@ -319,7 +349,7 @@ double model_forward(Model& m, const int* tokens, const int* targets, int B, int
     }
     matmul_forward(a.qkv, attn_in, p.qkvw, p.qkvb, N, C, 3 * C);
     if (c.pos_encoding == PosEncoding::rope) rope_forward(a.qkv, m.pe_table.data(), B, T, C, NH);
-    attention_forward(a.atty, a.att, a.qkv, alibi, causal, B, T, C, NH);
+    attention_forward(a.atty, a.att, a.qkv, alibi, causal, B, T, C, NH, t5.table ? &t5 : nullptr);
     matmul_forward(a.attproj, a.atty, p.attprojw, p.attprojb, N, C, C);
     if (post) {
       residual_forward(a.res2_pre, a.in, a.attproj, N * C);
@@ -378,6 +408,7 @@ void model_backward(Model& m) {
   const bool pre = c.norm == NormPlacement::pre, post = c.norm == NormPlacement::post;
   const bool causal = c.attention == AttentionMask::causal;
   if (N == 0) throw Error("model_backward: no forward pass to differentiate");
+  const T5Bias t5 = model_t5_bias(m);
 
   if (m.dacts.size() < m.acts.size()) m.dacts.resize(m.acts.size());
   uint64_t total = 0;
@@ -447,7 +478,8 @@ void model_backward(Model& m) {
     }
     if (!pre) copy_into(din, dattn_out, N * C);  // the residual path (as above)
     matmul_backward(d.atty, g.attprojw, g.attprojb, dattn_out, a.atty, p.attprojw, N, C, C, Grad::overwrite);
-    attention_backward(d.qkv, d.att, d.atty, a.qkv, a.att, causal, B, T, C, NH);
+    attention_backward(d.qkv, d.att, d.atty, a.qkv, a.att, causal, B, T, C, NH, t5.table ? &t5 : nullptr,
+                       m.g_rel_bias);
     if (c.pos_encoding == PosEncoding::rope) rope_backward(d.qkv, m.pe_table.data(), B, T, C, NH);
     if (pre) {
       matmul_backward(d.ln1, g.qkvw, g.qkvb, d.qkv, a.ln1, p.qkvw, N, C, 3 * C, Grad::overwrite);
@@ -456,7 +488,8 @@ void model_backward(Model& m) {
       matmul_backward(din, g.qkvw, g.qkvb, d.qkv, a.in, p.qkvw, N, C, 3 * C);
     }
   }
-  encoder_backward(m.g_wte, m.g_wpe, m.g_wnp, m.d_encoded, m.tokens.data(), B, T, C);
+  encoder_backward(m.g_wte, m.g_wpe, m.g_wnp ? m.g_wnp : m.g_wix, m.pos_coord.data(), m.d_encoded,
+                   m.tokens.data(), B, T, C);
 }
 
 // --------------------------------------------------------------- analysis

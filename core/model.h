@@ -86,12 +86,15 @@ struct Model {
 
   real* wte = nullptr;      // (V, C)
   real* wpe = nullptr;      // (maxT, C) learned only
-  real* wnp = nullptr;      // (C) normalized-position direction
+  real* wnp = nullptr;      // (C) normalized-position direction (times t/(T-1))
+  real* wix = nullptr;      // (C) index direction (times t)
+  real* rel_bias = nullptr; // (t5_buckets, NH) T5 bias, shared by every layer as in T5
   real* lnfw = nullptr;     // (C)
   real* lnfb = nullptr;     // (C)
   real* lm_head = nullptr;  // (V, C); aliases wte when tied
   std::vector<LayerParams> layers, layer_grads;
-  real *g_wte = nullptr, *g_wpe = nullptr, *g_wnp = nullptr, *g_lnfw = nullptr,
+  real *g_wte = nullptr, *g_wpe = nullptr, *g_wnp = nullptr, *g_wix = nullptr, *g_rel_bias = nullptr,
+       *g_lnfw = nullptr,
        *g_lnfb = nullptr, *g_lm_head = nullptr;
 
   // Activations, sized for the largest B*T seen so far.
@@ -113,6 +116,10 @@ struct Model {
   // cos in the first hs/2 columns and sin in the last hs/2.
   RealVec pe_table;
   RealVec alibi_slopes;    // (NH)
+  std::vector<int> t5_bucket;  // (2 maxT - 1) T5 bucket of offset j - i, at (j - i) + maxT - 1
+  // The scalar coordinate of each position of the last forward (T) that
+  // wnp or wix is scaled by: t/(T-1) of that forward's T, or t.
+  RealVec pos_coord;
   double mean_loss = 0;  // of the last forward with targets
   int n_loss = 0;
 };

@@ -57,7 +57,7 @@ using CMapA = Eigen::Map<const ArrR>;
 // ---------------------------------------------------------------- encoder
 
 void encoder_forward(real* out, const int* tokens, const real* wte, const real* wpe,
-                     const real* table, const real* wnp, int B, int T, int C) {
+                     const real* table, const real* dir, const real* coord, int B, int T, int C) {
   for_rows(B * T, C, [&](int r0, int r1) {
     for (int r = r0; r < r1; r++) {
       const int b = r / T, t = r % T;
@@ -66,18 +66,13 @@ void encoder_forward(real* out, const int* tokens, const real* wte, const real* 
       std::memcpy(o, e, sizeof(real) * C);
       if (wpe) add_inplace(o, wpe + (size_t)t * C, C);
       if (table) add_inplace(o, table + (size_t)t * C, C);
-      if (wnp) {
-        // Normalised position t/(T-1) in [0, 1] of the *current* length: the
-        // same index means a different value at another length, which is
-        // exactly what the length-generalisation view exposes.
-        const real p = T > 1 ? real(t) / real(T - 1) : real(0);
-        for (int c = 0; c < C; c++) o[c] += p * wnp[c];
-      }
+      if (dir)
+        for (int c = 0; c < C; c++) o[c] += coord[t] * dir[c];
     }
   });
 }
 
-void encoder_backward(real* dwte, real* dwpe, real* dwnp, const real* dout,
+void encoder_backward(real* dwte, real* dwpe, real* ddir, const real* coord, const real* dout,
                       const int* tokens, int B, int T, int C) {
   // Rows scatter into shared embedding rows: split by columns, rows in order.
   for_cols(C, [&](int c0, int c1) {
@@ -87,10 +82,8 @@ void encoder_backward(real* dwte, real* dwpe, real* dwnp, const real* dout,
         const real* d = dout + ((size_t)b * T + t) * C + c0;
         add_inplace(dwte + (size_t)tokens[b * T + t] * C + c0, d, w);
         if (dwpe) add_inplace(dwpe + (size_t)t * C + c0, d, w);
-        if (dwnp) {
-          const real p = T > 1 ? real(t) / real(T - 1) : real(0);
-          for (int c = 0; c < w; c++) dwnp[c0 + c] += p * d[c];
-        }
+        if (ddir)
+          for (int c = 0; c < w; c++) ddir[c0 + c] += coord[t] * d[c];
       }
     }
   });

@@ -12,10 +12,13 @@
 namespace nope {
 
 // out (B,T,C) = wte[tokens] + wpe[t] (learned, may be null)
-//             + table[t] (sinusoidal, may be null) + t/(T-1) * wnp (may be null)
+//             + table[t] (sinusoidal, may be null)
+//             + coord[t] * dir (a scalar coordinate of each position times one
+//               learned direction, both null or both set: t/(T-1) for
+//               normalized, t for index)
 void encoder_forward(real* out, const int* tokens, const real* wte, const real* wpe,
-                     const real* table, const real* wnp, int B, int T, int C);
-void encoder_backward(real* dwte, real* dwpe, real* dwnp, const real* dout,
+                     const real* table, const real* dir, const real* coord, int B, int T, int C);
+void encoder_backward(real* dwte, real* dwpe, real* ddir, const real* coord, const real* dout,
                       const int* tokens, int B, int T, int C);
 
 // Per-row LayerNorm over C with gain w and bias b (b may be null). N = B*T.
@@ -50,15 +53,29 @@ void rope_backward(real* dqkv, const real* table, int B, int T, int C, int NH);
 // rest of each row's masked tail.
 constexpr int kAttnRowBlock = 32;
 
+// T5's relative-position bias (Raffel et al. 2020): score(i, j) of head h
+// gains table[bucket(j - i)][h], a learned scalar per (bucket, head).
+// bucket[(j - i) + zero] is the bucket of the key-minus-query offset j - i
+// (t5_bucket_table); zero >= T - 1 of the attention's T.
+struct T5Bias {
+  const real* table = nullptr;  // (buckets, NH), as T5's relative_attention_bias
+  const int* bucket = nullptr;  // (2 * zero + 1)
+  int zero = 0;
+  int buckets = 0;
+};
+
 // Multi-head scaled dot-product attention over qkv (B, T, 3C).
 // out (B, T, C), att (B, NH, T, T) probabilities (zero above the diagonal
-// when causal). alibi_slopes (NH) may be null.
+// when causal). alibi_slopes (NH) and t5 may be null.
 void attention_forward(real* out, real* att, const real* qkv, const real* alibi_slopes,
-                       bool causal, int B, int T, int C, int NH);
+                       bool causal, int B, int T, int C, int NH, const T5Bias* t5 = nullptr);
 // datt is (B, NH, T, T) scratch, overwritten. dqkv is overwritten too (every
-// q, k, v gradient is one product), not accumulated.
+// q, k, v gradient is one product), not accumulated. With t5, dt5_table
+// (buckets, NH) accumulates the gradient of t5->table (summed per (batch,
+// head), then over the batch in order: the same bits for any thread count).
 void attention_backward(real* dqkv, real* datt, const real* dout, const real* qkv,
-                        const real* att, bool causal, int B, int T, int C, int NH);
+                        const real* att, bool causal, int B, int T, int C, int NH,
+                        const T5Bias* t5 = nullptr, real* dt5_table = nullptr);
 
 // GELU, tanh form (GPT-2). The forward also writes the slope gelu'(inp) to
 // `slope`, which may be inp itself (the model overwrites the fc output, which
@@ -88,5 +105,16 @@ void crossentropy_backward(real* dlogits, const real* probs, const int* targets,
 void sinusoidal_table(real* out, int maxT, int C);     // (maxT, C)
 void rope_table(real* out, int maxT, int hs);          // (maxT, hs)
 void alibi_slopes(real* out, int NH);                  // (NH)
+// T5's bucket of every key-minus-query offset j - i in [-(maxT-1), maxT-1],
+// at out[(j - i) + maxT - 1] (2 maxT - 1 entries). Causal: one-sided, all
+// `buckets` for i - j >= 0 (future offsets, masked anyway, get bucket 0).
+// Bidirectional: buckets/2 per sign, keys after the query in the upper half.
+// Per side of n buckets, distances below n/2 get their own bucket and the
+// rest share n/2 log-spaced ones up to max_distance (and beyond it, the last):
+// n/2 + floor(log(d / (n/2)) / log(max_distance / (n/2)) * (n - n/2)),
+// the formula of T5's _relative_position_bucket, evaluated in double with the
+// exact ties (d = (n/2)·r^k) landing on the higher bucket on every platform.
+// Needs n/2 >= 1 and max_distance > n/2 (config_validate checks both).
+void t5_bucket_table(int* out, int maxT, int buckets, int max_distance, bool bidirectional);
 
 }  // namespace nope

@@ -21,6 +21,13 @@ def ln(x, w, b):
 def gelu(a): return 0.5*a*(1+math.tanh(math.sqrt(2/math.pi)*(a+0.044715*a**3)))
 C, NH, L = cfg["d_model"], cfg["n_heads"], cfg["n_layers"]; hs = C//NH
 pe, norm, causal = cfg["pos_encoding"], cfg["norm"], cfg["attention"] == "causal"
+def t5_bucket(off):  # docs/checkpoint.md: T5's bucket of the offset j - i
+    nb, maxd = cfg["t5_buckets"], cfg["t5_max_distance"]
+    side = nb//2 if not causal else nb; exact = side//2
+    base = side if (not causal and off > 0) else 0
+    d = abs(off) if not causal else max(-off, 0)
+    if d < exact: return base + d
+    return base + min(side-1, exact + math.floor(math.log(d/exact)/math.log(maxd/exact)*(side-exact) + 1e-9))
 batch = json.load(open(tok_path))
 out = json.loads(subprocess.check_output([nopelab, "grad", "--checkpoint", ck_path, "--tokens", tok_path]))
 V = out["V"]; maxerr = 0
@@ -35,6 +42,7 @@ for bi, toks in enumerate(batch["tokens"]):
                 f = 10000 ** (-2*i/C); v[2*i] += math.sin(t*f); v[2*i+1] += math.cos(t*f)
         if pe == "normalized":
             p = t/(T-1) if T > 1 else 0; v = [a + p*w for a, w in zip(v, P["wnp"]["data"])]
+        if pe == "index": v = [a + t*w for a, w in zip(v, P["wix"]["data"])]
         x.append(v)
     def attn(h_in, l):
         qkv = linear(h_in, mat(f"h.{l}.attn.c_attn.weight"), vec(f"h.{l}.attn.c_attn.bias"))
@@ -54,6 +62,8 @@ for bi, toks in enumerate(batch["tokens"]):
                 sc = [sum(a*b for a, b in zip(q[i], k[j]))/math.sqrt(hs) for j in range(n)]
                 if pe == "alibi":
                     m = 2 ** (-8*(h+1)/NH); sc = [s - m*abs(i-j) for j, s in enumerate(sc)]
+                if pe == "t5_bias":
+                    sc = [s + P["rel_bias"]["data"][t5_bucket(j - i)*NH + h] for j, s in enumerate(sc)]
                 mx = max(sc); e = [math.exp(s-mx) for s in sc]; z = sum(e)
                 for j in range(n):
                     for d in range(hs): y[i][h*hs+d] += e[j]/z * vv[j][d]

@@ -87,7 +87,9 @@ if command -v python3 >/dev/null; then
   echo '{"tokens": [[4,0,1,2,5,0,1],[4,3,3,2,5,3,3]], "targets": [[-1,-1,-1,-1,0,1,2],[-1,-1,-1,-1,3,3,2]]}' >"$work/ref.json"
   for v in "pos_encoding=rope model.norm=post" "pos_encoding=alibi model.attention=bidirectional" \
            "pos_encoding=normalized model.tie_embeddings=true model.bias=false" "pos_encoding=sinusoidal model.norm=none" \
-           "pos_encoding=learned model.n_layers=2"; do
+           "pos_encoding=learned model.n_layers=2" "pos_encoding=index model.norm=post" \
+           "pos_encoding=t5_bias model.t5_buckets=4 model.t5_max_distance=5" \
+           "pos_encoding=t5_bias model.attention=bidirectional model.t5_buckets=6 model.t5_max_distance=3"; do
     sets=()
     for a in $v; do sets+=(--set "model.${a#model.}"); done
     expect_ok "train for reference ($v)" "$NOPELAB" train $S --set model.init.std=0.3 --set model.init.embed_std=0.5 \

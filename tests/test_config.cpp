@@ -38,6 +38,8 @@ TEST_CASE("empty config gives the documented defaults and round-trips", "[config
   CHECK(!c.model.tie_embeddings);
   CHECK(c.model.init.scheme == InitScheme::normal);
   CHECK(c.model.init.std == 0.02);
+  CHECK(c.model.t5_buckets == 32);  // T5's defaults
+  CHECK(c.model.t5_max_distance == 128);
   CHECK(c.task.name == TaskKind::copy);
   CHECK(c.task.train_len == 16);
   CHECK(c.task.test_len == 32);
@@ -47,7 +49,7 @@ TEST_CASE("empty config gives the documented defaults and round-trips", "[config
   const json j = config_to_json(c);
   CHECK(config_to_json(config_from_json(j)) == j);
   // Every field is written, so a saved config never depends on defaults.
-  CHECK(j["model"].size() == 10);
+  CHECK(j["model"].size() == 12);
   CHECK(j["model"]["init"].size() == 3);
   CHECK(j["task"].size() == 5);
   CHECK(j["train"].size() == 7);
@@ -55,7 +57,7 @@ TEST_CASE("empty config gives the documented defaults and round-trips", "[config
 
 TEST_CASE("every enum value round-trips by name", "[config]") {
   json j = config_to_json(Config{});
-  for (const char* v : {"none", "sinusoidal", "learned", "rope", "alibi", "normalized"}) {
+  for (const char* v : {"none", "sinusoidal", "learned", "rope", "alibi", "normalized", "index", "t5_bias"}) {
     j["model"]["pos_encoding"] = v;
     CHECK(to_string(config_from_json(j).model.pos_encoding) == std::string(v));
   }
@@ -114,7 +116,7 @@ TEST_CASE("unknown fields and wrong types are rejected by path", "[config]") {
   expect_error({{"train", {{"seed", "1"}}}}, "train.seed must be an integer");
   expect_error({{"train", {{"seed", 1.5}}}}, "train.seed must be an integer");
   expect_error({{"model", {{"pos_encoding", "nope"}}}},
-               "model.pos_encoding = \"nope\" is not one of none|sinusoidal|learned|rope|alibi|normalized");
+               "model.pos_encoding = \"nope\" is not one of none|sinusoidal|learned|rope|alibi|normalized|index|t5_bias");
   expect_error({{"model", {{"pos_encoding", 0}}}}, "model.pos_encoding must be one of none|sinusoidal");
   expect_error({{"model", {{"attention", "causal "}}}}, "model.attention = \"causal \" is not one of causal|bidirectional");
   expect_error({{"model", {{"norm", "mid"}}}}, "model.norm = \"mid\" is not one of pre|post|none");

@@ -156,9 +156,17 @@ TEST_CASE("threads_set clamps and threads_count reports the pool size", "[thread
 TEST_CASE("training is bit-identical with 1, 2 and 3 threads", "[threads][determinism]") {
   const Config configs[] = {run_config(PosEncoding::none, NormPlacement::pre, true),
                             run_config(PosEncoding::rope, NormPlacement::post, false),
-                            run_config(PosEncoding::alibi, NormPlacement::none, true)};
+                            run_config(PosEncoding::alibi, NormPlacement::none, true),
+                            run_config(PosEncoding::index, NormPlacement::pre, true),
+                            run_config(PosEncoding::t5_bias, NormPlacement::pre, true),
+                            [] {  // T5's gradient sums by bucket over both signs
+                              Config c = run_config(PosEncoding::t5_bias, NormPlacement::post, true);
+                              c.model.attention = AttentionMask::bidirectional;
+                              return c;
+                            }()};
   for (const Config& cfg : configs) {
-    INFO("pos_encoding " << to_string(cfg.model.pos_encoding) << ", norm " << to_string(cfg.model.norm));
+    INFO("pos_encoding " << to_string(cfg.model.pos_encoding) << ", norm " << to_string(cfg.model.norm)
+                         << ", attention " << to_string(cfg.model.attention));
     RunResult one, two, three;
     {
       PoolSize pool(1);

@@ -6,6 +6,7 @@
 
 #include "analysis/analyze.h"
 #include "error.h"
+#include "eval_prefix.h"
 #include "sweep/plan.h"
 #include "trainer.h"
 
@@ -98,6 +99,11 @@ json sweep_run(const SweepSpec& s, int run) {
       if (asks(s, "seq_acc_test")) values["seq_acc_test"] = number(e.seq_acc);
       if (asks(s, "token_acc_test")) values["token_acc_test"] = number(e.token_acc);
     }
+    if (asks(s, "token_acc_train"))
+      values["token_acc_train"] = number(evaluate(tr.model, task, p.seed, task.train_len, s.eval_examples).token_acc);
+    if (asks(s, "token_acc_train_prefix"))
+      values["token_acc_train_prefix"] =
+          number(evaluate_prefix(tr.model, task, p.seed, task.train_len, s.eval_examples).token_acc);
   }
   record["values"] = values;
   record["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -14,7 +14,8 @@ using json = nlohmann::json;
 const std::vector<std::string>& sweep_measure_names() {
   static const std::vector<std::string> names = {
       "adjacency",        "variance_slope", "probe_mad_hidden", "probe_mad_cosine", "probe_mad_variance", "equivariance",
-      "final_loss",       "seq_acc_train",  "seq_acc_test",     "token_acc_test"};
+      "final_loss",       "seq_acc_train",  "seq_acc_test",     "token_acc_test",
+      "token_acc_train",  "token_acc_train_prefix"};
   return names;
 }
 

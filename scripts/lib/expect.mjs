@@ -7,7 +7,10 @@
 // Scalars of a seed-averaged analysis are read as their mean over seeds.
 // "when": "before" reads the untrained model of a trained preset; "input":
 // "task" reads an analysis of task examples instead of the page's random tokens.
-export const MEASURES = ['adjacency_score', 'adjacency_chance', 'variance_slope', 'probe_mad', 'probe_r2', 'seq_acc', 'token_acc', 'final_loss'];
+// adjacency_chance (2/T) is a formula of the length, not a measurement: a
+// preset states it in its text, and an expect on it would count as a check.
+export const MEASURES = ['adjacency_score', 'variance_slope', 'probe_mad', 'probe_r2', 'seq_acc', 'token_acc', 'final_loss'];
+const FORMULAS = ['adjacency_chance', 'probe_mad_baseline'];
 
 // A sweep preset states its headline per cell: the mean over seeds of one of
 // its measures in the cell whose axis values are given.
@@ -17,6 +20,7 @@ export function validateExpect(preset, file) {
   if (!Array.isArray(list) || list.length === 0) throw new Error(`${file}: "expect" must be a non-empty list (the preset's headline as data)`);
   if (preset.sweep) return validateSweepExpect(preset, file);
   for (const e of list) {
+    if (FORMULAS.includes(e.measure)) throw new Error(`${file}: expect.measure "${e.measure}" is a formula, not a measurement: state it in the text instead`);
     if (!MEASURES.includes(e.measure)) throw new Error(`${file}: expect.measure "${e.measure}" is not one of ${MEASURES.join('|')}`);
     if (!Array.isArray(e.range) || e.range.length !== 2 || !(e.range[0] <= e.range[1])) throw new Error(`${file}: expect.range must be [lo, hi]`);
     if (/^(adjacency|variance|probe)/.test(e.measure) && (e.layer === undefined || !e.site)) throw new Error(`${file}: ${e.measure} needs layer and site`);
@@ -56,6 +60,7 @@ function validateSweepExpect(preset, file) {
   const paths = preset.sweep.axes.map((a) => a.path);
   for (const e of preset.expect) {
     if (typeof e.measure !== 'string') throw new Error(`${file}: expect.measure must name one of the sweep's measures`);
+    if (FORMULAS.includes(e.measure)) throw new Error(`${file}: expect.measure "${e.measure}" is a formula, not a measurement: state it in the text instead`);
     if (!Array.isArray(e.range) || e.range.length !== 2 || !(e.range[0] <= e.range[1])) throw new Error(`${file}: expect.range must be [lo, hi]`);
     const keys = Object.keys(e.cell || {});
     if (keys.length !== paths.length || !paths.every((p) => keys.includes(p)))

@@ -40,6 +40,11 @@ void check_model(const Case& cs) {
   cfg.attention = cs.mask;
   cfg.bias = cs.bias;
   cfg.tie_embeddings = cs.tie;
+  // T5: few buckets and a short max distance, so T 5 reaches the shared,
+  // log-spaced buckets too (causal 2 exact + 2 shared; bidirectional 1 + 1
+  // per sign).
+  cfg.t5_buckets = 4;
+  cfg.t5_max_distance = 3;
   // Large-ish init so attention is far from uniform and every path matters.
   cfg.init.std = 0.4;
   cfg.init.embed_std = 0.8;
@@ -73,7 +78,8 @@ void check_model(const Case& cs) {
 
 TEST_CASE("whole-model gradient matches finite differences", "[grad][model]") {
   const PosEncoding pes[] = {PosEncoding::none, PosEncoding::sinusoidal, PosEncoding::learned,
-                             PosEncoding::rope, PosEncoding::alibi, PosEncoding::normalized};
+                             PosEncoding::rope, PosEncoding::alibi, PosEncoding::normalized,
+                             PosEncoding::index, PosEncoding::t5_bias};
   const NormPlacement norms[] = {NormPlacement::pre, NormPlacement::post, NormPlacement::none};
   const AttentionMask masks[] = {AttentionMask::causal, AttentionMask::bidirectional};
   for (PosEncoding pe : pes)

@@ -2,6 +2,8 @@
 // Each op is wrapped as L = <out, R> for a fixed random R, so dout = R.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "gradcheck.h"
 #include "ops.h"
 
@@ -91,13 +93,14 @@ TEST_CASE("encoder backward matches finite differences", "[grad][ops]") {
   auto wte = random_vec(V * C, 11), wpe = random_vec(T * C, 12), wnp = random_vec(C, 13);
   auto table = random_vec(T * C, 14);
   auto R = random_vec(B * T * C, 15);
+  const std::vector<real> coord = {0, 1, 2, 3};  // the index encoding's t
   std::vector<real> out(B * T * C);
   auto loss = [&] {
-    encoder_forward(out.data(), tokens, wte.data(), wpe.data(), table.data(), wnp.data(), B, T, C);
+    encoder_forward(out.data(), tokens, wte.data(), wpe.data(), table.data(), wnp.data(), coord.data(), B, T, C);
     return dot(out, R);
   };
   std::vector<real> dwte(V * C, 0), dwpe(T * C, 0), dwnp(C, 0);
-  encoder_backward(dwte.data(), dwpe.data(), dwnp.data(), R.data(), tokens, B, T, C);
+  encoder_backward(dwte.data(), dwpe.data(), dwnp.data(), coord.data(), R.data(), tokens, B, T, C);
   CHECK(normalised_error(dwte, numeric_grad(wte, loss)) < kTol);
   CHECK(normalised_error(dwpe, numeric_grad(wpe, loss)) < kTol);
   CHECK(normalised_error(dwnp, numeric_grad(wnp, loss)) < kTol);
@@ -132,17 +135,29 @@ TEST_CASE("rope backward matches finite differences and preserves norms", "[grad
   CHECK(normalised_error(d, numeric_grad(qkv, loss)) < kTol);
 }
 
-static void check_attention(bool causal, bool alibi, int B = 2, int T = 5) {
+static void check_attention(bool causal, bool alibi, int B = 2, int T = 5, bool t5 = false) {
   const int C = 6, NH = 2;
   auto qkv = random_vec(B * T * 3 * C, 18), R = random_vec(B * T * C, 19);
   std::vector<real> slopes(NH);
   alibi_slopes(slopes.data(), NH);
+  // T5: 8 buckets up to distance 6 (causal: 4 exact, then 4 log-spaced;
+  // bidirectional: 2 exact and 2 log-spaced per sign), so short and long
+  // offsets share buckets and each bucket's gradient sums several scores.
+  const int nb = 8;
+  std::vector<int> bucket(2 * T - 1);
+  t5_bucket_table(bucket.data(), T, nb, 6, !causal);
+  auto table = random_vec(nb * NH, 20);
+  T5Bias bias;
+  bias.table = table.data();
+  bias.bucket = bucket.data();
+  bias.zero = T - 1;
+  bias.buckets = nb;
   // Stale values in the (B, NH, T, T) buffers must not leak through: causal
   // attention works in row blocks and never writes past a block's keys.
   std::vector<real> out(B * T * C), att(B * NH * T * T, real(7));
   auto loss = [&] {
     attention_forward(out.data(), att.data(), qkv.data(), alibi ? slopes.data() : nullptr, causal, B,
-                      T, C, NH);
+                      T, C, NH, t5 ? &bias : nullptr);
     return dot(out, R);
   };
   loss();
@@ -157,8 +172,20 @@ static void check_attention(bool causal, bool alibi, int B = 2, int T = 5) {
       CHECK(s == Approx(1.0).epsilon(1e-12));
     }
   std::vector<real> dqkv(qkv.size(), real(5)), datt(att.size(), real(7));  // both overwritten
-  attention_backward(dqkv.data(), datt.data(), R.data(), qkv.data(), att.data(), causal, B, T, C, NH);
+  std::vector<real> dtable(nb * NH, 0);
+  attention_backward(dqkv.data(), datt.data(), R.data(), qkv.data(), att.data(), causal, B, T, C, NH,
+                     t5 ? &bias : nullptr, t5 ? dtable.data() : nullptr);
   CHECK(normalised_error(dqkv, numeric_grad(qkv, loss)) < kTol);
+  if (t5) {
+    const auto numeric = numeric_grad(table, loss);
+    CHECK(normalised_error(dtable, numeric) < kTol);
+    // Every bucket that some visible offset reaches has a gradient.
+    for (int k = 0; k < nb; k++) {
+      bool used = false;
+      for (int o = -(T - 1); o <= (causal ? 0 : T - 1); o++) used |= bucket[o + T - 1] == k;
+      if (used) CHECK(std::fabs(numeric[k * NH]) > 0);
+    }
+  }
 }
 
 TEST_CASE("attention backward matches finite differences", "[grad][ops]") {
@@ -169,6 +196,9 @@ TEST_CASE("attention backward matches finite differences", "[grad][ops]") {
   // T 70 spans three causal row blocks (32, 32, 6).
   SECTION("causal, several row blocks") { check_attention(true, false, 1, 70); }
   SECTION("causal + alibi, several row blocks") { check_attention(true, true, 1, 70); }
+  SECTION("causal + T5 bias") { check_attention(true, false, 2, 9, true); }
+  SECTION("bidirectional + T5 bias") { check_attention(false, false, 2, 9, true); }
+  SECTION("causal + T5 bias, several row blocks") { check_attention(true, false, 1, 70, true); }
 }
 
 TEST_CASE("cross-entropy backward matches finite differences", "[grad][ops]") {

@@ -34,7 +34,7 @@ test('the schema is the parser\'s: defaults validate, enum values and ranges are
   const schema = lab.schema();
   assert.equal(schema.version, 1);
   const byPath = Object.fromEntries(schema.fields.map((f) => [f.path, f]));
-  assert.deepEqual(byPath['model.pos_encoding'].values, ['none', 'sinusoidal', 'learned', 'rope', 'alibi', 'normalized']);
+  assert.deepEqual(byPath['model.pos_encoding'].values, ['none', 'sinusoidal', 'learned', 'rope', 'alibi', 'normalized', 'index', 't5_bias']);
   assert.equal(byPath['model.n_layers'].max, 16);
   assert.equal(byPath['train.seed'].max, Number.MAX_SAFE_INTEGER);
   const defaults = {};

@@ -19,6 +19,8 @@ export const MEASURES = [
   { id: 'seq_acc_train', label: 'sequence accuracy at train length', trained: true },
   { id: 'seq_acc_test', label: 'sequence accuracy at test length', trained: true },
   { id: 'token_acc_test', label: 'token accuracy at test length', trained: true },
+  { id: 'token_acc_train', label: 'token accuracy at train length', trained: true },
+  { id: 'token_acc_train_prefix', label: 'token accuracy at train length, each prediction from its prefix alone (as generated)', trained: true },
 ];
 
 export const MAX_AXES = 3;

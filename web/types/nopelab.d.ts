@@ -6,7 +6,7 @@
 
 // ------------------------------------------------------------------ config
 
-export type PosEncoding = 'none' | 'sinusoidal' | 'learned' | 'rope' | 'alibi' | 'normalized';
+export type PosEncoding = 'none' | 'sinusoidal' | 'learned' | 'rope' | 'alibi' | 'normalized' | 'index' | 't5_bias';
 export type AttentionMask = 'causal' | 'bidirectional';
 export type NormPlacement = 'pre' | 'post' | 'none';
 export type InitScheme = 'normal' | 'xavier' | 'kaiming' | 'gpt2';
@@ -26,6 +26,8 @@ export interface Config {
     norm?: NormPlacement;
     bias?: boolean;
     tie_embeddings?: boolean;
+    t5_buckets?: number;
+    t5_max_distance?: number;
     init?: { scheme?: InitScheme; std?: number; embed_std?: number };
   };
   task?: { name?: TaskName; train_len?: number; test_len?: number; vocab_size?: number; vary_length?: boolean };
