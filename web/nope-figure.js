@@ -118,6 +118,9 @@ export class NopeFigure extends HTMLElement {
       this.start();
     }
     if (this.onScreen && !this.userPaused) this.waiters.splice(0).forEach((w) => w());
+    // A sweep run holds the page's one worker for minutes: off screen (or
+    // paused), give it back to the figures the reader is looking at.
+    else this.ctx?.sweep?.stop();
     this.showTrainingStatus();
   }
 
@@ -129,6 +132,7 @@ export class NopeFigure extends HTMLElement {
 
   togglePause() {
     this.userPaused = !this.userPaused;
+    if (this.userPaused) this.ctx?.sweep?.stop();
     this.$.pause.textContent = this.userPaused ? 'Resume' : 'Pause';
     if (!this.userPaused) this.onVisibility();
     this.showTrainingStatus();
@@ -168,12 +172,12 @@ export class NopeFigure extends HTMLElement {
       const [{ settings, preset }] = await Promise.all([resolveSettings(attrs), loadUplot()]);
       if (gen !== this.gen) return;
       this.settings = settings;
-      $.lab.href = kind.sweep ? labPresetUrl(attrs.presetId, attrs.overrides, 'sweep') : labUrl(settings, kind.labView);
+      $.lab.href = kind.sweep ? labPresetUrl(attrs.presetId, attrs.overrides, 'sweep', attrs.sweep) : labUrl(settings, kind.labView);
       buildControls($.controls, ctl.controls, settings, (path, v) => this.setAttribute(path, v), { shuffle: () => this.shuffle() });
       this.buildView(kind, settings);
       if (kind.sweep) {
         if (!preset?.sweep) throw new Error('view="sweep" needs a sweep preset (one with a "sweep" field)');
-        this.ctx.sweep = new SweepFigure(figurePool(), settings, preset.sweep);
+        this.ctx.sweep = new SweepFigure(figurePool(), settings, { ...preset.sweep, ...attrs.sweep });
         await this.ctx.sweep.planned({ priority: true });
       } else if (kind.compute) {
         this.receive({ custom: await kind.compute(figurePool(), settings, this.shuffles, { priority: true }) });
@@ -315,7 +319,12 @@ export class NopeFigure extends HTMLElement {
         this.showTrainingStatus();
         await this.whenMayRun();
         if (gen !== this.gen) return;
-        await sweep.runNext();
+        try {
+          await sweep.runNext();
+        } catch (err) {
+          if (err.cancelled) continue;  // stopped off screen: wait, then run it again
+          throw err;
+        }
         if (gen !== this.gen) return;
         $.progress.value = sweep.done;
         this.paint();

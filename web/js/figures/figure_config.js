@@ -23,8 +23,15 @@ export const CONTROL_ALIASES = {
 export function readAttributes(element) {
   const overrides = {};
   const problems = [];
+  const sweep = {};
   for (const { name, value } of element.attributes) {
     if (!name.includes('.')) continue;
+    if (name.startsWith('sweep.')) {
+      const r = readSweepAttribute(name, value);
+      if ('problem' in r) problems.push(r.problem);
+      else sweep[name.slice(6)] = r.value;
+      continue;
+    }
     const f = BY_PATH.get(name);
     if (!f) {
       problems.push(`unknown setting "${name}"`);
@@ -34,7 +41,21 @@ export function readAttributes(element) {
     if ('problem' in r) problems.push(r.problem);
     else overrides[name] = r.value;
   }
-  return { presetId: element.getAttribute('preset'), overrides, problems };
+  return { presetId: element.getAttribute('preset'), overrides, sweep, problems };
+}
+
+// A sweep figure's sweep.seeds / sweep.measures: over a sweep preset, as the
+// CLI's --seeds and --measures over --spec.
+function readSweepAttribute(name, value) {
+  if (name === 'sweep.seeds') {
+    const n = Number(value);
+    return Number.isInteger(n) && n >= 1 ? { value: n } : { problem: `sweep.seeds = "${value}" is not a whole number >= 1` };
+  }
+  if (name === 'sweep.measures') {
+    const list = value.split(/[\s,]+/).filter(Boolean);
+    return list.length ? { value: list } : { problem: 'sweep.measures is empty' };
+  }
+  return { problem: `unknown setting "${name}" (a sweep figure takes sweep.seeds and sweep.measures)` };
 }
 
 // controls="sigma attention model.task.name shuffle": [{kind: 'field', field} | {kind: 'shuffle'}].
@@ -83,9 +104,10 @@ export function labUrl(settings, view) {
 
 // The lab with a preset and the figure's overrides (a sweep preset also
 // carries its sweep, which the settings alone do not).
-export function labPresetUrl(presetId, overrides, view) {
+export function labPresetUrl(presetId, overrides, view, sweep = {}) {
   const q = new URLSearchParams({ v: '1', preset: presetId });
   for (const [k, v] of Object.entries(overrides)) q.set(k, String(v));
+  for (const [k, v] of Object.entries(sweep)) q.set(`sweep.${k}`, Array.isArray(v) ? v.join(',') : String(v));
   if (view) q.set('view', view);
   return new URL(`index.html?${q}`, SITE_BASE).href;
 }

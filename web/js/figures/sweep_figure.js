@@ -54,16 +54,25 @@ export class SweepFigure {
     return this.records.size;
   }
 
-  // The next run not yet done: -> the new summary.
+  // The next run not yet done: -> the new summary. A run takes minutes and
+  // holds the page's one worker; stop() gives the worker back at once (the
+  // unfinished run is dropped and starts over on the next runNext).
   async runNext() {
     const run = this.order.find((r) => !this.records.has(r));
-    const { record } = await this.pool.call('sweepRun', { spec: this.spec, run });
+    this.abort = new AbortController();
+    const { record } = await this.pool.call('sweepRun', { spec: this.spec, run }, { signal: this.abort.signal });
+    this.abort = null;
     this.records.set(run, record);
     const list = [...this.records.values()].sort((a, b) => a.run - b.run);
     this.result = (await this.pool.call('sweepSummarize', { spec: this.spec, records: list })).result;
     return this.result;
   }
 }
+
+SweepFigure.prototype.stop = function stop() {
+  this.abort?.abort();
+  this.abort = null;
+};
 
 export function sweepView(panel, ctx) {
   const note = el('p', { class: 'score' });
@@ -79,7 +88,8 @@ export function sweepView(panel, ctx) {
         key = k;
         plots.reset(s.plan.axes, s.spec.measures);
       }
-      plots.update(s.result);
+      // Nothing is drawn before the first run lands: an empty cell is not a 0.
+      if (s.result) plots.update(s.result);
       note.textContent = `${s.done} of ${s.plan.runs} runs (${s.plan.cells} settings x ${s.spec.seeds} seeds), trained in your browser; ` +
         'means with 95% intervals over the seeds done so far.';
     },
