@@ -18,17 +18,20 @@ const MAX_THREADS = 8;
 // Where the site lives: beside this script, or, for a worker started from a
 // blob by a <nope-figure> script of another origin (web/js/figures/
 // figure_pool.js), the base that script set.
+// sitePath: a site file's path for importScripts and the glue (relative, so
+// beside this script, unless a base was set).
 const SITE = self.NOPE_BASE || self.location.href;
+const sitePath = (p) => (self.NOPE_BASE ? new URL(p, self.NOPE_BASE).href : p);
 
 // Loads dist/wasm/<file>.js and starts its module. `threads` > 0 picks the
 // pthreads build with that many threads (its workers are created up front).
 function loadModule(threads) {
   const file = threads ? 'nopelab_mt' : 'nopelab';
-  importScripts(new URL(`dist/wasm/${file}.js`, SITE).href);
+  importScripts(sitePath(`dist/wasm/${file}.js`));
   const factory = threads ? createNopeLabMt : createNopeLab;
   const options = {
     // The glue looks beside the worker script by default.
-    locateFile: (f) => new URL(`dist/wasm/${f}`, SITE).href,
+    locateFile: (f) => sitePath(`dist/wasm/${f}`),
     // A glue loaded by importScripts does not know its own URL, which its
     // pthread workers need to load it (emcc 3.1.6).
     mainScriptUrlOrBlob: new URL(`dist/wasm/${file}.js`, SITE).href,
