@@ -15,19 +15,26 @@ let lab = null;
 // single-thread one, as before.
 let engine = null;
 const MAX_THREADS = 8;
+// Where the site lives: beside this script, or, for a worker started from a
+// blob by a <nope-figure> script of another origin (web/js/figures/
+// figure_pool.js), the base that script set.
+// sitePath: a site file's path for importScripts and the glue (relative, so
+// beside this script, unless a base was set).
+const SITE = self.NOPE_BASE || self.location.href;
+const sitePath = (p) => (self.NOPE_BASE ? new URL(p, self.NOPE_BASE).href : p);
 
 // Loads dist/wasm/<file>.js and starts its module. `threads` > 0 picks the
 // pthreads build with that many threads (its workers are created up front).
 function loadModule(threads) {
   const file = threads ? 'nopelab_mt' : 'nopelab';
-  importScripts(`dist/wasm/${file}.js`);
+  importScripts(sitePath(`dist/wasm/${file}.js`));
   const factory = threads ? createNopeLabMt : createNopeLab;
   const options = {
     // The glue looks beside the worker script by default.
-    locateFile: (f) => `dist/wasm/${f}`,
+    locateFile: (f) => sitePath(`dist/wasm/${f}`),
     // A glue loaded by importScripts does not know its own URL, which its
     // pthread workers need to load it (emcc 3.1.6).
-    mainScriptUrlOrBlob: new URL(`dist/wasm/${file}.js`, self.location.href).href,
+    mainScriptUrlOrBlob: new URL(`dist/wasm/${file}.js`, SITE).href,
     nopeThreads: threads,
   };
   return new Promise((resolve, reject) => {
@@ -66,7 +73,7 @@ function loadModule(threads) {
 // Pool workers (web/js/pool.js) ask for the single-thread build: a sweep's
 // parallelism is across runs, one per worker, and threads inside each run
 // would only compete for the same cores.
-const SINGLE_ONLY = new URL(self.location.href).searchParams.get('engine') === 'single';
+const SINGLE_ONLY = self.NOPE_ENGINE === 'single' || new URL(self.location.href).searchParams.get('engine') === 'single';
 
 async function loadBest() {
   const isolated = self.crossOriginIsolated === true;
@@ -209,6 +216,7 @@ const handlers = {
     return {};
   },
   step: (p) => unwrap(session(p.session).step(p.n || 1)),
+  info: (p) => unwrap(session(p.session).info()),
   evaluate(p) {
     const s = session(p.session);
     return (p.lengths || []).map((len) => unwrap(s.evaluate(len, p.examples || 128)));
