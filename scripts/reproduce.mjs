@@ -268,12 +268,9 @@ async function trainedEvidence(out) {
   out.push('![P_adj by layer after training](fig-trained-adjacency.svg)', '', '![lm probe by layer](fig-lm-probe.svg)', '');
 }
 
-// The lm task's text, in bytes: the characters between the raw-string
-// delimiters of the corpus file (or the whole file, once it is plain text).
+// The lm task's text, in bytes.
 function corpusSize() {
-  const text = fs.readFileSync(CORPUS, 'utf8');
-  const parts = [...text.matchAll(/R"txt\(([\s\S]*?)\)txt"/g)];
-  return parts.length ? parts.reduce((n, m) => n + Buffer.byteLength(m[1]), 0) : Buffer.byteLength(text);
+  return fs.statSync(CORPUS).size;
 }
 
 // ---------------------------------------------------------------- length generalisation (--long)

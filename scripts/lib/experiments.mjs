@@ -51,8 +51,9 @@ export function trainedConfig(task, pe, attention = 'causal') {
   return merge(TASKS[task], { model: { pos_encoding: pe, attention } });
 }
 
-// The lm task's text (its size is quoted next to the lm runs).
-export const CORPUS = 'core/text_corpus.cpp';
+// The lm task's text, embedded into the core at build time (its size is
+// quoted next to the lm runs).
+export const CORPUS = 'data/sonnets.txt';
 
 // Length generalisation (--long), Kazemnejad et al.'s setting: every length
 // up to trainLen in training (vary_length), tested to testLen.
