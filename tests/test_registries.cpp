@@ -2,7 +2,7 @@
 // row, rows are in enumerator order (the parsers index by position), names
 // are unique, the cross-references between tables resolve, and the schema
 // exports every row.
-#include <catch.hpp>
+#include <catch2/catch.hpp>
 
 #include <set>
 #include <string>
