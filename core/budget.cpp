@@ -36,10 +36,5 @@ void config_check_budget(const Config& c) {
   }
 }
 
-Config config_load(const nlohmann::json& j) {
-  const Config c = config_from_json(j);
-  config_check_budget(c);
-  return c;
-}
 
 }  // namespace nope

@@ -3,8 +3,6 @@
 // step. Sized by the model's own layout code (model_size), so the budget
 // cannot drift from what model_build and a forward pass allocate.
 #pragma once
-#include <nlohmann/json_fwd.hpp>
-
 #include "config.h"
 
 namespace nope {
@@ -15,8 +13,5 @@ namespace nope {
 double config_step_bytes(const Config& c);
 // config_validate, then the sequence and memory limits; throws nope::Error.
 void config_check_budget(const Config& c);
-// config_from_json + config_check_budget: what every outside config (CLI,
-// page, checkpoint) goes through.
-Config config_load(const nlohmann::json& j);
 
 }  // namespace nope

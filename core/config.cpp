@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "budget.h"
 #include "encodings.h"
 #include "error.h"
+#include "json_check.h"
 
 namespace nope {
 
@@ -87,14 +89,7 @@ class ObjectReader {
 
   void integer(const std::string& key, int* out, long lo, long hi) {
     describe(key, "int", lo, hi);
-    const json* v = get(key);
-    if (!v) return;
-    const std::string f = field(key);
-    if (!v->is_number()) throw Error(f + " must be an integer, got " + json_show(*v));
-    const double d = v->get<double>();
-    if (!std::isfinite(d) || d != std::floor(d)) throw Error(f + " must be an integer, got " + json_show(*v));
-    if (d < lo || d > hi) throw range_error(f, json_show(*v), std::to_string(lo), std::to_string(hi));
-    *out = (int)d;
+    if (const json* v = get(key)) *out = json_int(*v, field(key), lo, hi);
   }
 
   void seed(const std::string& key, uint64_t* out) {
@@ -303,6 +298,35 @@ json config_to_json(const Config& c) {
         {"seed", c.train.seed}}}};
 }
 
+Config config_load(const json& j) {
+  const Config c = config_from_json(j);
+  config_check_budget(c);
+  return c;
+}
+
+const json& config_of_preset(const json& j) {
+  return j.is_object() && j.contains("config") && j["config"].is_object() ? j["config"] : j;
+}
+
+// The keys of a dotted path, empty ones included.
+static std::vector<std::string> path_keys(const std::string& path) {
+  std::vector<std::string> keys;
+  size_t start = 0;
+  for (size_t dot; (dot = path.find('.', start)) != std::string::npos; start = dot + 1)
+    keys.push_back(path.substr(start, dot - start));
+  keys.push_back(path.substr(start));
+  return keys;
+}
+
+const json* config_at_path(const json& j, const std::string& path) {
+  const json* node = &j;
+  for (const std::string& key : path_keys(path)) {
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+  }
+  return node;
+}
+
 void config_set(json& j, const std::string& assignment) {
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -315,22 +339,19 @@ void config_set(json& j, const std::string& assignment) {
     value = text;  // bare words such as none or causal are strings
   }
   if (!j.is_object()) j = json::object();
-  json* node = &j;
-  size_t start = 0;
-  for (;;) {
-    const size_t dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+  const std::vector<std::string> keys = path_keys(path);
+  for (const std::string& key : keys)
     if (key.empty()) throw Error("--set: empty field name in '" + path + "'");
-    if (dot == std::string::npos) {
-      (*node)[key] = value;
-      return;
-    }
-    json& child = (*node)[key];
+  json* node = &j;
+  std::string prefix;
+  for (size_t i = 0; i + 1 < keys.size(); i++) {
+    prefix += (i ? "." : "") + keys[i];
+    json& child = (*node)[keys[i]];
     if (child.is_null()) child = json::object();
-    if (!child.is_object()) throw Error("--set: " + path.substr(0, dot) + " is not an object");
+    if (!child.is_object()) throw Error("--set: " + prefix + " is not an object");
     node = &child;
-    start = dot + 1;
   }
+  (*node)[keys.back()] = value;
 }
 
 }  // namespace nope

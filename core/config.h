@@ -88,13 +88,22 @@ struct Limits {
 
 // Parse and validate the config alone (fields, then config_validate).
 // Missing fields take their defaults. Outside input goes through
-// config_load (budget.h), which adds the sequence and memory limits.
+// config_load, which adds the sequence and memory limits.
 Config config_from_json(const nlohmann::json& j);
 nlohmann::json config_to_json(const Config& c);
+// config_from_json + config_check_budget (budget.h): what every outside
+// config (CLI, page, checkpoint) goes through.
+Config config_load(const nlohmann::json& j);
+// A preset ({"config": {...}, "description": ..., ...}) names its config;
+// any other JSON is the config itself.
+const nlohmann::json& config_of_preset(const nlohmann::json& j);
 // Apply one `path.to.field=value` override to a config JSON (before
 // validation). The value is parsed as JSON when it parses (numbers, true,
 // false), otherwise taken as a string. Throws on a malformed assignment.
 void config_set(nlohmann::json& j, const std::string& assignment);
+// The one walk over a dotted path ("model.init.std"): the value there, or
+// nullptr when a key on the way is missing or not inside an object.
+const nlohmann::json* config_at_path(const nlohmann::json& j, const std::string& path);
 // Cross-field rules of the config alone (d_model % n_heads, the RoPE and
 // sinusoidal head sizes, lengths, warmup); throws nope::Error naming both
 // fields. Limits that need the task's sequences or the model's buffers

@@ -38,13 +38,4 @@ nlohmann::json config_info_json(const Config& c) {
           {"test_seq_len", task_seq_len(c.task, c.task.test_len)}};
 }
 
-EvalResult evaluate_checked(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples) {
-  if (n < 1 || n > task.test_len)
-    throw Error("length " + std::to_string(n) + " is out of range [1, " + std::to_string(task.test_len) + "]");
-  if (examples < 1 || examples > ResultLimits::max_eval_examples)
-    throw Error("examples " + std::to_string(examples) + " is out of range [1, " +
-                std::to_string(ResultLimits::max_eval_examples) + "]");
-  return evaluate(m, task, seed, n, examples);
-}
-
 }  // namespace nope

@@ -1,6 +1,6 @@
 // The one JSON shape of evaluation results, training-step metrics and session
 // summaries, used by the eval, train and analyze commands and the wasm
-// bindings alike, with one set of limits on what a caller may ask for.
+// bindings alike.
 // docs/cli.md and docs/worker-protocol.md document the shapes.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
@@ -8,12 +8,6 @@
 #include "trainer.h"
 
 namespace nope {
-
-// What one evaluate or step call may ask for (CLI options and module calls).
-struct ResultLimits {
-  static constexpr int max_eval_examples = 100000;  // examples per evaluated length
-  static constexpr int max_steps_per_call = 100000;  // optimizer steps per Session.step
-};
 
 // {length, seq_len, loss, token_acc, seq_acc, examples, trained}; trained is
 // length <= train_len (inside the training distribution).
@@ -24,8 +18,5 @@ nlohmann::json step_metrics_json(const StepMetrics& m);
 nlohmann::json trainer_info_json(const Trainer& tr);
 // A checked config and its size: {config, bytes, vocab, train_seq_len, test_seq_len}.
 nlohmann::json config_info_json(const Config& c);
-// Evaluates `task` at length n with `examples` examples after checking both
-// against the task and ResultLimits (nope::Error names the bad one).
-EvalResult evaluate_checked(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples);
 
 }  // namespace nope

@@ -56,19 +56,6 @@ const FieldDoc kDocs[] = {
     {"train.seed", "seeds weights, training data and evaluation data"},
 };
 
-const json* at_path(const nlohmann::json& j, const std::string& path) {
-  const json* node = &j;
-  size_t start = 0;
-  for (;;) {
-    const size_t dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object() || !node->contains(key)) return nullptr;
-    node = &(*node)[key];
-    if (dot == std::string::npos) return node;
-    start = dot + 1;
-  }
-}
-
 template <typename Row>
 json names_of(const std::vector<Row>& rows) {
   json out = json::array();
@@ -112,7 +99,7 @@ nlohmann::json config_schema_json() {
     const char* doc = nullptr;
     for (const FieldDoc& d : kDocs)
       if (f.path == d.path) doc = d.doc;
-    const json* def = at_path(defaults, f.path);
+    const json* def = config_at_path(defaults, f.path);
     if (!doc || !def) throw Error("schema: field " + f.path + " has no doc or default");  // a bug, caught by tests
     nlohmann::json out{{"path", f.path}, {"type", f.type}, {"default", *def}, {"doc", doc}};
     const std::string type = f.type;

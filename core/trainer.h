@@ -52,6 +52,14 @@ StepMetrics trainer_step(Trainer& tr, int n = 1);
 // Evaluates on `examples` fresh examples with n items (deterministic:
 // its own RNG stream seeded from the config seed and n).
 EvalResult evaluate(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples);
+// What one evaluate or step call from outside may ask for (core/api.h).
+struct ResultLimits {
+  static constexpr int max_eval_examples = 100000;  // examples per evaluated length
+  static constexpr int max_steps_per_call = 100000;  // optimizer steps per Session.step
+};
+// evaluate after checking n against the task and examples against
+// ResultLimits (nope::Error names the bad one).
+EvalResult evaluate_checked(Model& m, const TaskConfig& task, uint64_t seed, int n, int examples);
 uint64_t batch_hash(const Batch& b);
 // The hash as 16 hex digits (JSON-safe; a JS number cannot hold 64 bits).
 std::string batch_hash_hex(uint64_t h);

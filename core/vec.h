@@ -4,8 +4,8 @@
 // (SSE2, wasm simd128); half as many doubles.
 //
 // Why not Eigen here: its exp/tanh leave a row's last n % lanes elements to
-// scalar libm calls (at attention's row lengths, a third of the softmax
-// time), its reductions pick their split by the address, and it has no wasm
+// scalar libm calls (at attention's row lengths, a large share of the
+// softmax), its reductions pick their split by the address, and it has no wasm
 // SIMD path. Every loop below works on whole vectors, the last one masked in
 // place or through a padded copy (RowTail), so each row's arithmetic
 // depends on its length only.
@@ -89,10 +89,10 @@ inline vreal vkeep_first(vreal v, int n) {
 }
 // Lane sums and maxima as a pairwise tree over the lanes: ((x0 + x1) +
 // (x2 + x3)) + ..., a fixed order in every build, with a short dependency
-// chain (a lane-by-lane sum was most of a softmax row's time at attention's
-// row lengths). Each level combines every lane with its partner S lanes
-// away in one vector operation; lane 0 ends up holding the tree's root. (As
-// scalar code over a stored copy, the same tree was ~30 extracts and adds.)
+// chain (a lane-by-lane sum would be a long serial chain at attention's row
+// lengths). Each level combines every lane with its partner S lanes away in
+// one vector operation; lane 0 ends up holding the tree's root, without
+// extracting lanes to scalars.
 template <int S, size_t... I>
 inline vreal partner_lanes(vreal v, std::index_sequence<I...>) {
   return __builtin_shufflevector(v, v, (int)(I ^ S)...);
@@ -176,39 +176,61 @@ inline void zero_from(real* row, int from, int T) {
   for (; j < T; j++) row[j] = real(0);
 }
 
-// The constants of vexp, vtanh and the GELU (ops.cpp). Natively they are
-// literals to the compiler. In the wasm build they live in memory the
-// compiler cannot see into (vec.cpp), so each is a load-and-splat: as
-// literals, clang emits them as v128.const, which V8 rebuilds (~4
-// instructions each) on every pass of the loop that uses them, and the
-// GELU's ~35 of them made it 8% of a wasm training step.
-struct VecConsts {
-  real one, half;
-  real exp_lo, exp_hi, exp_magic, log2e, ln2_hi, ln2_lo, exp_p[6];
-  real tanh_clamp, tanh_tiny, tanh_p[7], tanh_q[4];
-  real gelu_s, gelu_a, gelu_3a;  // sqrt(2/pi), 0.044715, 3 * 0.044715
-};
-inline constexpr VecConsts kVecConstsValue = {
-    1, 0.5,
-    // exp: the Cephes polynomial, x clamped to [-87.3, 88.7]; n = round(x / ln 2)
-    // to nearest even by the 1.5 * 2^23 trick; ln 2 in two parts so that
-    // x - n ln 2 stays exact.
-    -87.3f, 88.7f, 12582912.0f, 1.44269504089f, 0.693359375f, -2.12194440e-4f,
-    {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f,
-     5.0000001201e-1f},
-    // tanh: Eigen's rational approximation (generic_fast_tanh_float, Eigen
-    // 3.4, MPL2): odd degree 13 over even degree 6, clamped where it reaches
-    // +-1 (a little further when fused multiply-adds evaluate it).
+// The constants of vexp, vtanh and the GELU (ops.cpp), one list:
+// X(name, count, values...) declares a VecConsts field (a real, or an array
+// of `count`) and the VecK vector(s) splatted from it.
+//   exp: the Cephes polynomial, x clamped to [-87.3, 88.7]; n = round(x / ln 2)
+//   to nearest even by the 1.5 * 2^23 trick; ln 2 in two parts so that
+//   x - n ln 2 stays exact.
+//   tanh: Eigen's rational approximation (generic_fast_tanh_float, Eigen 3.4,
+//   MPL2): odd degree 13 over even degree 6, clamped where it reaches +-1 (a
+//   little further when fused multiply-adds evaluate it).
+//   gelu: sqrt(2/pi), 0.044715 and 3 * 0.044715.
 #if defined(__FMA__)
-    7.99881172180175781f,
+constexpr float kTanhClamp = 7.99881172180175781f;
 #else
-    7.90531110763549805f,
+constexpr float kTanhClamp = 7.90531110763549805f;
 #endif
-    0.0004f,
-    {-2.76076847742355e-16f, 2.00018790482477e-13f, -8.60467152213735e-11f, 5.12229709037114e-08f,
-     1.48572235717979e-05f, 6.37261928875436e-04f, 4.89352455891786e-03f},
-    {1.19825839466702e-06f, 1.18534705686654e-04f, 2.26843463243900e-03f, 4.89352518554385e-03f},
-    real(0.7978845608028654), real(0.044715), real(3 * 0.044715)};
+#define NOPE_VEC_CONSTS(X)                                                                                      \
+  X(one, 1, 1)                                                                                                  \
+  X(half, 1, 0.5)                                                                                               \
+  X(exp_lo, 1, -87.3f)                                                                                          \
+  X(exp_hi, 1, 88.7f)                                                                                           \
+  X(exp_magic, 1, 12582912.0f)                                                                                  \
+  X(log2e, 1, 1.44269504089f)                                                                                   \
+  X(ln2_hi, 1, 0.693359375f)                                                                                    \
+  X(ln2_lo, 1, -2.12194440e-4f)                                                                                 \
+  X(exp_p, 6, 1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f,       \
+    5.0000001201e-1f)                                                                                           \
+  X(tanh_clamp, 1, kTanhClamp)                                                                                  \
+  X(tanh_tiny, 1, 0.0004f)                                                                                      \
+  X(tanh_p, 7, -2.76076847742355e-16f, 2.00018790482477e-13f, -8.60467152213735e-11f, 5.12229709037114e-08f,  \
+    1.48572235717979e-05f, 6.37261928875436e-04f, 4.89352455891786e-03f)                                       \
+  X(tanh_q, 4, 1.19825839466702e-06f, 1.18534705686654e-04f, 2.26843463243900e-03f, 4.89352518554385e-03f)     \
+  X(gelu_s, 1, real(0.7978845608028654))                                                                        \
+  X(gelu_a, 1, real(0.044715))                                                                                  \
+  X(gelu_3a, 1, real(3 * 0.044715))
+
+// A constant's type: a real, or an array of them.
+template <typename T, int N>
+struct VecConstOf {
+  using type = T[N];
+};
+template <typename T>
+struct VecConstOf<T, 1> {
+  using type = T;
+};
+
+struct VecConsts {
+#define NOPE_VEC_FIELD(name, n, ...) typename VecConstOf<real, n>::type name = {__VA_ARGS__};
+  NOPE_VEC_CONSTS(NOPE_VEC_FIELD)
+#undef NOPE_VEC_FIELD
+};
+inline constexpr VecConsts kVecConstsValue{};
+// In the wasm build the constants live in memory the compiler cannot see
+// into (vec.cpp), so each is a load-and-splat: as literals, clang emits
+// v128.const, which V8 rebuilds in several instructions on every pass of
+// the loop that uses it. Natively they are literals.
 #if defined(__wasm__) && !defined(NOPE_DOUBLE)
 extern const VecConsts kVecConsts;  // = kVecConstsValue, in vec.cpp
 #else
@@ -218,19 +240,19 @@ inline constexpr const VecConsts& kVecConsts = kVecConstsValue;
 // The constants as vectors, splatted once by the caller before its loop
 // (in the wasm build, a load and splat inside the loop would be repeated on
 // every pass: clang cannot hoist them past the loop's stores).
+inline void vsplat_into(vreal& out, real x) { out = vsplat(x); }
+template <int N>
+inline void vsplat_into(vreal (&out)[N], const real (&x)[N]) {
+  for (int i = 0; i < N; i++) out[i] = vsplat(x[i]);
+}
 struct VecK {
-  vreal one, half, exp_lo, exp_hi, exp_magic, log2e, ln2_hi, ln2_lo, exp_p[6];
-  vreal tanh_clamp, tanh_tiny, tanh_p[7], tanh_q[4], gelu_s, gelu_a, gelu_3a;
+#define NOPE_VEC_FIELD(name, n, ...) typename VecConstOf<vreal, n>::type name;
+  NOPE_VEC_CONSTS(NOPE_VEC_FIELD)
+#undef NOPE_VEC_FIELD
   VecK() {
-    const VecConsts& c = kVecConsts;
-    one = vsplat(c.one), half = vsplat(c.half);
-    exp_lo = vsplat(c.exp_lo), exp_hi = vsplat(c.exp_hi), exp_magic = vsplat(c.exp_magic);
-    log2e = vsplat(c.log2e), ln2_hi = vsplat(c.ln2_hi), ln2_lo = vsplat(c.ln2_lo);
-    for (int i = 0; i < 6; i++) exp_p[i] = vsplat(c.exp_p[i]);
-    tanh_clamp = vsplat(c.tanh_clamp), tanh_tiny = vsplat(c.tanh_tiny);
-    for (int i = 0; i < 7; i++) tanh_p[i] = vsplat(c.tanh_p[i]);
-    for (int i = 0; i < 4; i++) tanh_q[i] = vsplat(c.tanh_q[i]);
-    gelu_s = vsplat(c.gelu_s), gelu_a = vsplat(c.gelu_a), gelu_3a = vsplat(c.gelu_3a);
+#define NOPE_VEC_SPLAT(name, n, ...) vsplat_into(name, kVecConsts.name);
+    NOPE_VEC_CONSTS(NOPE_VEC_SPLAT)
+#undef NOPE_VEC_SPLAT
   }
 };
 
@@ -254,8 +276,7 @@ inline vreal vexp(vreal x, const VecK& K) {
 }
 
 // tanh of every lane. Floats: the rational form above, half the
-// instructions of 1 - 2 / (exp(2u) + 1) (which held the GELU to 0.31 ns an
-// element against 0.19 natively). Doubles: libm.
+// instructions of 1 - 2 / (exp(2u) + 1). Doubles: libm.
 inline vreal vtanh(vreal u, const VecK& K) {
   if constexpr (sizeof(real) == 8) {
     for (int l = 0; l < kLanes; l++) u[l] = std::tanh(u[l]);

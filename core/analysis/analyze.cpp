@@ -5,6 +5,7 @@
 
 #include "analysis/variance.h"
 #include "error.h"
+#include "json_check.h"
 #include "rng.h"
 #include "tasks.h"
 
@@ -17,12 +18,7 @@ AnalysisRequest analysis_request_from_json(const json& j) {
   if (j.is_null()) return r;
   if (!j.is_object()) throw Error("analysis request must be a JSON object");
   auto int_field = [&](const char* k, int lo, int hi, int* out) {
-    if (!j.contains(k)) return;
-    const json& v = j[k];
-    if (!v.is_number_integer() || v.get<long>() < lo || v.get<long>() > hi)
-      throw Error(std::string("analysis.") + k + " = " + v.dump() + " is out of range [" + std::to_string(lo) + ", " +
-                  std::to_string(hi) + "]");
-    *out = v.get<int>();
+    *out = json_int_field(j, k, std::string("analysis.") + k, *out, lo, hi);
   };
   auto bool_field = [&](const char* k, bool* out) {
     if (!j.contains(k)) return;

@@ -6,8 +6,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "budget.h"
+#include "api.h"
 #include "error.h"
+#include "json_check.h"
 #include "threads.h"
 
 namespace nope::cli {
@@ -23,11 +24,23 @@ int Args::get_int(const std::string& k, int def, int lo, int hi) const {
   if (!has(k)) return def;
   const std::string s = get(k);
   char* end = nullptr;
-  const long v = std::strtol(s.c_str(), &end, 10);
+  const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || *end != '\0') throw Error("--" + k + " expects an integer, got '" + s + "'");
-  if (v < lo || v > hi)
-    throw Error("--" + k + " = " + s + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  return (int)v;
+  return json_int(json_number(v), "--" + k, lo, hi);
+}
+
+std::vector<std::string> Args::all(const std::string& k) const {
+  auto it = values.find(k);
+  return it == values.end() ? std::vector<std::string>{} : it->second;
+}
+
+nlohmann::json Args::number(const std::string& k) const { return has(k) ? value_of(get(k)) : nlohmann::json(); }
+
+nlohmann::json Args::value_of(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0') return text;
+  return json_number(v);
 }
 
 Args parse_args(int argc, char** argv, const std::vector<std::string>& value_opts,
@@ -96,22 +109,11 @@ void write_file(const std::string& path, const std::string& text) {
 }
 
 nlohmann::json read_json_file(const std::string& path) {
-  const std::string text = read_file(path);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(path + " is not valid JSON: " + e.what());
-  }
+  return api::parse_json(read_file(path), path.c_str());
 }
 
 Config load_config(const Args& a) {
-  nlohmann::json j = a.has("config") ? read_json_file(a.get("config")) : nlohmann::json::object();
-  // Presets carry a description next to the config; accept them as configs.
-  if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];
-  auto it = a.values.find("set");
-  if (it != a.values.end())
-    for (const std::string& s : it->second) config_set(j, s);
-  return config_load(j);
+  return api::load_config(a.has("config") ? read_json_file(a.get("config")) : nlohmann::json::object(), a.all("set"));
 }
 
 bool wants_help(int argc, char** argv) {

@@ -20,6 +20,12 @@ struct Args {
   bool flag(const std::string& k) const;
   std::string get(const std::string& k, const std::string& def = "") const;
   int get_int(const std::string& k, int def, int lo, int hi) const;
+  // Every value of a repeatable option, in order.
+  std::vector<std::string> all(const std::string& k) const;
+  // The option as a JSON value for the call layer (core/api.h), which
+  // checks it: a number when the text is one, else the text; null when absent.
+  nlohmann::json number(const std::string& k) const;
+  static nlohmann::json value_of(const std::string& text);
 };
 
 // `value_opts` take an argument, `flag_opts` do not; both without "--".

@@ -88,8 +88,9 @@ int cmd_analyze(int argc, char** argv) {
   const Args a = parse_args(argc, argv, {"config", "checkpoint", "set", "seeds", "batch", "length", "input", "out"},
                             {"no-probes", "quiet"});
   if (a.has("config") && a.has("checkpoint")) throw Error("analyze takes --config F or --checkpoint CKPT, not both");
-  nlohmann::json req_json{{"batch", a.get_int("batch", 64, 1, 1024)},
-                          {"length", a.get_int("length", 0, 0, Limits::max_seq)},
+  // The request's own parser (analysis_request_from_json) checks every value.
+  nlohmann::json req_json{{"batch", a.has("batch") ? a.number("batch") : nlohmann::json(64)},
+                          {"length", a.has("length") ? a.number("length") : nlohmann::json(0)},
                           {"input", a.get("input", "random")},
                           {"probes", !a.flag("no-probes")}};
   Trainer tr;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "api.h"
 #include "bench.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -77,25 +78,23 @@ int cmd_bench(int argc, char** argv) {
       std::printf("  step  model %s: %5.2f GFLOP of products in %7.2f ms = %6.1f GFLOP/s  (%3.0f%% of the ceiling)\n",
                   bm.name, gflop, ms, rate, 100 * rate / peak.gflops);
   }
-  nlohmann::json gemms = nlohmann::json::array();
-  for (const BenchGemmShape& shape : kBenchGemmShapes) {
-    const double gflops = bench_gemm(shape);
-    gemms.push_back({{"shape", shape.name}, {"gflops", gflops}});
-    if (!a.flag("json"))
-      std::printf("  gemm %-30s %6.1f GFLOP/s  (%3.0f%% of the ceiling)\n", shape.name, gflops,
-                  100 * gflops / peak.gflops);
-  }
-  const AnalysisBench ab = bench_analysis(3);
+  const nlohmann::json gemms = api::bench_gemm();
+  if (!a.flag("json"))
+    for (const nlohmann::json& g : gemms)
+      std::printf("  gemm %-30s %6.1f GFLOP/s  (%3.0f%% of the ceiling)\n", g["shape"].get<std::string>().c_str(),
+                  g["gflops"].get<double>(), 100 * g["gflops"].get<double>() / peak.gflops);
+  const nlohmann::json ab = api::bench_analysis(3);
   threads_set(threads);
+  const double analysis_ms = ab["analysis_ms"], step_ms = ab["train_step_ms"];
   if (!a.flag("json"))
     std::printf("analysis (d128 L4 T256 B16, all sites): %8.2f ms  vs one training step %8.2f ms (%.2fx)\n",
-                ab.analysis_ms, ab.train_step_ms, ab.analysis_ms / ab.train_step_ms);
+                analysis_ms, step_ms, analysis_ms / step_ms);
   else
     std::puts(nlohmann::json{{"native", models},
                              {"threads", threads},
                              {"simd_peak", {{"lanes", peak.lanes}, {"gflops", peak.gflops}}},
                              {"gemm", gemms},
-                             {"analysis", {{"analysis_ms", ab.analysis_ms}, {"train_step_ms", ab.train_step_ms}}}}
+                             {"analysis", ab}}
                   .dump(2)
                   .c_str());
   return 0;

@@ -5,8 +5,8 @@
 #include "checkpoint.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "api.h"
 #include "error.h"
-#include "results_json.h"
 
 namespace nope::cli {
 
@@ -24,24 +24,10 @@ int cmd_eval(int argc, char** argv) {
   if (!a.has("checkpoint")) throw Error("eval needs --checkpoint CKPT");
   Trainer tr;
   checkpoint_from_json(tr, read_json_file(a.get("checkpoint")));
-  const TaskConfig& task = tr.cfg.task;
-  const int examples = a.get_int("examples", 256, 1, ResultLimits::max_eval_examples);
-  std::vector<int> lengths;
-  if (a.has("length")) {
-    for (const std::string& s : a.values.at("length")) {
-      Args one;
-      one.values["length"] = {s};
-      lengths.push_back(one.get_int("length", 0, 1, task.test_len));
-    }
-  } else {
-    for (int n = 1; n <= task.test_len; n++) lengths.push_back(n);
-  }
-  nlohmann::json results = nlohmann::json::array();
-  for (int n : lengths) {
-    const EvalResult r = evaluate(tr.model, task, tr.cfg.train.seed, n, examples);
-    results.push_back(eval_result_json(r, task.train_len));
-  }
-  std::puts(nlohmann::json{{"step", tr.step}, {"train_len", task.train_len}, {"results", results}}.dump(2).c_str());
+  std::vector<nlohmann::json> lengths;
+  for (const std::string& s : a.all("length")) lengths.push_back(Args::value_of(s));
+  const nlohmann::json examples = a.has("examples") ? a.number("examples") : nlohmann::json(256);
+  std::puts(api::evaluate_lengths(tr, lengths, examples, "--length", "--examples").dump(2).c_str());
   return 0;
 }
 

@@ -17,6 +17,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "api.h"
 #include "error.h"
 #include "sweep/axis_arg.h"
 #include "sweep/parallel.h"
@@ -84,48 +85,23 @@ static std::string help_text() {
 
 // ---------------------------------------------------------------- spec
 
-static json spec_from_args(const Args& a) {
-  if (a.has("spec") && a.has("config")) throw Error("sweep takes --spec F or --config F, not both");
-  json spec = json::object();
-  if (a.has("spec")) {
-    spec = read_json_file(a.get("spec"));
-    if (!spec.is_object()) throw Error(a.get("spec") + " is not a sweep spec (a JSON object)");
-    if (spec.contains("sweep")) {  // a preset: its config is the base
-      json s = spec["sweep"].is_object() ? spec["sweep"] : json::object();
-      s["base"] = spec.contains("config") ? spec["config"] : json::object();
-      spec = s;
-    }
-  } else if (a.has("config")) {
-    json base = read_json_file(a.get("config"));
-    if (base.is_object() && base.contains("sweep") && !a.has("axis"))
-      throw Error(a.get("config") + " carries a sweep: run it with --spec " + a.get("config") + " (or give --axis)");
-    if (base.is_object() && base.contains("config") && base["config"].is_object()) base = base["config"];
-    spec["base"] = base;
-  }
-  json base = spec.contains("base") ? spec["base"] : json::object();
-  if (base.is_object() && base.contains("config") && base["config"].is_object()) base = base["config"];
-  auto sets = a.values.find("set");
-  if (sets != a.values.end())
-    for (const std::string& s : sets->second) config_set(base, s);
-  spec["base"] = base;
-  auto axes = a.values.find("axis");
-  if (axes != a.values.end()) {
-    spec["axes"] = json::array();
-    for (const std::string& s : axes->second) spec["axes"].push_back(sweep_axis_from_arg(s));
-  }
-  if (a.has("seeds")) spec["seeds"] = a.get_int("seeds", 1, 1, 1000);
-  if (a.has("max-runs")) spec["max_runs"] = a.get_int("max-runs", 5000, 1, kSweepMaxRunsCap);
+static SweepSpec spec_from_args(const Args& a) {
+  api::SweepArgs s;
+  if (a.has("spec")) s.spec_file = read_json_file(s.spec_name = a.get("spec"));
+  if (a.has("config")) s.config_file = read_json_file(s.config_name = a.get("config"));
+  s.sets = a.all("set");
+  for (const std::string& arg : a.all("axis")) s.axes.push_back(sweep_axis_from_arg(arg));
+  s.seeds = a.number("seeds");
+  s.max_runs = a.number("max-runs");
+  s.layer = a.number("layer");
+  s.eval_examples = a.number("eval-examples");
+  if (a.has("site")) s.site = a.get("site");
   if (a.has("measures")) {
-    json m = json::array();
+    s.measures = json::array();
     std::stringstream ss(a.get("measures"));
-    std::string item;
-    while (std::getline(ss, item, ',')) m.push_back(item);
-    spec["measures"] = m;
+    for (std::string item; std::getline(ss, item, ',');) s.measures.push_back(item);
   }
-  if (a.has("layer")) spec["analysis"]["layer"] = a.get_int("layer", 0, 0, Limits::max_layers - 1);
-  if (a.has("site")) spec["analysis"]["site"] = a.get("site");
-  if (a.has("eval-examples")) spec["eval"]["examples"] = a.get_int("eval-examples", 256, 1, 4096);
-  return spec;
+  return api::sweep_spec(s);
 }
 
 // ---------------------------------------------------------------- sidecar
@@ -275,7 +251,7 @@ int cmd_sweep(int argc, char** argv) {
                             {"config", "spec", "set", "axis", "seeds", "measures", "layer", "site", "max-runs",
                              "eval-examples", "jobs", "shard", "out", "csv"},
                             {"resume", "quiet"});
-  const SweepSpec spec = sweep_spec_from_json(spec_from_args(a));
+  const SweepSpec spec = spec_from_args(a);
   const json spec_json = sweep_spec_to_json(spec);
   const SweepShard shard = a.has("shard") ? sweep_shard_parse(a.get("shard")) : SweepShard{};
   const int cores = (int)std::max(1u, std::thread::hardware_concurrency());

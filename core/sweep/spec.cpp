@@ -5,6 +5,7 @@
 #include <set>
 
 #include "error.h"
+#include "json_check.h"
 #include "sweep/measures.h"
 #include "sweep/plan.h"
 
@@ -19,19 +20,6 @@ const std::vector<std::string>& sweep_measure_names() {
     return out;
   }();
   return names;
-}
-
-// An integer field of the spec: absent -> def; present -> an integral number
-// in [lo, hi], else an error naming it.
-static int int_field(const json& obj, const char* key, const std::string& name, int def, long lo, long hi) {
-  if (!obj.contains(key)) return def;
-  const json& v = obj[key];
-  const double d = v.is_number() ? v.get<double>() : NAN;
-  if (!std::isfinite(d) || d != std::floor(d))
-    throw Error(name + " must be an integer, got " + json_show(v));
-  if (d < lo || d > hi)
-    throw Error(name + " = " + json_show(v) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  return (int)d;
 }
 
 static void reject_unknown(const json& obj, const std::string& prefix, std::initializer_list<const char*> known) {
@@ -50,18 +38,11 @@ static Site parse_site(const json& v, const std::string& name) {
 }
 
 // True when the normalised config JSON holds a field at this dotted path
-// (the base is a full config, so every settable field is present).
+// (the base is a full config, so every settable field is present): a leaf,
+// not a whole section.
 static bool config_has_path(const json& cfg, const std::string& path) {
-  const json* node = &cfg;
-  size_t start = 0;
-  for (;;) {
-    const size_t dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object() || !node->contains(key)) return false;
-    node = &(*node)[key];
-    if (dot == std::string::npos) return !node->is_object();  // a leaf, not a whole section
-    start = dot + 1;
-  }
+  const json* node = config_at_path(cfg, path);
+  return node && !node->is_object();
 }
 
 static bool valid_utf8(const std::string& s) {
@@ -100,7 +81,7 @@ static SweepAxis parse_axis(const json& a, size_t i, const json& base) {
   }
 
   if (axis.path == "analysis.layer") {
-    for (const json& v : axis.values) int_field(json{{"v", v}}, "v", where + " value", 0, 0, Limits::max_layers - 1);
+    for (const json& v : axis.values) json_int(v, where + " value", 0, Limits::max_layers - 1);
   } else if (axis.path == "analysis.site") {
     for (const json& v : axis.values) parse_site(v, where + " value");
   } else if (axis.path.rfind("analysis.", 0) == 0) {
@@ -129,10 +110,10 @@ static SweepAnalysis parse_analysis(const json& j) {
   if (j.is_null()) return a;
   if (!j.is_object()) throw Error("analysis must be an object {layer, site, batch, length, input}");
   reject_unknown(j, "analysis.", {"layer", "site", "batch", "length", "input"});
-  a.layer = int_field(j, "layer", "analysis.layer", 0, 0, Limits::max_layers - 1);
+  a.layer = json_int_field(j, "layer", "analysis.layer", 0, 0, Limits::max_layers - 1);
   if (j.contains("site")) a.site = parse_site(j["site"], "analysis.site");
-  a.batch = int_field(j, "batch", "analysis.batch", 64, 1, 1024);
-  a.length = int_field(j, "length", "analysis.length", 0, 0, Limits::max_seq);
+  a.batch = json_int_field(j, "batch", "analysis.batch", 64, 1, 1024);
+  a.length = json_int_field(j, "length", "analysis.length", 0, 0, Limits::max_seq);
   if (j.contains("input")) {
     if (j["input"] == "random") a.random_input = true;
     else if (j["input"] == "task") a.random_input = false;
@@ -168,8 +149,7 @@ SweepSpec sweep_spec_from_json(const json& in) {
     throw Error("version = " + json_show(j["version"]) + " is not supported (this build reads version 1)");
 
   SweepSpec s;
-  json base = j.contains("base") ? j["base"] : json::object();
-  if (base.is_object() && base.contains("config") && base["config"].is_object()) base = base["config"];  // a preset
+  const json base = j.contains("base") ? config_of_preset(j["base"]) : json::object();
   try {
     s.base = config_to_json(config_load(base));
   } catch (const Error& e) {
@@ -188,14 +168,14 @@ SweepSpec sweep_spec_from_json(const json& in) {
                     "]; list every value on one axis");
   }
 
-  s.seeds = int_field(j, "seeds", "seeds", 1, 1, 1000);
+  s.seeds = json_int_field(j, "seeds", "seeds", 1, 1, 1000);
   s.analysis = parse_analysis(j.contains("analysis") ? j["analysis"] : json());
   if (j.contains("eval")) {
     if (!j["eval"].is_object()) throw Error("eval must be an object {examples}");
     reject_unknown(j["eval"], "eval.", {"examples"});
-    s.eval_examples = int_field(j["eval"], "examples", "eval.examples", 256, 1, 4096);
+    s.eval_examples = json_int_field(j["eval"], "examples", "eval.examples", 256, 1, 4096);
   }
-  s.max_runs = int_field(j, "max_runs", "max_runs", 5000, 1, kSweepMaxRunsCap);
+  s.max_runs = json_int_field(j, "max_runs", "max_runs", 5000, 1, kSweepMaxRunsCap);
 
   // Measures, kept in the canonical order so equal sets give equal specs.
   std::set<std::string> asked;
