@@ -62,15 +62,14 @@ static void softmax_backward_row(real* d, const real* a, int n, int T) {
 // x (T, hs) with row stride ld, transposed into this thread's scratch as
 // (hs, T). The score products then read their keys as a plain row-major
 // op(B): transposing a head once is cheaper than letting every row block's
-// product transpose-pack the same keys again (which held those products to
-// ~40% of the SIMD ceiling at T 128). Same values, same k-order: same bits.
+// product transpose-pack the same keys again. Same values, same k-order:
+// same bits.
 static const real* head_transposed(const real* x, int ld, int T, int hs) {
   static NOPE_THREAD_LOCAL std::vector<real> scratch;
   if (scratch.size() < (size_t)T * hs) scratch.resize((size_t)T * hs);
   real* xt = scratch.data();
-  // Square blocks of kLanes rows and columns transposed in registers (as
-  // scalar copies, 16 rows at a time, this was 1.3% of a model-B step),
-  // with the next rows prefetched (a head's rows are 3C apart and mostly in
+  // Square blocks of kLanes rows and columns transposed in registers, with
+  // the next rows prefetched (a head's rows are 3C apart and mostly in
   // L3 by then).
   const int d_full = hs / kLanes * kLanes;
   int t0 = 0;

@@ -1,9 +1,9 @@
 // Which product implements nope::gemm in this build:
-//  - native float with AVX: gemm_simd.cpp, its own blocked kernel that packs
+//  - native float with AVX: gemm_x86.cpp, its own blocked kernel that packs
 //    op(B) once and shares it between threads (NOPE_GEMM_SIMD);
 //  - wasm float: gemm_wasm.cpp, the same structure around a wasm SIMD
 //    micro-kernel (NOPE_GEMM_WASM);
-//  - double (gradient checks), no AVX, or -DNOPE_GEMM_EIGEN: gemm.cpp splits C into
+//  - double (gradient checks), no AVX, or -DNOPE_GEMM_EIGEN: gemm_eigen.cpp splits C into
 //    fixed tiles and runs gemm_kernel (Eigen) once per tile, possibly on
 //    several threads at once. beta is 0 or 1.
 #pragma once

@@ -14,7 +14,8 @@
 // where TurboFan keeps its 8 accumulators, 2 B vectors and the A splat in
 // xmm registers. Inlined into gemm(), or unrolled over k, or widened to 5 or
 // 6 rows, it spills and runs at 60% of the speed.
-#if defined(__wasm_simd128__) && !defined(NOPE_DOUBLE)
+#include "gemm_kernel.h"
+#ifdef NOPE_GEMM_WASM
 #include <wasm_simd128.h>
 
 #include <algorithm>

@@ -4,8 +4,8 @@
 // (SSE2, wasm simd128); half as many doubles.
 //
 // Why not Eigen here: its exp/tanh leave a row's last n % lanes elements to
-// scalar libm calls (at attention's row lengths, a third of the softmax
-// time), its reductions pick their split by the address, and it has no wasm
+// scalar libm calls (at attention's row lengths, a large share of the
+// softmax), its reductions pick their split by the address, and it has no wasm
 // SIMD path. Every loop below works on whole vectors, the last one masked in
 // place or through a padded copy (RowTail), so each row's arithmetic
 // depends on its length only.
@@ -89,10 +89,10 @@ inline vreal vkeep_first(vreal v, int n) {
 }
 // Lane sums and maxima as a pairwise tree over the lanes: ((x0 + x1) +
 // (x2 + x3)) + ..., a fixed order in every build, with a short dependency
-// chain (a lane-by-lane sum was most of a softmax row's time at attention's
-// row lengths). Each level combines every lane with its partner S lanes
-// away in one vector operation; lane 0 ends up holding the tree's root. (As
-// scalar code over a stored copy, the same tree was ~30 extracts and adds.)
+// chain (a lane-by-lane sum would be a long serial chain at attention's row
+// lengths). Each level combines every lane with its partner S lanes away in
+// one vector operation; lane 0 ends up holding the tree's root, without
+// extracting lanes to scalars.
 template <int S, size_t... I>
 inline vreal partner_lanes(vreal v, std::index_sequence<I...>) {
   return __builtin_shufflevector(v, v, (int)(I ^ S)...);

@@ -1,8 +1,9 @@
 // The call layer (core/api.h): one integer check for every caller, presets
 // unwrapped, and errors that name the field, the value and the range.
-#include <catch.hpp>
+#include <catch2/catch.hpp>
 
 #include <cmath>
+#include <functional>
 
 #include "api.h"
 #include "error.h"

@@ -67,9 +67,7 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
     gemm_kernel(trans_a, trans_b, m, n, K, alpha, a, lda, b, ldb, beta, C + (size_t)i0 * ldc + j0, ldc);
   });
 }
-#endif  // !NOPE_GEMM_SIMD && !NOPE_GEMM_WASM
 
-#if !defined(NOPE_GEMM_SIMD) && !defined(NOPE_GEMM_WASM)
 // Eigen kernel. Row-major maps with explicit outer strides; `.noalias()`
 // keeps Eigen from allocating a temporary for the product.
 void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
@@ -85,6 +83,6 @@ void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, co
   else if (!trans_b) acc ? void(c.noalias() += alpha * a.transpose() * b) : void(c.noalias() = alpha * a.transpose() * b);
   else acc ? void(c.noalias() += alpha * a.transpose() * b.transpose()) : void(c.noalias() = alpha * a.transpose() * b.transpose());
 }
-#endif
+#endif  // !NOPE_GEMM_SIMD && !NOPE_GEMM_WASM
 
 }  // namespace nope

@@ -1,12 +1,11 @@
 // Native float GEMM for x86-64 with AVX: Goto/BLIS blocking written with
 // GCC/Clang vector extensions (one source for AVX-512 and AVX2). Without AVX
-// (the portable SSE2 build) Eigen's kernel was faster than this one at 4
-// lanes (70% of the ceiling against 50%), so gemm.cpp keeps Eigen there.
+// (the portable SSE2 build) the Eigen path (gemm_eigen.cpp) serves: at 4
+// lanes Eigen's kernel reaches more of the ceiling than this one.
 //
 // Why not Eigen here: a thread-parallel product through Eigen has to split C
 // into independent sub-products, and each one packs its own copy of op(B)
-// (and of op(A)): with 16 tiles that cost ~6% of single-thread speed in
-// packing alone. Here op(B) is packed once (up to kPackB floats at a time),
+// (and of op(A)), so packing grows with the tile count. Here op(B) is packed once (up to kPackB floats at a time),
 // by all threads together, and then shared (a small row-major op(B) is read
 // in place): the tasks are (row block x column group) tiles of C, each
 // running every K block of its tile and reading its rows of op(A) in place.
@@ -137,7 +136,7 @@ void micro_kernel(int kc, const float* __restrict a, int lda, const float* __res
   // L1, and the store at the end would wait for them), and, for an A read in
   // place, each row two cache lines ahead (eight rows one stride apart are
   // more streams than the hardware prefetcher follows) or, transposed, four
-  // rows ahead, and for a B read in place, four rows ahead. -4% of a step.
+  // rows ahead, and for a B read in place, four rows ahead.
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r++) {
@@ -234,8 +233,8 @@ void sum_a_columns(const Product& p, int i0, int i1, int p0, int kc) {
 // The micro-tiles of one K block (p0, kc) over rows [i0, i0 + mc) and panels
 // [jp0, jp1) of the N block at j0. bp is panel jp's op(B): packed (KC x NR)
 // or, direct_b, the row-major B read in place. Full MR-row panels of op(A)
-// are read in place; only the last, partial one is packed, into pack_a. (A
-// packed A^T cost 4% of a model-B step in the copy alone.)
+// are read in place; only the last, partial one is packed, into pack_a
+// (packing every panel would copy all of op(A) once per product).
 template <class PanelB>
 void block_products(const Product& p, int i0, int mc, int p0, int kc, int j0, int jp0, int jp1, bool direct_b,
                     PanelB bp, float* pack_a) {
@@ -331,8 +330,8 @@ void gemm_fused(const Product& p) {
     // K blocks packed together. Several threads: all of K when it fits in
     // kPackB (two hand-offs per span, not per K block). One thread: one K
     // block at a time, so that its packed panels are still in L2 when the
-    // products read them (a long-K weight gradient's whole packed op(B) is
-    // 4 MB at model-B size: 1% of the step was spent reading it back).
+    // products read them (a long-K weight gradient's whole packed op(B)
+    // would not fit in L2 at model-B size).
     const int span = parallel ? KC * std::max<int>(1, (int)(kPackB / ((size_t)KC * panels * NR))) : KC;
     float* pack_b = direct_b ? nullptr : thread_buffer((size_t)std::min(K, span) * panels * NR, 0);
     for (int s0 = 0; s0 < K; s0 += span) {

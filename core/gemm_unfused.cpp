@@ -7,7 +7,7 @@
 #include "gemm_kernel.h"
 #include "threads.h"
 
-#ifndef NOPE_GEMM_SIMD
+#ifndef NOPE_GEMM_SIMD  // gemm_x86.cpp fuses them
 namespace nope {
 
 void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb,
