@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "registry.h"
+
 namespace nope {
 
 const EvalResult& MeasureInputs::eval(int length) {
@@ -71,10 +73,6 @@ const std::vector<SweepMeasure>& sweep_measure_rows() {
   return rows;
 }
 
-const SweepMeasure* sweep_measure(const std::string& name) {
-  for (const SweepMeasure& m : sweep_measure_rows())
-    if (name == m.name) return &m;
-  return nullptr;
-}
+const SweepMeasure* sweep_measure(const std::string& name) { return registry_find(sweep_measure_rows(), name); }
 
 }  // namespace nope
