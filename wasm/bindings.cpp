@@ -1,12 +1,10 @@
-// The module's JavaScript API: a table of embind registrations over the call
-// layer (core/api.h), which checks every input. One adapter, call(), turns
-// an API call into a JS value: {ok: true, ...} or {ok: false, error}; a few
-// data calls (schema, benchGemm, benchSimdPeak, version) return the data
-// itself. Arguments arrive as JS values and go to the API as JSON, so a
+// The module's JavaScript API: embind registrations over the call layer
+// (core/api.h), which checks every input. One adapter, call(), turns an API
+// call into {ok: true, ...} or {ok: false, error} (schema, benchGemm and
+// benchSimdPeak return their data). Arguments go to the API as JSON, so a
 // count of 2.5, 1e12, NaN or "3" is an error value, never truncated, and
-// nothing the caller passes aborts the module. Big arrays leave as
-// Float32Array copies owned by JS (safe to transfer; wasm memory may move).
-// docs/worker-protocol.md and web/types/nopelab.d.ts document the API.
+// nothing aborts the module. Big arrays leave as Float32Array copies owned
+// by JS. docs/worker-protocol.md and web/types/nopelab.d.ts document it.
 #include <emscripten/bind.h>
 #include <emscripten/em_asm.h>
 #include <emscripten/val.h>
@@ -14,9 +12,7 @@
 #include <new>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "api.h"
+#include "api.h"  // nlohmann/json.hpp
 #include "checkpoint.h"
 #include "error.h"
 #include "json_check.h"
@@ -29,25 +25,21 @@ using nlohmann::json;
 
 namespace {
 
+// JSON as the equivalent JS value.
 val to_val(const json& j) {
-  switch (j.type()) {
-    case json::value_t::object: {
-      val o = val::object();
-      for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), to_val(it.value()));
-      return o;
-    }
-    case json::value_t::array: {
-      val a = val::array();
-      for (size_t i = 0; i < j.size(); i++) a.set(i, to_val(j[i]));
-      return a;
-    }
-    case json::value_t::string: return val(j.get<std::string>());
-    case json::value_t::boolean: return val(j.get<bool>());
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-    case json::value_t::number_float: return val(j.get<double>());
-    default: return val::null();
+  if (j.is_object()) {
+    val o = val::object();
+    for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), to_val(it.value()));
+    return o;
   }
+  if (j.is_array()) {
+    val a = val::array();
+    for (size_t i = 0; i < j.size(); i++) a.set(i, to_val(j[i]));
+    return a;
+  }
+  if (j.is_string()) return val(j.get<std::string>());
+  if (j.is_boolean()) return val(j.get<bool>());
+  return j.is_number() ? val(j.get<double>()) : val::null();
 }
 
 // A JS argument as JSON for the API's checks: numbers (integral ones as
@@ -64,6 +56,12 @@ json arg(const val& v) {
 json text_arg(const val& v, const char* what) {
   if (!v.isString()) throw nope::Error(std::string(what) + " must be JSON text (a string)");
   return nope::api::parse_json(v.as<std::string>(), what);
+}
+
+// The spec of JSON text, parsed once for a run of calls with the same text.
+const nope::SweepSpec& sweep_spec(const val& text) {
+  if (!text.isString()) throw nope::Error("sweep spec must be JSON text (a string)");
+  return nope::api::sweep_spec_cached(text.as<std::string>());
 }
 
 enum class Reply { status, data };  // {ok: true, ...fields} | the value itself
@@ -104,15 +102,12 @@ int max_threads() {
 }
 
 val thread_info() {
-  val v = val::object();
-  v.set("threads", nope::threads_count());
-  v.set("max_threads", max_threads());
 #ifdef __EMSCRIPTEN_PTHREADS__
-  v.set("pthreads", true);
+  const bool pthreads = true;
 #else
-  v.set("pthreads", false);
+  const bool pthreads = false;
 #endif
-  return v;
+  return to_val({{"threads", nope::threads_count()}, {"max_threads", max_threads()}, {"pthreads", pthreads}});
 }
 
 // One model and its optimizer; calls before create() are error values.
@@ -152,8 +147,8 @@ EMSCRIPTEN_BINDINGS(nopelab) {
       })
       .function("analyze", +[](Session& s, val request) {
         return call([&] {
-          const bool empty = request.isString() && request.as<std::string>().empty();
-          return analysis_value(api::analyze(s.model(), empty ? json::object() : text_arg(request, "analysis request")));
+          const bool empty = request.isString() && request.as<std::string>().empty();  // = {}
+          return analysis_value(api::analyze(s.model(), empty ? json() : text_arg(request, "analysis request")));
         });
       })
       .function("saveCheckpoint", +[](Session& s, val with_optimizer) {
@@ -171,21 +166,16 @@ EMSCRIPTEN_BINDINGS(nopelab) {
 
   function("version", +[]() { return std::string(NOPE_VERSION); });
   function("schema", +[]() { return call([] { return to_val(config_schema_json()); }, Reply::data); });
-  function("validateConfig", +[](val config) {
-    return call([&] { return to_val(api::validate_config(text_arg(config, "config"))); });
+  function("validateConfig", +[](val c) {
+    return call([&] { return to_val(api::validate_config(text_arg(c, "config"))); });
   });
 
-  function("sweepPlan", +[](val spec) {
-    return call([&] { return to_val(api::sweep_plan(api::sweep_spec_cached(spec.isString() ? spec.as<std::string>() : ""))); });
-  });
+  function("sweepPlan", +[](val spec) { return call([&] { return to_val(api::sweep_plan(sweep_spec(spec))); }); });
   function("sweepRun", +[](val spec, val run) {
-    return call([&] { return to_val(api::sweep_run(api::sweep_spec_cached(spec.isString() ? spec.as<std::string>() : ""), arg(run))); });
+    return call([&] { return to_val(api::sweep_run(sweep_spec(spec), arg(run))); });
   });
   function("sweepSummarize", +[](val spec, val records) {
-    return call([&] {
-      const SweepSpec& s = api::sweep_spec_cached(spec.isString() ? spec.as<std::string>() : "");
-      return to_val(api::sweep_summarize(s, text_arg(records, "records")));
-    });
+    return call([&] { return to_val(api::sweep_summarize(sweep_spec(spec), text_arg(records, "records"))); });
   });
 
   function("benchTraining", +[](val model, val steps) {
@@ -193,9 +183,7 @@ EMSCRIPTEN_BINDINGS(nopelab) {
   });
   function("benchGemm", +[]() { return call([] { return to_val(api::bench_gemm()); }, Reply::data); });
   function("benchSimdPeak", +[]() { return call([] { return to_val(api::bench_simd_peak()); }, Reply::data); });
-  function("benchAnalysis", +[](val repeats) {
-    return call([&] { return to_val(api::bench_analysis(arg(repeats))); });
-  });
+  function("benchAnalysis", +[](val n) { return call([&] { return to_val(api::bench_analysis(arg(n))); }); });
 
   // Threads for one run (core/threads.h): up to the Web Workers the glue
   // started plus the calling thread in the threaded build (nopelab_mt.js),
