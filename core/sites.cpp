@@ -1,5 +1,7 @@
 #include "sites.h"
 
+#include "registry.h"
+
 namespace nope {
 
 const std::vector<SiteRow>& site_rows() {
@@ -14,25 +16,10 @@ const std::vector<SiteRow>& site_rows() {
   return rows;
 }
 
-const char* to_string(Site s) {
-  for (const SiteRow& r : site_rows())
-    if (r.site == s) return r.name;
-  return "?";
-}
+const char* to_string(Site s) { return site_rows().at((size_t)s).name; }  // rows in enum order (tested)
 
-bool site_from_string(const std::string& s, Site* out) {
-  for (const SiteRow& r : site_rows())
-    if (s == r.name) {
-      *out = r.site;
-      return true;
-    }
-  return false;
-}
+bool site_from_string(const std::string& s, Site* out) { return registry_parse(site_rows(), s, &SiteRow::site, out); }
 
-std::string site_names_joined() {
-  std::string all;
-  for (const SiteRow& r : site_rows()) all += (all.empty() ? "" : "|") + std::string(r.name);
-  return all;
-}
+std::string site_names_joined() { return registry_names(site_rows()); }
 
 }  // namespace nope

@@ -1,65 +1,71 @@
-// embind facade over the core for JavaScript: a Session that owns one
-// Trainer. Every method returns a plain JS object {ok: true, ...} or
-// {ok: false, error: "message"}; nothing the caller passes can abort the
-// module. The shapes are the core's (results_json.h, analysis/wire.h,
-// schema.h): small structured data arrives as JS objects, big arrays as
-// Float32Array *copies* owned by JS (safe to transfer to another thread; they
-// do not alias wasm memory, which may move when it grows). Checkpoints stay
-// JSON text: they are files. docs/worker-protocol.md and web/types/nopelab.d.ts
-// document the API.
+// The module's JavaScript API: embind registrations over the call layer
+// (core/api.h), which checks every input. One adapter, call(), turns an API
+// call into {ok: true, ...} or {ok: false, error} (schema, benchGemm and
+// benchSimdPeak return their data). Arguments go to the API as JSON, so a
+// count of 2.5, 1e12, NaN or "3" is an error value, never truncated, and
+// nothing aborts the module. Big arrays leave as Float32Array copies owned
+// by JS. docs/worker-protocol.md and web/types/nopelab.d.ts document it.
 #include <emscripten/bind.h>
+#include <emscripten/em_asm.h>
 #include <emscripten/val.h>
 
-#include <cmath>
-#include <cstdio>
 #include <new>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "analysis/wire.h"
-#include "bench.h"
-#include "budget.h"
+#include "api.h"  // nlohmann/json.hpp
 #include "checkpoint.h"
 #include "error.h"
+#include "json_check.h"
 #include "results_json.h"
 #include "safetensors.h"
 #include "schema.h"
-#include "trainer.h"
+#include "threads.h"
 
 using emscripten::val;
 using nlohmann::json;
 
 namespace {
 
-// A JSON value as the equivalent JS value (objects, arrays, numbers, ...).
+// JSON as the equivalent JS value.
 val to_val(const json& j) {
-  switch (j.type()) {
-    case json::value_t::object: {
-      val o = val::object();
-      for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), to_val(it.value()));
-      return o;
-    }
-    case json::value_t::array: {
-      val a = val::array();
-      for (size_t i = 0; i < j.size(); i++) a.set(i, to_val(j[i]));
-      return a;
-    }
-    case json::value_t::string: return val(j.get<std::string>());
-    case json::value_t::boolean: return val(j.get<bool>());
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-    case json::value_t::number_float: return val(j.get<double>());
-    default: return val::null();
+  if (j.is_object()) {
+    val o = val::object();
+    for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), to_val(it.value()));
+    return o;
   }
+  if (j.is_array()) {
+    val a = val::array();
+    for (size_t i = 0; i < j.size(); i++) a.set(i, to_val(j[i]));
+    return a;
+  }
+  if (j.is_string()) return val(j.get<std::string>());
+  if (j.is_boolean()) return val(j.get<bool>());
+  return j.is_number() ? val(j.get<double>()) : val::null();
 }
 
-// {ok: true, ...fields of j}.
-val ok_value(const json& j = json::object()) {
-  val v = to_val(j);
-  v.set("ok", true);
-  return v;
+// A JS argument as JSON for the API's checks: numbers (integral ones as
+// integers), strings and booleans as they are, anything else null.
+json arg(const val& v) {
+  const std::string type = v.typeOf().as<std::string>();
+  if (type == "number") return nope::json_number(v.as<double>());
+  if (type == "string") return v.as<std::string>();
+  if (type == "boolean") return v.as<bool>();
+  return nullptr;
 }
+
+// A JS argument that must be JSON text, parsed.
+json text_arg(const val& v, const char* what) {
+  if (!v.isString()) throw nope::Error(std::string(what) + " must be JSON text (a string)");
+  return nope::api::parse_json(v.as<std::string>(), what);
+}
+
+// The spec of JSON text, parsed once for a run of calls with the same text.
+const nope::SweepSpec& sweep_spec(const val& text) {
+  if (!text.isString()) throw nope::Error("sweep spec must be JSON text (a string)");
+  return nope::api::sweep_spec_cached(text.as<std::string>());
+}
+
+enum class Reply { status, data };  // {ok: true, ...fields} | the value itself
 
 val error_value(const std::string& message) {
   val v = val::object();
@@ -68,15 +74,13 @@ val error_value(const std::string& message) {
   return v;
 }
 
-// Runs fn and turns every failure into an error value.
+// The adapter: runs one API call; every failure becomes {ok: false, error}.
 template <typename Fn>
-val guarded(Fn&& fn) {
+val call(Fn&& fn, Reply reply = Reply::status) {
   try {
-    return fn();
-  } catch (const nope::Error& e) {
-    return error_value(e.what());
-  } catch (const json::exception& e) {
-    return error_value(std::string("invalid JSON: ") + e.what());
+    val v = fn();
+    if (reply == Reply::status) v.set("ok", true);
+    return v;
   } catch (const std::bad_alloc&) {
     return error_value("out of memory");
   } catch (const std::exception& e) {
@@ -90,275 +94,6 @@ val float_array(const std::vector<float>& v) {
   return out;
 }
 
-// A count from JS: a number, so 3.7 or 1e20 are named as they were passed
-// rather than silently truncated or wrapped by a C++ int parameter.
-int whole(double v, const char* name) {
-  if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 2147483647.0) {
-    char shown[32];
-    std::snprintf(shown, sizeof shown, "%.10g", v);
-    throw nope::Error(std::string(name) + " = " + shown + " is not a 32-bit integer");
-  }
-  return (int)v;
-}
-
-nope::Config parse_config(const std::string& text) {
-  json j = json::parse(text);
-  if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];  // presets
-  return nope::config_load(j);
-}
-
-}  // namespace
-
-class Session {
- public:
-  val create(const std::string& config_json) {
-    return guarded([&] {
-      nope::Trainer tr;
-      nope::trainer_init(tr, parse_config(config_json));
-      trainer_ = std::move(tr);
-      ready_ = true;
-      return ok_value(nope::trainer_info_json(trainer_));
-    });
-  }
-
-  val info() {
-    return guarded([&] { return require() ? ok_value(nope::trainer_info_json(trainer_)) : not_ready(); });
-  }
-
-  val step(double count) {
-    return guarded([&] {
-      if (!require()) return not_ready();
-      const int n = whole(count, "step count");
-      if (n < 1 || n > nope::ResultLimits::max_steps_per_call)
-        throw nope::Error("step count " + std::to_string(n) + " is out of range [1, " +
-                          std::to_string(nope::ResultLimits::max_steps_per_call) + "]");
-      return ok_value(nope::step_metrics_json(nope::trainer_step(trainer_, n)));
-    });
-  }
-
-  val evaluate(double length_arg, double examples_arg) {
-    return guarded([&] {
-      if (!require()) return not_ready();
-      const int length = whole(length_arg, "length"), examples = whole(examples_arg, "examples");
-      const nope::TaskConfig& task = trainer_.cfg.task;
-      const nope::EvalResult r = nope::evaluate_checked(trainer_.model, task, trainer_.cfg.train.seed, length, examples);
-      return ok_value(nope::eval_result_json(r, task.train_len));
-    });
-  }
-
-  // {ok, meta, similarity, variance, decay, theory, attention, probe_predicted,
-  // demo_original_permuted, demo_permuted_input}
-  // in the layout of core/analysis/wire.h.
-  val analyze(const std::string& request_json) {
-    return guarded([&] {
-      if (!require()) return not_ready();
-      const json request = request_json.empty() ? json::object() : json::parse(request_json);
-      const nope::AnalysisWire w = nope::analysis_wire_for_request(trainer_.model, trainer_.cfg.task,
-                                                                   trainer_.cfg.train.seed, trainer_.step, request);
-      val v = ok_value({{"meta", w.meta}});
-      for (const char* name : nope::kAnalysisArrays) v.set(name, float_array(*nope::analysis_wire_array(w, name)));
-      return v;
-    });
-  }
-
-  val save_checkpoint(bool with_optimizer) {
-    return guarded([&] {
-      if (!require()) return not_ready();
-      return ok_value({{"checkpoint", nope::checkpoint_to_json(trainer_, with_optimizer).dump()}});
-    });
-  }
-
-  val load_checkpoint(const std::string& text) {
-    return guarded([&] {
-      json j;
-      try {
-        j = json::parse(text);
-      } catch (const json::parse_error& e) {
-        throw nope::Error(std::string("checkpoint is not valid JSON: ") + e.what());
-      }
-      nope::checkpoint_from_json(trainer_, j);  // leaves trainer_ intact on error
-      ready_ = true;
-      return ok_value(nope::trainer_info_json(trainer_));
-    });
-  }
-
-  // safetensors bytes (docs/interop.md): a Uint8Array in, {safetensors:
-  // Uint8Array} out, a copy owned by JS.
-  val load_safetensors(const std::string& bytes) {
-    return guarded([&] {
-      nope::checkpoint_from_safetensors(trainer_, bytes, nullptr);  // leaves trainer_ intact on error
-      ready_ = true;
-      return ok_value(nope::trainer_info_json(trainer_));
-    });
-  }
-
-  val save_safetensors() {
-    return guarded([&] {
-      if (!require()) return not_ready();
-      const std::string bytes = nope::checkpoint_to_safetensors(trainer_);
-      val out = val::global("Uint8Array").new_(bytes.size());
-      out.call<void>("set", val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()))));
-      val v = ok_value();
-      v.set("safetensors", out);
-      return v;
-    });
-  }
-
- private:
-  bool require() const { return ready_; }
-  static val not_ready() { return error_value("no model yet: call create(config) first"); }
-
-  nope::Trainer trainer_;
-  bool ready_ = false;
-};
-
-static val validate_config(const std::string& text) {
-  return guarded([&] { return ok_value(nope::config_info_json(parse_config(text))); });
-}
-
-static val schema() { return to_val(nope::config_schema_json()); }
-
-static std::string version() { return NOPE_VERSION; }
-
-// The native `nopelab bench` workloads (core/bench.h), for bench/wasm_bench.mjs.
-static val bench_training(int model, int steps) {
-  return guarded([&] {
-    if (model < 0 || model > 1 || steps < 1) throw nope::Error("benchTraining(model 0|1, steps >= 1)");
-    const nope::BenchResult r = nope::bench_training(nope::kBenchModels[model], steps);
-    return ok_value({{"model", nope::kBenchModels[model].name},
-                     {"ms_per_step", r.ms_per_step},
-                     {"tokens_per_s", r.tokens_per_s},
-                     {"gflop_per_step", nope::bench_step_gflop(nope::kBenchModels[model])}});
-  });
-}
-
-// The GEMM on the model-B product shapes (core/bench.h) and the SIMD
-// arithmetic ceiling, so the node bench can put them next to native.
-static val bench_gemm() {
-  json out = json::array();
-  for (const nope::BenchGemmShape& shape : nope::kBenchGemmShapes)
-    out.push_back({{"shape", shape.name}, {"gflops", nope::bench_gemm(shape)}});
-  return to_val(out);
-}
-
-// A full analysis (every site, no probes) against one training step of the
-// same model, as in the last line of `nopelab bench`.
-static val bench_analysis(int repeats) {
-  return guarded([&] {
-    if (repeats < 1) throw nope::Error("benchAnalysis(repeats >= 1)");
-    const nope::AnalysisBench r = nope::bench_analysis(repeats);
-    return ok_value({{"analysis_ms", r.analysis_ms}, {"train_step_ms", r.train_step_ms}});
-  });
-}
-
-static nope::SimdPeak bench_simd_peak() { return nope::bench_simd_peak(); }
-
-EMSCRIPTEN_BINDINGS(nopelab) {
-  emscripten::value_object<nope::SimdPeak>("SimdPeak")
-      .field("lanes", &nope::SimdPeak::lanes)
-      .field("gflops", &nope::SimdPeak::gflops);
-  emscripten::class_<Session>("Session")
-      .constructor<>()
-      .function("create", &Session::create)
-      .function("info", &Session::info)
-      .function("step", &Session::step)
-      .function("evaluate", &Session::evaluate)
-      .function("analyze", &Session::analyze)
-      .function("saveCheckpoint", &Session::save_checkpoint)
-      .function("loadCheckpoint", &Session::load_checkpoint)
-      .function("loadSafetensors", &Session::load_safetensors)
-      .function("saveSafetensors", &Session::save_safetensors);
-  emscripten::function("validateConfig", &validate_config);
-  emscripten::function("schema", &schema);
-  emscripten::function("version", &version);
-  emscripten::function("benchTraining", &bench_training);
-  emscripten::function("benchGemm", &bench_gemm);
-  emscripten::function("benchSimdPeak", &bench_simd_peak);
-  emscripten::function("benchAnalysis", &bench_analysis);
-}
-
-// ---------------------------------------------------------------- sweeps
-// Module-level, stateless sweep functions (docs/sweep.md): the page's worker
-// pool plans a sweep once, then calls sweepRun on any worker in any order and
-// sweepSummarize over whatever records it has. Errors become values through
-// the facade's guarded(); results become JS objects through to_val().
-#include "sweep/result.h"
-#include "sweep/run.h"
-#include "sweep/spec.h"
-
-namespace sweep_js {
-
-json parse_text(const std::string& text, const char* what) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw nope::Error(std::string(what) + " is not valid JSON: " + e.what());
-  }
-}
-
-// Validating a spec checks every cell's config; a worker calls sweepRun many
-// times with the same text, so the last parse is kept (pure: same text, same
-// spec; the Trainer is still built afresh by every run).
-const nope::SweepSpec& spec_of(const std::string& text) {
-  static std::string last_text;
-  static nope::SweepSpec last_spec;
-  static bool have = false;
-  if (!have || text != last_text) {
-    have = false;
-    last_spec = nope::sweep_spec_from_json(parse_text(text, "sweep spec"));
-    last_text = text;
-    have = true;
-  }
-  return last_spec;
-}
-
-val plan(const std::string& spec_text) {
-  return guarded([&] {
-    const nope::SweepSpec& s = spec_of(spec_text);
-    const json spec = nope::sweep_spec_to_json(s);
-    return ok_value({{"spec", spec},
-                     {"runs", nope::sweep_run_count(s)},
-                     {"cells", nope::sweep_cell_count(s)},
-                     {"axes", spec["axes"]}});
-  });
-}
-
-val run(const std::string& spec_text, int run_index) {
-  return guarded([&] { return ok_value({{"record", nope::sweep_run(spec_of(spec_text), run_index)}}); });
-}
-
-val summarize(const std::string& spec_text, const std::string& records_text) {
-  return guarded([&] {
-    const nope::SweepSpec& s = spec_of(spec_text);
-    const json records = parse_text(records_text, "records");
-    if (!records.is_array()) throw nope::Error("records must be a JSON array of run records");
-    std::vector<json> sorted = nope::sweep_check_records(s, records.get<std::vector<json>>());
-    double seconds = 0;  // the runs' own time; the page knows its wall time
-    for (const json& r : sorted) seconds += r.value("seconds", 0.0);
-    return ok_value({{"result", nope::sweep_result(s, sorted, nope::SweepShard{}, seconds, 0)}});
-  });
-}
-
-}  // namespace sweep_js
-
-EMSCRIPTEN_BINDINGS(nopelab_sweep) {
-  emscripten::function("sweepPlan", &sweep_js::plan);
-  emscripten::function("sweepRun", &sweep_js::run);
-  emscripten::function("sweepSummarize", &sweep_js::summarize);
-}
-
-// ---- Threads for one run ---------------------------------------------------
-// setThreads(n) sizes the core's pool (core/threads.h) for every later call;
-// threadInfo() says what runs. In the threaded build (nopelab_mt.js) n may go
-// up to the Web Workers the glue created at startup plus the calling thread;
-// in the single-thread build only 1 is accepted. Results are bit-identical
-// for any n (the pool's partition does not depend on it).
-#include <emscripten/em_asm.h>
-
-#include "threads.h"
-
-namespace {
-
 int max_threads() {
 #ifdef __EMSCRIPTEN_PTHREADS__
   return 1 + EM_ASM_INT({ return PThread.unusedWorkers.length + PThread.runningWorkers.length; });
@@ -368,31 +103,120 @@ int max_threads() {
 }
 
 val thread_info() {
-  val v = ok_value();
-  v.set("threads", nope::threads_count());
-  v.set("max_threads", max_threads());
 #ifdef __EMSCRIPTEN_PTHREADS__
-  v.set("pthreads", true);
+  const bool pthreads = true;
 #else
-  v.set("pthreads", false);
+  const bool pthreads = false;
 #endif
-  return v;
+  return to_val({{"threads", nope::threads_count()}, {"max_threads", max_threads()}, {"pthreads", pthreads}});
 }
 
-val set_threads(int n) {
-  return guarded([&] {
-    const int most = max_threads();
-    if (n < 1 || n > most)
-      throw nope::Error("setThreads: n = " + std::to_string(n) + " is outside [1, " + std::to_string(most) +
-                        "] (the threads this module was started with)");
-    nope::threads_set(n);
-    return thread_info();
-  });
+// One model and its optimizer; calls before create() are error values.
+struct Session {
+  nope::Trainer trainer;
+  bool ready = false;
+  nope::Trainer& model() {
+    if (!ready) throw nope::Error("no model yet: call create(config) first");
+    return trainer;
+  }
+};
+
+// Bytes as a Uint8Array copy owned by JS.
+val byte_array(const std::string& bytes) {
+  val out = val::global("Uint8Array").new_(bytes.size());
+  out.call<void>("set", val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()))));
+  return out;
+}
+
+val analysis_value(const nope::AnalysisWire& w) {
+  val v = to_val({{"meta", w.meta}});
+  for (const nope::WireArray& a : nope::kAnalysisArrays) v.set(a.name, float_array(w.*a.data));
+  return v;
 }
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(nopelab_threads) {
-  emscripten::function("setThreads", &set_threads);
-  emscripten::function("threadInfo", &thread_info);
+EMSCRIPTEN_BINDINGS(nopelab) {
+  using namespace nope;
+  using emscripten::function;
+  emscripten::class_<Session>("Session")
+      .constructor<>()
+      .function("create", +[](Session& s, val config) {
+        return call([&] {
+          const json info = api::create(s.trainer, text_arg(config, "config"));
+          s.ready = true;
+          return to_val(info);
+        });
+      })
+      .function("info", +[](Session& s) { return call([&] { return to_val(trainer_info_json(s.model())); }); })
+      .function("step", +[](Session& s, val n) { return call([&] { return to_val(api::step(s.model(), arg(n))); }); })
+      .function("evaluate", +[](Session& s, val length, val examples) {
+        return call([&] { return to_val(api::evaluate(s.model(), arg(length), arg(examples))); });
+      })
+      .function("analyze", +[](Session& s, val request) {
+        return call([&] {
+          const bool empty = request.isString() && request.as<std::string>().empty();  // = {}
+          return analysis_value(api::analyze(s.model(), empty ? json() : text_arg(request, "analysis request")));
+        });
+      })
+      .function("saveCheckpoint", +[](Session& s, val with_optimizer) {
+        return call([&] {
+          return to_val({{"checkpoint", checkpoint_to_json(s.model(), with_optimizer.as<bool>()).dump()}});
+        });
+      })
+      .function("loadCheckpoint", +[](Session& s, val text) {
+        return call([&] {
+          checkpoint_from_json(s.trainer, text_arg(text, "checkpoint"));  // leaves the trainer intact on error
+          s.ready = true;
+          return to_val(trainer_info_json(s.trainer));
+        });
+      })
+      // safetensors (docs/interop.md): a Uint8Array in, {safetensors: Uint8Array} out.
+      .function("saveSafetensors", +[](Session& s) {
+        return call([&] {
+          val v = val::object();
+          v.set("safetensors", byte_array(checkpoint_to_safetensors(s.model())));
+          return v;
+        });
+      })
+      .function("loadSafetensors", +[](Session& s, val bytes) {
+        return call([&] {
+          if (!bytes.instanceof(val::global("Uint8Array"))) throw Error("safetensors must be a Uint8Array");
+          checkpoint_from_safetensors(s.trainer, bytes.as<std::string>(), nullptr);  // leaves the trainer intact on error
+          s.ready = true;
+          return to_val(trainer_info_json(s.trainer));
+        });
+      });
+
+  function("version", +[]() { return std::string(NOPE_VERSION); });
+  function("schema", +[]() { return call([] { return to_val(config_schema_json()); }, Reply::data); });
+  function("validateConfig", +[](val c) {
+    return call([&] { return to_val(api::validate_config(text_arg(c, "config"))); });
+  });
+
+  function("sweepPlan", +[](val spec) { return call([&] { return to_val(api::sweep_plan(sweep_spec(spec))); }); });
+  function("sweepRun", +[](val spec, val run) {
+    return call([&] { return to_val(api::sweep_run(sweep_spec(spec), arg(run))); });
+  });
+  function("sweepSummarize", +[](val spec, val records) {
+    return call([&] { return to_val(api::sweep_summarize(sweep_spec(spec), text_arg(records, "records"))); });
+  });
+
+  function("benchTraining", +[](val model, val steps) {
+    return call([&] { return to_val(api::bench_training(arg(model), arg(steps))); });
+  });
+  function("benchGemm", +[]() { return call([] { return to_val(api::bench_gemm()); }, Reply::data); });
+  function("benchSimdPeak", +[]() { return call([] { return to_val(api::bench_simd_peak()); }, Reply::data); });
+  function("benchAnalysis", +[](val n) { return call([&] { return to_val(api::bench_analysis(arg(n))); }); });
+
+  // Threads for one run (core/threads.h): up to the Web Workers the glue
+  // started plus the calling thread in the threaded build (nopelab_mt.js),
+  // only 1 otherwise. Results are bit-identical for any count.
+  function("setThreads", +[](val n) {
+    return call([&] {
+      api::set_threads(arg(n), max_threads());
+      return thread_info();
+    });
+  });
+  function("threadInfo", +[]() { return call([] { return thread_info(); }); });
 }

@@ -85,24 +85,19 @@ AnalysisRequest analysis_request_from_json(const json& j) {
       r.layers.push_back(v.get<int>());
     }
   }
-  if (j.contains("sites")) {
-    if (!j["sites"].is_array()) throw Error("analysis.sites must be an array of site names");
-    for (const json& v : j["sites"]) {
-      Site s;
-      if (!v.is_string() || !site_from_string(v.get<std::string>(), &s))
-        throw Error("analysis.sites has " + v.dump() + ", expected one of " + site_names_joined());
-      r.sites.push_back(s);
+  // A list of registry names (sites, probe feature sets) into their enum.
+  auto names = [&](const char* key, const std::string& all, auto parse, auto* out) {
+    if (!j.contains(key)) return;
+    if (!j[key].is_array()) throw Error(std::string("analysis.") + key + " must be an array of names");
+    for (const json& v : j[key]) {
+      typename std::decay_t<decltype(*out)>::value_type x;
+      if (!v.is_string() || !parse(v.get<std::string>(), &x))
+        throw Error(std::string("analysis.") + key + " has " + v.dump() + ", expected one of " + all);
+      out->push_back(x);
     }
-  }
-  if (j.contains("probe_features")) {
-    if (!j["probe_features"].is_array()) throw Error("analysis.probe_features must be an array");
-    for (const json& v : j["probe_features"]) {
-      ProbeFeatures f;
-      if (!v.is_string() || !probe_features_from_string(v.get<std::string>(), &f))
-        throw Error("analysis.probe_features has " + v.dump() + ", expected one of " + probe_feature_names_joined());
-      r.probe_features.push_back(f);
-    }
-  }
+  };
+  names("sites", site_names_joined(), site_from_string, &r.sites);
+  names("probe_features", probe_feature_names_joined(), probe_features_from_string, &r.probe_features);
   return r;
 }
 

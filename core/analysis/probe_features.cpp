@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "registry.h"
+
 namespace nope {
 
 using MatD = Eigen::MatrixXd;
@@ -119,18 +121,9 @@ const ProbeFeatureRow& probe_feature_row(ProbeFeatures f) {
 const char* to_string(ProbeFeatures f) { return probe_feature_row(f).name; }
 
 bool probe_features_from_string(const std::string& s, ProbeFeatures* out) {
-  for (const ProbeFeatureRow& r : probe_feature_rows())
-    if (s == r.name) {
-      *out = r.id;
-      return true;
-    }
-  return false;
+  return registry_parse(probe_feature_rows(), s, &ProbeFeatureRow::id, out);
 }
 
-std::string probe_feature_names_joined() {
-  std::string all;
-  for (const ProbeFeatureRow& r : probe_feature_rows()) all += (all.empty() ? "" : "|") + std::string(r.name);
-  return all;
-}
+std::string probe_feature_names_joined() { return registry_names(probe_feature_rows()); }
 
 }  // namespace nope

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "eval_prefix.h"
+#include "registry.h"
 
 namespace nope {
 
@@ -110,10 +111,6 @@ const std::vector<SweepMeasure>& sweep_measure_rows() {
   return rows;
 }
 
-const SweepMeasure* sweep_measure(const std::string& name) {
-  for (const SweepMeasure& m : sweep_measure_rows())
-    if (name == m.name) return &m;
-  return nullptr;
-}
+const SweepMeasure* sweep_measure(const std::string& name) { return registry_find(sweep_measure_rows(), name); }
 
 }  // namespace nope

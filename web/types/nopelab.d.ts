@@ -6,8 +6,8 @@
 
 // ------------------------------------------------------------------ config
 
-/** A name from schema().registries.pos_encodings (core/encodings.h). */
-export type PosEncoding = string;
+/** The names of schema().registries.pos_encodings (core/encodings.h); tests/types checks a wrong name fails. */
+export type PosEncoding = 'none' | 'sinusoidal' | 'learned' | 'rope' | 'alibi' | 'normalized';
 export type AttentionMask = 'causal' | 'bidirectional';
 export type NormPlacement = 'pre' | 'post' | 'none';
 export type InitScheme = 'normal' | 'xavier' | 'kaiming' | 'gpt2';
@@ -211,6 +211,11 @@ export interface AnalysisArrays {
 
 // ------------------------------------------------------------------ module
 
+/**
+ * Every count below (n, length, examples, run, steps, repeats) is checked by
+ * the core (core/api.h): a fraction, NaN, a string or a value out of range is
+ * an error value naming it, never truncated. Text arguments must be strings.
+ */
 export declare class Session {
   constructor();
   /** config_json: a config, or a preset file ({config: ...}). */
@@ -242,6 +247,18 @@ export interface NopeLabModule {
   benchGemm(): { shape: string; gflops: number }[];
   benchSimdPeak(): { lanes: number; gflops: number };
   benchAnalysis(repeats: number): Result<{ analysis_ms: number; train_step_ms: number }>;
+  /** Sweeps (docs/sweep.md): spec_json is a spec or a preset with a "sweep". */
+  sweepPlan(spec_json: string): Result<{ spec: unknown; runs: number; cells: number; axes: { path: string; values: unknown[] }[] }>;
+  sweepRun(spec_json: string, run: number): Result<{ record: unknown }>;
+  sweepSummarize(spec_json: string, records_json: string): Result<{ result: unknown }>;
+  setThreads(n: number): Result<ThreadInfo>;
+  threadInfo(): Result<ThreadInfo>;
+}
+
+export interface ThreadInfo {
+  threads: number;
+  max_threads: number;
+  pthreads: boolean;
 }
 
 export interface ModuleOptions {
