@@ -100,7 +100,7 @@ void warm_up() {
 // round (the one least disturbed by the rest of the machine). A candidate
 // replaces the default only if it is kMinGain faster: on a busy machine
 // the figures are noisy, and the default is the one known never to lose.
-constexpr double kMinGain = 1.05;
+constexpr double kMinGain = 1.10;
 
 int probe(int cls, bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
           int ldb) {

@@ -41,6 +41,16 @@ alignas(16) NOPE_THREAD_LOCAL float g_pack_b[KC * NC];
 // columns) is packed once per K block next to B, for all tasks to share.
 alignas(16) NOPE_THREAD_LOCAL float g_pack_a_shared[(kMinTasks * MC + kMaxMR) * KC];
 
+// Rows x0..x3 of a 4 x 4 block, stored transposed: dst[q * stride + i] = x_i[q].
+inline void transpose_store(v128_t x0, v128_t x1, v128_t x2, v128_t x3, float* dst, int stride) {
+  const v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
+  const v128_t t2 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+  wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
+  wasm_v128_store(dst + stride, wasm_i64x2_shuffle(t0, t2, 1, 3));
+  wasm_v128_store(dst + 2 * stride, wasm_i64x2_shuffle(t1, t3, 0, 2));
+  wasm_v128_store(dst + 3 * stride, wasm_i64x2_shuffle(t1, t3, 1, 3));
+}
+
 // The MR-row panel of op(A) at rows i0.., k in [p0, p0 + kc): rows past M
 // are zero. `by_rows`: dst[r][0..kc) (what a rows-in-place kernel reads
 // with lda = kc); otherwise dst[k][0..MR).
@@ -48,7 +58,13 @@ void pack_a(bool by_rows, int MR, bool trans, const float* A, int lda, int M, in
   const int rows = std::min(MR, M - i0);
   if (by_rows) {
     if (trans && rows == MR && MR == 4) {  // op(A)(i, k) = A[k][i]: four contiguous floats per k
-      for (int k = 0; k < kc; k++) {
+      int k = 0;
+      for (; k + 4 <= kc; k += 4) {  // 4 k x 4 rows, transposed in registers
+        const float* src = A + (size_t)(p0 + k) * lda + i0;
+        transpose_store(wasm_v128_load(src), wasm_v128_load(src + lda), wasm_v128_load(src + 2 * lda),
+                        wasm_v128_load(src + 3 * lda), dst + k, kc);
+      }
+      for (; k < kc; k++) {
         const float* src = A + (size_t)(p0 + k) * lda + i0;
         dst[k] = src[0];
         dst[kc + k] = src[1];
@@ -86,17 +102,9 @@ void pack_a(bool by_rows, int MR, bool trans, const float* A, int lda, int M, in
     const float* s0 = A + (size_t)(i0 + r) * lda + p0;
     const float *s1 = s0 + lda, *s2 = s1 + lda, *s3 = s2 + lda;
     int k = 0;
-    for (; k + 4 <= kc; k += 4) {
-      const v128_t x0 = wasm_v128_load(s0 + k), x1 = wasm_v128_load(s1 + k);
-      const v128_t x2 = wasm_v128_load(s2 + k), x3 = wasm_v128_load(s3 + k);
-      const v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
-      const v128_t t2 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
-      float* d = dst + k * MR + r;
-      wasm_v128_store(d, wasm_i64x2_shuffle(t0, t2, 0, 2));
-      wasm_v128_store(d + MR, wasm_i64x2_shuffle(t0, t2, 1, 3));
-      wasm_v128_store(d + 2 * MR, wasm_i64x2_shuffle(t1, t3, 0, 2));
-      wasm_v128_store(d + 3 * MR, wasm_i64x2_shuffle(t1, t3, 1, 3));
-    }
+    for (; k + 4 <= kc; k += 4)
+      transpose_store(wasm_v128_load(s0 + k), wasm_v128_load(s1 + k), wasm_v128_load(s2 + k), wasm_v128_load(s3 + k),
+                      dst + k * MR + r, MR);
     for (; k < kc; k++) {
       float* d = dst + k * MR + r;
       d[0] = s0[k], d[1] = s1[k], d[2] = s2[k], d[3] = s3[k];
@@ -115,6 +123,21 @@ void pack_b(int NR, bool trans, const float* B, int ldb, int N, int j0, int p0, 
     for (int k = 0; k < kc; k++) {
       const float* src = B + (size_t)(p0 + k) * ldb + j0;
       for (int c = 0; c < NR; c += 4) wasm_v128_store(dst + k * NR + c, wasm_v128_load(src + c));
+    }
+    return;
+  }
+  if (trans && cols == NR) {  // op(B)(k, j) = B[j][k]: columns contiguous in k
+    for (int c = 0; c < NR; c += 4) {
+      const float* s0 = B + (size_t)(j0 + c) * ldb + p0;
+      const float *s1 = s0 + ldb, *s2 = s1 + ldb, *s3 = s2 + ldb;
+      int k = 0;
+      for (; k + 4 <= kc; k += 4)  // 4 columns x 4 k, transposed in registers
+        transpose_store(wasm_v128_load(s0 + k), wasm_v128_load(s1 + k), wasm_v128_load(s2 + k),
+                        wasm_v128_load(s3 + k), dst + k * NR + c, NR);
+      for (; k < kc; k++) {
+        float* d = dst + k * NR + c;
+        d[0] = s0[k], d[1] = s1[k], d[2] = s2[k], d[3] = s3[k];
+      }
     }
     return;
   }

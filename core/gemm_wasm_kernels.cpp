@@ -14,9 +14,9 @@ namespace {
 
 // Writes the MR x NR accumulators (NV = NR / 4 vectors a row) to C:
 // C = alpha * acc, or C += alpha * acc; an edge tile writes only its
-// rows x cols part.
+// rows x cols part. Inlined: a call per tile was 2% of a model-B step.
 template <int MR, int NV>
-inline void store_tile(const v128_t (&acc)[MR][NV], float* C, int ldc, float alpha, bool accumulate, int rows,
+__attribute__((always_inline)) inline void store_tile(const v128_t (&acc)[MR][NV], float* C, int ldc, float alpha, bool accumulate, int rows,
                        int cols) {
   constexpr int NR = 4 * NV;
   const v128_t va = wasm_f32x4_splat(alpha);
