@@ -117,7 +117,10 @@ void pack_a(bool by_rows, int MR, bool trans, const float* A, int lda, int M, in
 }
 
 // dst[k][0..NR) = op(B)(p0 + k, j0 + c); columns past N are zero.
-void pack_b(int NR, bool trans, const float* B, int ldb, int N, int j0, int p0, int kc, float* dst) {
+// Inlined into the packing task: a call per panel was 4% of attention's
+// short products (K 32).
+template <int NR>
+__attribute__((always_inline)) inline void pack_b_nr(bool trans, const float* B, int ldb, int N, int j0, int p0, int kc, float* dst) {
   const int cols = std::min(NR, N - j0);
   if (!trans && cols == NR) {  // op(B)(k, j) = B[k][j]: NR contiguous floats per k
     for (int k = 0; k < kc; k++) {
@@ -153,12 +156,16 @@ void pack_b(int NR, bool trans, const float* B, int ldb, int N, int j0, int p0, 
   }
 }
 
-}  // namespace
 
-void gemm_wasm_with(const WasmKernel& kern, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-                    const float* A, int lda, const float* B, int ldb, bool accumulate_c, float* C, int ldc) {
-  const int MR = kern.mr, NR = kern.nr;
-  const int mcb = MC / MR * MR;  // row block: whole panels
+// The blocked product around kernel `kern`, whose tile is MR x NR: the
+// tile as constants, so that the loops around a short kernel call (K 32 in
+// attention) cost what they did with one fixed kernel.
+template <int MR, int NR>
+void gemm_blocked(const WasmKernel& kern, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
+                  const float* A, int lda, const float* B, int ldb, bool accumulate_c, float* C, int ldc) {
+  const WasmKernelFn fn = kern.fn;
+  const bool rows_in_place = kern.rows_in_place;
+  constexpr int mcb = MC / MR * MR;  // row block: whole panels
   // Threads (pthreads build): each B block is packed once, by all threads,
   // into the calling thread's buffer; the tasks are (row block x group of
   // NR panels) tiles of C, each packing its own A rows. Every element of C is
@@ -174,7 +181,7 @@ void gemm_wasm_with(const WasmKernel& kern, bool trans_a, bool trans_b, int M, i
     const int per_group = (panels + groups - 1) / groups;
     const bool share_a = groups > 1;  // then row_blocks < kMinTasks: A fits g_pack_a_shared
     // A panel of a row-major A is read in place by a rows kernel; the others are packed.
-    auto in_place = [&](int rows) { return kern.rows_in_place && !trans_a && rows >= MR; };
+    auto in_place = [&](int rows) { return rows_in_place && !trans_a && rows >= MR; };
     for (int p0 = 0; p0 < K; p0 += KC) {
       const int kc = std::min(KC, K - p0);
       // Later K blocks add to what the first one wrote.
@@ -185,12 +192,12 @@ void gemm_wasm_with(const WasmKernel& kern, bool trans_a, bool trans_b, int M, i
         if (task >= b_tasks) {
           const int r0 = (task - b_tasks) * MR;
           if (!in_place(M - r0))
-            pack_a(kern.rows_in_place, MR, trans_a, A, lda, M, r0, p0, kc, pack_a_shared + (size_t)r0 * kc);
+            pack_a(rows_in_place, MR, trans_a, A, lda, M, r0, p0, kc, pack_a_shared + (size_t)r0 * kc);
           return;
         }
         const int jp0 = big ? task : 0, jp1 = big ? task + 1 : panels;
         for (int jp = jp0; jp < jp1; jp++)
-          pack_b(NR, trans_b, B, ldb, N, j0 + jp * NR, p0, kc, pack_b_buf + jp * NR * kc);
+          pack_b_nr<NR>(trans_b, B, ldb, N, j0 + jp * NR, p0, kc, pack_b_buf + jp * NR * kc);
       });
       parallel_for(row_blocks * groups, [&](int task) {
         const int i0 = task / groups * mcb, mc = std::min(mcb, M - i0);
@@ -201,20 +208,40 @@ void gemm_wasm_with(const WasmKernel& kern, bool trans_a, bool trans_b, int M, i
         if (!share_a)
           for (int ir = 0; ir < mc; ir += MR)
             if (!in_place(mc - ir))
-              pack_a(kern.rows_in_place, MR, trans_a, A, lda, M, i0 + ir, p0, kc, pack_a_buf + ir * kc);
+              pack_a(rows_in_place, MR, trans_a, A, lda, M, i0 + ir, p0, kc, pack_a_buf + ir * kc);
         for (int jr = jr0; jr < jr1; jr += NR) {
           const int cols = std::min(NR, N - j0 - jr);
           for (int ir = 0; ir < mc; ir += MR) {
             const int rows = std::min(MR, M - i0 - ir);
             const bool direct = in_place(mc - ir);
             const float* a = direct ? A + (size_t)(i0 + ir) * lda + p0 : pack_a_buf + ir * kc;
-            kern.fn(kc, a, direct ? lda : kc, pack_b_buf + jr * kc, C + (size_t)(i0 + ir) * ldc + j0 + jr, ldc,
+            fn(kc, a, direct ? lda : kc, pack_b_buf + jr * kc, C + (size_t)(i0 + ir) * ldc + j0 + jr, ldc,
                     alpha, accumulate, rows, cols);
           }
         }
       });
     }
   }
+}
+
+}  // namespace
+
+void gemm_wasm_with(const WasmKernel& kern, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
+                    const float* A, int lda, const float* B, int ldb, bool accumulate_c, float* C, int ldc) {
+  // One instance per tile shape of kWasmKernels.
+  auto run = [&](auto blocked, const WasmKernel* k = nullptr) {
+    blocked(k ? *k : kern, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, accumulate_c, C, ldc);
+  };
+  switch (kern.mr * 100 + kern.nr) {
+    case 408: return run(gemm_blocked<4, 8>);
+    case 216: return run(gemm_blocked<2, 16>);
+    case 608: return run(gemm_blocked<6, 8>);
+    case 316: return run(gemm_blocked<3, 16>);
+    case 808: return run(gemm_blocked<8, 8>);
+    case 416: return run(gemm_blocked<4, 16>);
+  }
+  // A tile without its case above: the default kernel (the same bits).
+  run(gemm_blocked<4, 8>, &kWasmKernels[0]);
 }
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B, int ldb,
