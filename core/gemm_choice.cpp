@@ -20,17 +20,17 @@ double now_ms() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-std::string join_names(const std::vector<std::string>& names) {
-  std::string s;
-  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
-
 }  // namespace
 
 #if defined(NOPE_GEMM_WASM)
 
 namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
 
 // Shape classes: op(A) and op(B) transposed or not, and small (under 2^22
 // flops: attention's row blocks) or big (the linear layers): the products
