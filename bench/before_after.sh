@@ -11,8 +11,9 @@
 #     ms/step and their speed-up over one thread
 #   bash bench/before_after.sh REV [ROUNDS] --wasm   the wasm module instead:
 #     builds REV's single-thread module with Debian's emscripten (a few
-#     minutes) and alternates model-B steps under node against build-wasm/
-#     (run scripts/build-wasm first).
+#     minutes) and alternates model-B steps and the GEMM on model B's six
+#     product shapes under node against build-wasm/ (run scripts/build-wasm
+#     first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: bench/before_after.sh REV [ROUNDS] [--wasm | --threads N]"
@@ -47,18 +48,19 @@ if [ $wasm = 1 ]; then
   emcmake cmake -S "$tmp/src" -B "$tmp/build-wasm" -DCMAKE_BUILD_TYPE=Release >"$tmp/wasm.log" 2>&1 &&
     cmake --build "$tmp/build-wasm" -j"$(nproc)" --target nopelab_wasm >>"$tmp/wasm.log" 2>&1 ||
     { cat "$tmp/wasm.log" >&2; exit 1; }
-  ms() {  # module dir -> model-B ms/step (one round: 3 warm-up steps, median of 12)
+  ms() {  # module dir -> "B_ms gemm1 .. gemm6" (one round: 3 warm-up steps, median of 12; GFLOP/s per model-B shape)
     NOPE_WASM_DIR="$1" node --input-type=module -e "
       const { loadNopeLab } = await import('$PWD/tests/wasm/load_module.mjs');
       const lab = await loadNopeLab();
       lab.benchTraining(1, 3);
-      console.log(lab.benchTraining(1, 12).ms_per_step);"
+      console.log(lab.benchTraining(1, 12).ms_per_step, ...lab.benchGemm().map((g) => g.gflops));"
   }
   for r in $(seq "$rounds"); do
     if [ $((r % 2)) -eq 1 ]; then ms "$tmp/build-wasm/wasm" >>"$tmp/before"; ms "$PWD/build-wasm/wasm" >>"$tmp/after"
     else ms "$PWD/build-wasm/wasm" >>"$tmp/after"; ms "$tmp/build-wasm/wasm" >>"$tmp/before"; fi
   done
   models='["B (wasm)"]'
+  gemm_shapes=$(grep -o '{"[^"]*(' core/bench.h | sed 's/^{"//; s/ *($//' | paste -sd'|')
 else
   cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_BUILD_TYPE=Release -DNOPE_BUILD_TESTS=OFF >/dev/null
   cmake --build "$tmp/build" -j"$(nproc)" --target nopelab >/dev/null
@@ -75,12 +77,13 @@ print(*[x for m in d["native"] for x in ([m["ms_per_step"]] + ([m["ms_per_step_t
   done
   models='["A", "B"]'
 fi
-python3 - "$tmp/before" "$tmp/after" "$rev" "$models" "$threads" <<'PY'
+python3 - "$tmp/before" "$tmp/after" "$rev" "$models" "$threads" "${gemm_shapes:-}" <<'PY'
 import json, statistics, sys
 before = [list(map(float, l.split())) for l in open(sys.argv[1])]
 after = [list(map(float, l.split())) for l in open(sys.argv[2])]
 rev, threads = sys.argv[3], int(sys.argv[5])
-per_model = len(before[0]) // len(json.loads(sys.argv[4]))  # 1, or 2 with --threads N
+shapes = [x for x in sys.argv[6].split("|") if x] if len(sys.argv) > 6 else []
+per_model = (len(before[0]) - len(shapes)) // len(json.loads(sys.argv[4]))  # 1, or 2 with --threads N
 med = lambda rows, i: statistics.median(r[i] for r in rows)
 for m, name in enumerate(json.loads(sys.argv[4])):
     i = m * per_model
@@ -90,5 +93,9 @@ for m, name in enumerate(json.loads(sys.argv[4])):
         bn, an = med(before, i + 1), med(after, i + 1)
         print(f"model {name}, {threads} threads: {rev} {bn:.2f} ms/step ({b / bn:.2f}x its 1 thread), "
               f"this tree {an:.2f} ms/step ({a / an:.2f}x its 1 thread) ({bn / an:.2f}x)")
+for s, name in enumerate(shapes):  # --wasm: model B's product shapes, GFLOP/s
+    i = len(before[0]) - len(shapes) + s
+    b, a = med(before, i), med(after, i)
+    print(f"  gemm {name:<22} {rev} {b:6.1f} GFLOP/s, this tree {a:6.1f} GFLOP/s ({a / b:.2f}x)")
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

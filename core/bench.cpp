@@ -106,6 +106,17 @@ double bench_gemm(const BenchGemmShape& s) {
   return 2.0 * s.M * s.N * (double)s.K * s.reps / (ms * 1e6);
 }
 
+BenchGemmKernels bench_gemm_kernels(const BenchGemmShape& s) {
+  BenchGemmKernels r;
+  r.chosen = gemm_kernel_for_shape(s.trans_a, s.trans_b, s.M, s.N, s.K);
+  if (r.chosen.empty()) {  // class not probed yet: one product probes it
+    bench_gemm(BenchGemmShape{s.name, s.trans_a, s.trans_b, s.M, s.N, s.K, 1});
+    r.chosen = gemm_kernel_for_shape(s.trans_a, s.trans_b, s.M, s.N, s.K);
+  }
+  r.candidates = gemm_time_kernels(s.trans_a, s.trans_b, s.M, s.N, s.K, s.reps, 3);
+  return r;
+}
+
 SimdPeak bench_simd_peak() {
   // Opaque inputs, so that the compiler cannot fold the chains away.
   volatile float seed = 0.5f, mul = 0.999999f, add = 1e-7f;

@@ -2,6 +2,10 @@
 // bench entry point, so native, wasm and PyTorch (bench/pytorch_bench.py)
 // time exactly the same models.
 #pragma once
+#include <string>
+#include <vector>
+
+#include "gemm_choice.h"
 
 namespace nope {
 
@@ -48,6 +52,15 @@ constexpr BenchGemmShape kBenchGemmShapes[] = {
 
 // GFLOP/s of nope::gemm on one shape: the best of 5 rounds of `reps` products.
 double bench_gemm(const BenchGemmShape& s);
+
+// The micro-kernel nope::gemm runs on this shape (in the wasm build: the one
+// its shape class chose, probing it first if need be) and every candidate's
+// GFLOP/s on it (gemm_choice.h; natively the one kernel).
+struct BenchGemmKernels {
+  std::string chosen;
+  std::vector<KernelFigure> candidates;
+};
+BenchGemmKernels bench_gemm_kernels(const BenchGemmShape& s);
 
 // The float SIMD arithmetic ceiling of this build (bench_peak.cpp): vector
 // width in lanes and GFLOP/s.

@@ -75,6 +75,11 @@ function loadModule(threads) {
 // would only compete for the same cores.
 const SINGLE_ONLY = self.NOPE_ENGINE === 'single' || new URL(self.location.href).searchParams.get('engine') === 'single';
 
+// worker.js?kernel=<name> (the page passes its own ?kernel=): every GEMM of
+// this worker's module runs that micro-kernel instead of the one its shape
+// class chose at load time (core/gemm_choice.h; same bits, for diagnosis).
+const KERNEL = new URL(self.location.href).searchParams.get('kernel');
+
 async function loadBest() {
   const isolated = self.crossOriginIsolated === true;
   if (isolated && !SINGLE_ONLY) {
@@ -92,6 +97,7 @@ async function loadBest() {
   lab = await loadModule(0);
   engine = { build: 'single', threads: 1, isolated, ...engine };
 }
+
 const sessions = new Map(); // name -> Session
 const training = { active: null, paused: false, stopRequested: false, resumeWaiters: [] };
 
@@ -177,6 +183,7 @@ function sweepPlan(p) {
 const handlers = {
   async init() {
     if (!lab) await loadBest();
+    if (KERNEL !== null) engine.kernel = unwrap(lab.setKernel(KERNEL)).forced;
     return { version: lab.version(), engine };
   },
   schema: () => lab.schema(),

@@ -30,7 +30,10 @@ export class App {
     this.lengthGen = null;
     this.beforeAfter = new BeforeAfter();  // the untrained model's analysis, for before | after
     this.views = new Map();
-    this.client = new SessionWorker({ onCrash: (e) => this.recover(e) });
+    // ?kernel=<name> forces a GEMM micro-kernel in the worker (web/worker.js).
+    const kernel = new URLSearchParams(location.search).get('kernel');
+    const workerUrl = kernel === null ? 'worker.js' : `worker.js?kernel=${encodeURIComponent(kernel)}`;
+    this.client = new SessionWorker({ createWorker: () => new Worker(workerUrl), onCrash: (e) => this.recover(e) });
   }
 
   // ------------------------------------------------------------- messages

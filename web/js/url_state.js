@@ -6,7 +6,8 @@
 // --set: `?preset=P&a.b=x` is preset P, then the override a.b = x.
 import { FIELDS, SCHEMA_VERSION, defaults, fromConfig, inRange } from './settings.js';
 
-const RESERVED = new Set(['v', 'view', 'preset']);
+// kernel: a diagnosis switch for the worker (app.js), not a setting.
+const RESERVED = new Set(['v', 'view', 'preset', 'kernel']);
 const BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
 
 // A query key or value quoted for a message, at most 40 characters.

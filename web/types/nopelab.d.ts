@@ -253,12 +253,36 @@ export interface NopeLabModule {
   sweepSummarize(spec_json: string, records_json: string): Result<{ result: unknown }>;
   setThreads(n: number): Result<ThreadInfo>;
   threadInfo(): Result<ThreadInfo>;
+  /** Forces a GEMM micro-kernel for every later product ("" = choose per shape class; core/gemm_choice.h). */
+  setKernel(name: string): Result<GemmKernels>;
+  /** The kernels of this build and what each probed shape class chose. */
+  gemmKernels(): Result<GemmKernels>;
+  /** Every kernel's GFLOP/s on model B's product shapes, and the one each shape runs. */
+  benchGemmKernels(): { shape: string; kernel: string; candidates: KernelFigure[] }[];
 }
 
 export interface ThreadInfo {
   threads: number;
   max_threads: number;
   pthreads: boolean;
+}
+
+export interface KernelFigure {
+  name: string;
+  gflops: number;
+}
+
+export interface GemmKernels {
+  names: string[];
+  /** The forced kernel, or "". */
+  forced: string;
+  classes: {
+    shape_class: string;
+    probe_shape: string;
+    chosen: string;
+    probe_ms: number;
+    candidates: KernelFigure[];
+  }[];
 }
 
 export interface ModuleOptions {

@@ -1,0 +1,281 @@
+// The load-time choice of GEMM micro-kernel (gemm_choice.h).
+#include "gemm_choice.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+
+#include "error.h"
+#include "gemm.h"
+#include "gemm_kernel.h"
+#include "gemm_wasm_kernels.h"
+
+namespace nope {
+
+namespace {
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+#if defined(NOPE_GEMM_WASM)
+
+namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// Shape classes: op(A) and op(B) transposed or not, and small (under 2^22
+// flops: attention's row blocks) or big (the linear layers): the products
+// of one class take the same kernel.
+constexpr int kClasses = 8;
+int class_of(bool trans_a, bool trans_b, int M, int N, int K) {
+  const bool big = 2.0 * M * N * K >= double(1 << 22);
+  return (trans_a ? 4 : 0) + (trans_b ? 2 : 0) + (big ? 1 : 0);
+}
+std::string class_name(int c) {
+  return std::string(c & 4 ? "A^T " : "A ") + (c & 2 ? "B^T" : "B") + (c & 1 ? ", >= 2^22 flops" : ", < 2^22 flops");
+}
+
+constexpr int kUnset = -1, kProbing = -2;
+std::atomic<int> g_class_kernel[kClasses] = {kUnset, kUnset, kUnset, kUnset, kUnset, kUnset, kUnset, kUnset};
+std::atomic<int> g_forced{kUnset};
+// The per-class probe runs only when asked for ("auto"): on a Zen 4 it
+// picked a slower kernel than the default in 3 of 4 idle runs (V8's tiers and
+// timer make a 100 ms probe noisy), so the default kernel runs otherwise.
+std::atomic<bool> g_auto{false};
+std::once_flag g_env_once;
+
+std::mutex g_report_mutex;  // guards the two below
+std::vector<KernelChoice> g_report;
+double g_probe_total_ms = 0;
+
+int kernel_index(const std::string& name) {
+  for (int i = 0; i < kWasmKernelCount; i++)
+    if (name == kWasmKernels[i].name) return i;
+  return -1;
+}
+
+void read_env() {
+  std::call_once(g_env_once, [] {
+    const char* env = std::getenv("NOPELAB_KERNEL");
+    if (env && *env) {
+      const int i = kernel_index(env);
+      if (i >= 0) g_forced.store(i);
+      if (std::string(env) == kAutoKernel) g_auto.store(true);
+    }
+  });
+}
+
+// Ms of `reps` products of kernel q on the shape (into the scratch C).
+double time_kernel(int q, bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+                   int ldb, float* C, int reps) {
+  const double t0 = now_ms();
+  for (int i = 0; i < reps; i++)
+    gemm_wasm_with(kWasmKernels[q], trans_a, trans_b, M, N, K, 1.0f, A, lda, B, ldb, false, C, N);
+  return now_ms() - t0;
+}
+
+// Liftoff, V8's baseline tier, runs a kernel at a fraction of its speed until
+// the function has run long enough to be recompiled by TurboFan in the
+// background: the first probe calls every kernel kWarmCalls times on one tile
+// (about the tier-up budget of a kernel's loop) before anything is timed.
+constexpr int kWarmCalls = 96;
+bool g_warm = false;  // under g_report_mutex
+
+void warm_up() {
+  std::vector<float> a(8 * kWasmKC, 0.0f), b(kWasmKC * 16, 0.0f), c(8 * 16, 0.0f);
+  for (int q = 0; q < kWasmKernelCount; q++) {
+    const WasmKernel& k = kWasmKernels[q];
+    for (int i = 0; i < kWarmCalls; i++) k.fn(kWasmKC, a.data(), kWasmKC, b.data(), c.data(), 16, 1.0f, i > 0, k.mr, k.nr);
+  }
+}
+
+// The probe of one class on a sub-block of the product (at most 128 x 256 x
+// KC of its own operands), repeated to about 2^23 flops a measurement (a
+// quarter of a ms at 35 GFLOP/s, a few ticks of a browser's clock): five
+// rounds, the candidates alternating within a round, each kept at its best
+// round (the one least disturbed by the rest of the machine); after two
+// rounds only the default and the candidates within 1.25x of the best go
+// on. A candidate replaces the default only if it is kMinGain faster: on a
+// busy machine the figures are noisy (at a load average of 10 on 2 cores a
+// 5% margin let noise pick a kernel 10-20% slower on the whole product),
+// and the default is the one measured never to lose on this Zen 4.
+constexpr double kMinGain = 1.15;
+constexpr int kRounds = 5, kRoundsAll = 2;
+
+int probe(int cls, bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+          int ldb) {
+  const double t_start = now_ms();
+  {
+    std::lock_guard<std::mutex> lock(g_report_mutex);
+    if (!g_warm) warm_up(), g_warm = true;
+  }
+  const int m = std::min(M, 128), n = std::min(N, 256), k = std::min(K, kWasmKC);
+  const double flops = 2.0 * m * n * k;
+  const int reps = std::max(1, (int)((1 << 23) / flops));
+  std::vector<float> scratch((size_t)m * n);
+  std::vector<double> best(kWasmKernelCount, 1e300);
+  for (int round = 0; round < kRounds; round++) {
+    const double cut = round < kRoundsAll ? 1e300 : 1.25 * *std::min_element(best.begin(), best.end());
+    for (int q = 0; q < kWasmKernelCount; q++)
+      if (q == 0 || best[q] <= cut)
+        best[q] = std::min(best[q], time_kernel(q, trans_a, trans_b, m, n, k, A, lda, B, ldb, scratch.data(), reps));
+  }
+  int chosen = (int)(std::min_element(best.begin(), best.end()) - best.begin());
+  if (best[0] < kMinGain * best[chosen]) chosen = 0;
+  KernelChoice r;
+  r.shape_class = class_name(cls);
+  r.probe_shape = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+  r.chosen = kWasmKernels[chosen].name;
+  r.probe_ms = now_ms() - t_start;
+  for (int q = 0; q < kWasmKernelCount; q++)
+    r.candidates.push_back({kWasmKernels[q].name, flops * reps / (std::max(best[q], 1e-3) * 1e6)});
+  std::lock_guard<std::mutex> lock(g_report_mutex);
+  g_probe_total_ms += r.probe_ms;
+  g_report.push_back(std::move(r));
+  return chosen;
+}
+
+}  // namespace
+
+const WasmKernel& gemm_wasm_kernel_for(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
+                                       const float* B, int ldb) {
+  read_env();
+  const int forced = g_forced.load(std::memory_order_relaxed);
+  if (forced >= 0) return kWasmKernels[forced];
+  if (!g_auto.load(std::memory_order_relaxed)) return kWasmKernels[0];
+  const int cls = class_of(trans_a, trans_b, M, N, K);
+  int q = g_class_kernel[cls].load(std::memory_order_acquire);
+  if (q >= 0) return kWasmKernels[q];
+  // First product of the class: this thread probes, another thread that
+  // gets here meanwhile runs the default (the same bits). Over the budget,
+  // a class takes the default without a probe.
+  int expected = kUnset;
+  if (q == kUnset && g_class_kernel[cls].compare_exchange_strong(expected, kProbing)) {
+    double spent;
+    {
+      std::lock_guard<std::mutex> lock(g_report_mutex);
+      spent = g_probe_total_ms;
+    }
+    q = spent < kProbeBudgetMs ? probe(cls, trans_a, trans_b, M, N, K, A, lda, B, ldb) : 0;
+    g_class_kernel[cls].store(q, std::memory_order_release);
+    return kWasmKernels[q];
+  }
+  return kWasmKernels[0];
+}
+
+std::vector<std::string> gemm_kernel_names() {
+  std::vector<std::string> names;
+  for (int i = 0; i < kWasmKernelCount; i++) names.push_back(kWasmKernels[i].name);
+  return names;
+}
+
+void gemm_set_kernel(const std::string& name) {
+  read_env();
+  if (name.empty() || name == kAutoKernel) {
+    g_forced.store(kUnset);
+    g_auto.store(name == kAutoKernel);
+    return;
+  }
+  const int i = kernel_index(name);
+  if (i < 0)
+    throw Error("kernel '" + name + "' is not one of this build's GEMM kernels (" + join_names(gemm_kernel_names()) +
+                ")");
+  g_forced.store(i);
+}
+
+std::string gemm_forced_kernel() {
+  read_env();
+  const int f = g_forced.load();
+  return f >= 0 ? kWasmKernels[f].name : "";
+}
+
+std::vector<KernelChoice> gemm_kernel_choices() {
+  std::lock_guard<std::mutex> lock(g_report_mutex);
+  return g_report;
+}
+
+std::string gemm_kernel_for_shape(bool trans_a, bool trans_b, int M, int N, int K) {
+  read_env();
+  const int f = g_forced.load();
+  if (f >= 0) return kWasmKernels[f].name;
+  const int q = g_class_kernel[class_of(trans_a, trans_b, M, N, K)].load();
+  return q >= 0 ? kWasmKernels[q].name : "";
+}
+
+std::vector<KernelFigure> gemm_time_kernels(bool trans_a, bool trans_b, int M, int N, int K, int reps, int rounds) {
+  const int lda = trans_a ? M : K, ldb = trans_b ? K : N;
+  std::vector<float> a((size_t)M * K, 0.5f), b((size_t)K * N, 0.25f), c((size_t)M * N);
+  std::vector<double> best(kWasmKernelCount, 1e300);
+  for (int round = 0; round < rounds; round++)
+    for (int q = 0; q < kWasmKernelCount; q++)
+      best[q] = std::min(best[q], time_kernel(q, trans_a, trans_b, M, N, K, a.data(), lda, b.data(), ldb, c.data(), reps));
+  std::vector<KernelFigure> out;
+  for (int q = 0; q < kWasmKernelCount; q++)
+    out.push_back({kWasmKernels[q].name, 2.0 * M * N * (double)K * reps / (best[q] * 1e6)});
+  return out;
+}
+
+#else  // one native kernel
+
+namespace {
+
+#if defined(NOPE_GEMM_SIMD)
+const char* const kNativeKernel = "avx";
+#else
+const char* const kNativeKernel = "eigen";
+#endif
+
+// NOPELAB_KERNEL natively may only name the one kernel.
+void check_env() {
+  const char* env = std::getenv("NOPELAB_KERNEL");
+  if (env && *env && std::string(env) != kNativeKernel && std::string(env) != kAutoKernel)
+    throw Error(std::string("NOPELAB_KERNEL '") + env + "' is not one of this build's GEMM kernels (" +
+                kNativeKernel + ")");
+}
+
+}  // namespace
+
+std::vector<std::string> gemm_kernel_names() { return {kNativeKernel}; }
+
+void gemm_set_kernel(const std::string& name) {
+  if (!name.empty() && name != kNativeKernel && name != kAutoKernel)
+    throw Error("kernel '" + name + "' is not one of this build's GEMM kernels (" + kNativeKernel + ")");
+}
+
+std::string gemm_forced_kernel() {
+  check_env();
+  return "";
+}
+
+std::vector<KernelChoice> gemm_kernel_choices() { return {}; }
+
+std::string gemm_kernel_for_shape(bool, bool, int, int, int) {
+  check_env();
+  return kNativeKernel;
+}
+
+std::vector<KernelFigure> gemm_time_kernels(bool trans_a, bool trans_b, int M, int N, int K, int reps, int rounds) {
+  const int lda = trans_a ? M : K, ldb = trans_b ? K : N;
+  std::vector<real> a((size_t)M * K, real(0.5)), b((size_t)K * N, real(0.25)), c((size_t)M * N);
+  double best = 1e300;
+  for (int round = 0; round < rounds; round++) {
+    const double t0 = now_ms();
+    for (int i = 0; i < reps; i++)
+      gemm(trans_a, trans_b, M, N, K, real(1), a.data(), lda, b.data(), ldb, real(0), c.data(), N);
+    best = std::min(best, now_ms() - t0);
+  }
+  return {{kNativeKernel, 2.0 * M * N * (double)K * reps / (best * 1e6)}};
+}
+
+#endif
+
+}  // namespace nope

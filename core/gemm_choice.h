@@ -1,0 +1,60 @@
+// Which GEMM micro-kernel runs, FFTW/ATLAS style. The wasm build has several
+// (gemm_wasm_kernels.h). By default the first (4x8r) runs everywhere; with
+// "auto" (NOPELAB_KERNEL=auto, setKernel("auto"), ?kernel=auto) the first
+// product of each shape class times every
+// candidate on a sub-block of that product's own operands (in all at most
+// kProbeBudgetMs per module) and the class keeps the fastest for the rest of
+// the page load. Every candidate gives the same bits, so the choice changes
+// speed only. Natively the build has one kernel (AVX, or Eigen), listed
+// under its name so that the same interface reports it.
+//
+// Override, for tests and diagnosis: NOPELAB_KERNEL=<name> in the
+// environment (natively), gemm_set_kernel (the wasm module's setKernel,
+// which web/worker.js calls for the page's ?kernel=<name>).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace nope {
+
+constexpr double kProbeBudgetMs = 100;
+// The name that turns the per-class probe on.
+constexpr const char* kAutoKernel = "auto";
+
+// The kernels this build can run, the default first.
+std::vector<std::string> gemm_kernel_names();
+
+// Forces `name` for every product from now on ("" = the default kernel
+// again, "auto" = choose per shape class). Throws nope::Error naming the value and the choices if the build
+// has no such kernel.
+void gemm_set_kernel(const std::string& name);
+// The forced kernel, or "".
+std::string gemm_forced_kernel();
+
+// A candidate's speed on one shape, in GFLOP/s.
+struct KernelFigure {
+  std::string name;
+  double gflops = 0;
+};
+
+// A shape class and what its probe chose.
+struct KernelChoice {
+  std::string shape_class;  // e.g. "A B^T, >= 2^22 flops"
+  std::string probe_shape;  // the sub-block the probe timed, "MxNxK"
+  std::string chosen;
+  double probe_ms = 0;      // the probe's wall time
+  std::vector<KernelFigure> candidates;  // each at its best round
+};
+// The classes probed so far, in the order they were probed.
+std::vector<KernelChoice> gemm_kernel_choices();
+
+// The kernel a product of this shape runs now: the forced one, the one its
+// class chose, or (class not probed yet) "".
+std::string gemm_kernel_for_shape(bool trans_a, bool trans_b, int M, int N, int K);
+
+// For the benchmarks: GFLOP/s of every kernel of this build on one product
+// shape (best of `rounds` rounds of `reps` products, the candidates
+// alternating within a round). Natively: the one kernel, through nope::gemm.
+std::vector<KernelFigure> gemm_time_kernels(bool trans_a, bool trans_b, int M, int N, int K, int reps, int rounds);
+
+}  // namespace nope

@@ -1,0 +1,67 @@
+// The wasm build's GEMM micro-kernels (core/gemm_choice.h): training with
+// each kernel forced (setKernel, what the page's ?kernel= and
+// NOPELAB_KERNEL do) and with the load-time choice gives byte-identical
+// checkpoints, losses and analyses; the choice reports what each shape class
+// chose; an unknown name comes back as an error value.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { loadNopeLab } from './load_module.mjs';
+
+const lab = await loadNopeLab();
+
+// Products of every class: linear layers of 512 rows (>= 2^22 flops: x W^T,
+// dY W, dY^T X) and attention's row blocks (< 2^22: Q K^T, P V, P^T dO).
+const cfg = {
+  model: { d_model: 64, n_heads: 4, n_layers: 2, d_ff: 256 },
+  task: { name: 'copy', train_len: 15, test_len: 15, vocab_size: 10 },
+  train: { batch_size: 16, lr: 0.003, warmup: 0, seed: 9 },
+};
+
+function train(kernel) {
+  const set = lab.setKernel(kernel);
+  assert.equal(set.ok, true, set.error);
+  assert.equal(set.forced, kernel === 'auto' ? '' : kernel);
+  const s = new lab.Session();
+  const created = s.create(JSON.stringify(cfg));
+  assert.equal(created.ok, true, created.error);
+  const step = s.step(4);
+  assert.equal(step.ok, true, step.error);
+  const analysis = s.analyze(JSON.stringify({ batch: 4, length: 16, probes: false }));
+  assert.equal(analysis.ok, true, analysis.error);
+  const ck = s.saveCheckpoint(true);
+  assert.equal(ck.ok, true, ck.error);
+  s.delete();
+  return { checkpoint: ck.checkpoint, loss: step.loss, gradNorm: step.grad_norm, similarity: Array.from(analysis.similarity ?? []) };
+}
+
+test('every kernel and the load-time choice train to byte-identical checkpoints', () => {
+  const names = lab.gemmKernels().names;
+  assert.ok(names.length >= 4, `candidates: ${names}`);
+  const want = train(names[0]);
+  for (const name of names.slice(1)) {
+    const got = train(name);
+    assert.equal(got.loss, want.loss, `loss with ${name}`);
+    assert.equal(got.gradNorm, want.gradNorm, `gradient norm with ${name}`);
+    assert.deepEqual(got.similarity, want.similarity, `analysis with ${name}`);
+    assert.ok(got.checkpoint === want.checkpoint, `checkpoint with ${name} differs from ${names[0]}`);
+  }
+  const byDefault = train('');
+  assert.ok(byDefault.checkpoint === want.checkpoint, 'checkpoint with the default kernel differs');
+  assert.equal(lab.gemmKernels().classes.length, 0, 'the default runs no probe');
+  const auto = train('auto');
+  assert.ok(auto.checkpoint === want.checkpoint, 'checkpoint with the load-time choice differs');
+  const { classes } = lab.gemmKernels();
+  assert.ok(classes.length >= 2, 'the auto run probed its shape classes');
+  for (const c of classes) {
+    assert.ok(names.includes(c.chosen), c.chosen);
+    assert.equal(c.candidates.length, names.length);
+    for (const k of c.candidates) assert.ok(k.gflops > 0, `${c.shape_class} ${k.name}`);
+  }
+});
+
+test('an unknown kernel is an error value naming the choices', () => {
+  const r = lab.setKernel('9x9');
+  assert.equal(r.ok, false);
+  assert.match(r.error, /'9x9' is not one of this build's GEMM kernels \(4x8r, /);
+  assert.equal(lab.gemmKernels().forced, '');
+});
