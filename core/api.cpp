@@ -4,6 +4,7 @@
 
 #include "bench.h"
 #include "error.h"
+#include "gemm_choice.h"
 #include "json_check.h"
 #include "results_json.h"
 #include "sweep/result.h"
@@ -166,6 +167,43 @@ json bench_analysis(const json& repeats) {
 json bench_simd_peak() {
   const SimdPeak p = nope::bench_simd_peak();
   return {{"lanes", p.lanes}, {"gflops", p.gflops}};
+}
+
+namespace {
+json figures_json(const std::vector<KernelFigure>& figures) {
+  json out = json::array();
+  for (const KernelFigure& f : figures) out.push_back({{"name", f.name}, {"gflops", f.gflops}});
+  return out;
+}
+}  // namespace
+
+json gemm_kernels() {
+  json classes = json::array();
+  for (const KernelChoice& c : gemm_kernel_choices())
+    classes.push_back({{"shape_class", c.shape_class},
+                       {"probe_shape", c.probe_shape},
+                       {"chosen", c.chosen},
+                       {"probe_ms", c.probe_ms},
+                       {"candidates", figures_json(c.candidates)}});
+  return {{"names", gemm_kernel_names()}, {"forced", gemm_forced_kernel()}, {"classes", classes}};
+}
+
+json set_kernel(const json& name) {
+  if (!name.is_string()) throw Error("kernel must be a string (a kernel's name, \"\" or \"auto\"), got " + name.dump());
+  gemm_set_kernel(name.get<std::string>());
+  return gemm_kernels();
+}
+
+json bench_gemm_kernels() {
+  json out = json::array();
+  for (const BenchGemmShape& shape : kBenchGemmShapes) {
+    const BenchGemmKernels k = nope::bench_gemm_kernels(shape);
+    out.push_back({{"shape", shape.name},
+                   {"gflops", nope::bench_gemm(shape)},
+                   {"kernel", k.chosen},
+                   {"candidates", figures_json(k.candidates)}});
+  }
+  return out;
 }
 
 // ------------------------------------------------------------- threads

@@ -77,6 +77,18 @@ nlohmann::json bench_analysis(const nlohmann::json& repeats);
 // {lanes, gflops} of the SIMD ceiling.
 nlohmann::json bench_simd_peak();
 
+// ------------------------------------------------------------- GEMM kernels
+// (gemm_choice.h) {names, forced, classes: [{shape_class, probe_shape,
+// chosen, probe_ms, candidates: [{name, gflops}]}]}: the kernels of this
+// build and what each probed shape class chose.
+nlohmann::json gemm_kernels();
+// Forces `name` (a string: a kernel, "" for the default, "auto" for the
+// per-class probe); returns gemm_kernels().
+nlohmann::json set_kernel(const nlohmann::json& name);
+// [{shape, gflops, kernel, candidates: [{name, gflops}]}] over the model-B
+// product shapes: the speed of the kernel each runs, and of every candidate.
+nlohmann::json bench_gemm_kernels();
+
 // ------------------------------------------------------------- threads
 // Sizes the core's pool to n in [1, most] (most: what this process can run).
 void set_threads(const nlohmann::json& n, int most);

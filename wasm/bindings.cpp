@@ -219,55 +219,10 @@ EMSCRIPTEN_BINDINGS(nopelab) {
     });
   });
   function("threadInfo", +[]() { return call([] { return thread_info(); }); });
-}
 
-// ---------------------------------------------------------------- GEMM kernels
-// The load-time choice of micro-kernel (core/gemm_choice.h): setKernel forces
-// one ("" chooses per shape class again; web/worker.js passes the page's
-// ?kernel=), gemmKernels says what was chosen and the probe's figures, and
-// benchGemmKernels times every candidate on model B's product shapes.
-#include "gemm_choice.h"
-
-namespace {
-
-json choices_json() {
-  json classes = json::array();
-  for (const nope::KernelChoice& c : nope::gemm_kernel_choices()) {
-    json cands = json::array();
-    for (const nope::KernelFigure& f : c.candidates) cands.push_back({{"name", f.name}, {"gflops", f.gflops}});
-    classes.push_back({{"shape_class", c.shape_class},
-                       {"probe_shape", c.probe_shape},
-                       {"chosen", c.chosen},
-                       {"probe_ms", c.probe_ms},
-                       {"candidates", cands}});
-  }
-  return {{"names", nope::gemm_kernel_names()}, {"forced", nope::gemm_forced_kernel()}, {"classes", classes}};
-}
-
-val set_kernel(const std::string& name) {
-  return guarded([&] {
-    nope::gemm_set_kernel(name);
-    return ok_value(choices_json());
-  });
-}
-
-val gemm_kernels() { return ok_value(choices_json()); }
-
-val bench_gemm_kernels() {
-  json out = json::array();
-  for (const nope::BenchGemmShape& shape : nope::kBenchGemmShapes) {
-    const nope::BenchGemmKernels k = nope::bench_gemm_kernels(shape);
-    json cands = json::array();
-    for (const nope::KernelFigure& f : k.candidates) cands.push_back({{"name", f.name}, {"gflops", f.gflops}});
-    out.push_back({{"shape", shape.name}, {"kernel", k.chosen}, {"candidates", cands}});
-  }
-  return to_val(out);
-}
-
-}  // namespace
-
-EMSCRIPTEN_BINDINGS(nopelab_kernels) {
-  emscripten::function("setKernel", &set_kernel);
-  emscripten::function("gemmKernels", &gemm_kernels);
-  emscripten::function("benchGemmKernels", &bench_gemm_kernels);
+  // The GEMM micro-kernel (core/gemm_choice.h): force one, "" for the
+  // default, "auto" for the per-class probe (web/worker.js passes ?kernel=).
+  function("setKernel", +[](val name) { return call([&] { return to_val(api::set_kernel(arg(name))); }); });
+  function("gemmKernels", +[]() { return call([] { return to_val(api::gemm_kernels()); }); });
+  function("benchGemmKernels", +[]() { return call([] { return to_val(api::bench_gemm_kernels()); }, Reply::data); });
 }

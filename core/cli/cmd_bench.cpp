@@ -9,7 +9,6 @@
 #include "api.h"
 #include "bench.h"
 #include "cli_common.h"
-#include "gemm_choice.h"
 #include "commands.h"
 #include "threads.h"
 
@@ -80,25 +79,22 @@ int cmd_bench(int argc, char** argv) {
       std::printf("  step  model %s: %5.2f GFLOP of products in %7.2f ms = %6.1f GFLOP/s  (%3.0f%% of the ceiling)\n",
                   bm.name, gflop, ms, rate, 100 * rate / peak.gflops);
   }
-  nlohmann::json gemms = nlohmann::json::array();
-  for (const BenchGemmShape& shape : kBenchGemmShapes) {
-    const double gflops = bench_gemm(shape);
-    // Which micro-kernel ran and every candidate's figure (gemm_choice.h).
-    const BenchGemmKernels kern = bench_gemm_kernels(shape);
-    nlohmann::json cands = nlohmann::json::array();
-    for (const KernelFigure& f : kern.candidates) cands.push_back({{"name", f.name}, {"gflops", f.gflops}});
-    gemms.push_back({{"shape", shape.name}, {"gflops", gflops}, {"kernel", kern.chosen}, {"candidates", cands}});
-    if (!a.flag("json")) {
-      std::printf("  gemm %-30s %6.1f GFLOP/s  (%3.0f%% of the ceiling)  kernel %s\n", shape.name, gflops,
-                  100 * gflops / peak.gflops, kern.chosen.c_str());
-      if (kern.candidates.size() > 1) {
+  // Which micro-kernel each shape ran and every candidate's figure (gemm_choice.h).
+  const nlohmann::json gemms = api::bench_gemm_kernels();
+  if (!a.flag("json"))
+    for (const nlohmann::json& g : gemms) {
+      const double gflops = g["gflops"];
+      std::printf("  gemm %-30s %6.1f GFLOP/s  (%3.0f%% of the ceiling)  kernel %s\n",
+                  g["shape"].get<std::string>().c_str(), gflops, 100 * gflops / peak.gflops,
+                  g["kernel"].get<std::string>().c_str());
+      if (g["candidates"].size() > 1) {
         std::printf("       every kernel:");
-        for (const KernelFigure& f : kern.candidates)
-          std::printf(" %s %.1f (%.0f%%)", f.name.c_str(), f.gflops, 100 * f.gflops / peak.gflops);
+        for (const nlohmann::json& f : g["candidates"])
+          std::printf(" %s %.1f (%.0f%%)", f["name"].get<std::string>().c_str(), f["gflops"].get<double>(),
+                      100 * f["gflops"].get<double>() / peak.gflops);
         std::printf("\n");
       }
     }
-  }
   const nlohmann::json ab = api::bench_analysis(3);
   threads_set(threads);
   const double analysis_ms = ab["analysis_ms"], step_ms = ab["train_step_ms"];
