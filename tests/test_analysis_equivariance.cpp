@@ -114,11 +114,11 @@ TEST_CASE("a causal mask breaks permutation equivariance", "[analysis][equivaria
 
 TEST_CASE("every positional encoding breaks equivariance of a bidirectional model", "[analysis][equivariance][science]") {
   for (PosEncoding pe : {PosEncoding::sinusoidal, PosEncoding::learned, PosEncoding::rope, PosEncoding::alibi,
-                         PosEncoding::normalized}) {
+                         PosEncoding::normalized, PosEncoding::index, PosEncoding::t5_bias}) {
     const Config c = model(AttentionMask::bidirectional, pe);
     const AnalysisResult r = equivariance_of(c);
     // Encodings added to the embedding move even layer 0's input.
-    const bool additive = pe != PosEncoding::rope && pe != PosEncoding::alibi;
+    const bool additive = pe != PosEncoding::rope && pe != PosEncoding::alibi && pe != PosEncoding::t5_bias;
     for (const SiteResult& s : r.sites) {
       INFO(to_string(pe) << " layer " << s.layer << " " << to_string(s.site) << " deviation " << s.equivariance);
       if (additive || after_first_attention(s)) CHECK(s.equivariance >= 1e-2);

@@ -1,5 +1,5 @@
 // The double-precision build's products go through Eigen on fixed tiles
-// (core/gemm.cpp): its gradients, like the float build's, must be
+// (core/gemm_eigen.cpp): its gradients, like the float build's, must be
 // bit-identical for any thread count.
 #include <catch2/catch.hpp>
 

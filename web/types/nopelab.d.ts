@@ -7,7 +7,7 @@
 // ------------------------------------------------------------------ config
 
 /** The names of schema().registries.pos_encodings (core/encodings.h); tests/types checks a wrong name fails. */
-export type PosEncoding = 'none' | 'sinusoidal' | 'learned' | 'rope' | 'alibi' | 'normalized';
+export type PosEncoding = 'none' | 'sinusoidal' | 'learned' | 'rope' | 'alibi' | 'normalized' | 'index' | 't5_bias';
 export type AttentionMask = 'causal' | 'bidirectional';
 export type NormPlacement = 'pre' | 'post' | 'none';
 export type InitScheme = 'normal' | 'xavier' | 'kaiming' | 'gpt2';

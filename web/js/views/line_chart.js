@@ -30,7 +30,7 @@ export class LineChart {
   // [{series: [upper, lower] (indices into series), fill}] shade between two series.
   update(x, series, { bands = [] } = {}) {
     const names = series.map((s) => s.name).join('|') + JSON.stringify(bands);
-    const data = [Float64Array.from(x), ...series.map((s) => Float64Array.from(s.values, (v) => (Number.isFinite(v) ? v : null)))];
+    const data = [Float64Array.from(x), ...series.map((s) => Array.from(s.values, (v) => (Number.isFinite(v) ? v : null)))];
     if (this.plot && names === this.names) {
       this.plot.setData(data);
       return;
