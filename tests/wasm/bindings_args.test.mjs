@@ -61,6 +61,7 @@ test('the registries arrive with the schema', () => {
   assert.deepEqual(r.sites.map((x) => x.name), lab.schema().sites);
   assert.ok(r.measures.some((m) => m.name === 'adjacency' && m.baseline === 'adjacency_chance'));
   assert.deepEqual(r.analysis_arrays.map((a) => a.name),
-    ['similarity', 'variance', 'decay', 'theory', 'attention', 'probe_predicted']);
+    ['similarity', 'variance', 'decay', 'theory', 'attention', 'probe_predicted',
+      'demo_original_permuted', 'demo_permuted_input']);
   assert.ok(r.pos_encodings.some((e) => e.name === 'none'));
 });
