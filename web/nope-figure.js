@@ -313,6 +313,14 @@ export class NopeFigure extends HTMLElement {
     $.progress.hidden = false;
     $.progress.max = sweep.plan.runs;
     $.pause.hidden = false;
+    // A sweep trains many models for minutes and holds the page's one worker
+    // while it does: it waits for the reader's Start, so the page's other
+    // figures (and the reader's CPU) are theirs until then.
+    if (sweep.done === 0 && !this.sweepStarted) {
+      this.userPaused = true;
+      $.pause.textContent = 'Start';
+    }
+    this.sweepStarted = true;
     this.dataset.state = 'training';
     try {
       while (sweep.done < sweep.plan.runs) {
@@ -339,7 +347,8 @@ export class NopeFigure extends HTMLElement {
     if (!$ || !this.ctx) return;
     const sweep = this.ctx.sweep;
     if (sweep?.plan) {
-      const why = this.userPaused ? 'paused' : !this.onScreen ? 'paused while off screen' : 'training in your browser';
+      const why = this.userPaused ? (sweep.done === 0 ? 'press Start to train them in your browser' : 'paused')
+        : !this.onScreen ? 'paused while off screen' : 'training in your browser';
       $.status.textContent = sweep.done >= sweep.plan.runs ? `All ${sweep.plan.runs} runs trained in your browser.`
         : `Run ${sweep.done + 1} of ${sweep.plan.runs}: ${why}.`;
       return;

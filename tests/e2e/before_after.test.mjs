@@ -43,7 +43,7 @@ test('trained preset: before (step 0) | after, same colour scale, score table by
   assert.match(await page.textContent(`${figure('after')} .ba-title`), /after training: step 200$/);
   for (const role of ['before', 'after']) {
     assert.ok((await canvasInk(page, `${figure(role)} .heatmap-canvas`)) > 0.9, `${role} map is blank`);
-    assert.match(await page.textContent(`${figure(role)} .ba-caption`), /^layer 0 attn_out: P_adj 0\.\d{3} vs chance 0\.\d{3}$/);
+    assert.match(await page.textContent(`${figure(role)} .ba-caption`), /^layer 0 attn_out: P_adj 0\.\d{3} vs chance 0\.\d{3}, content null 0\.\d{3}$/);
   }
   assert.deepEqual(await rangeOf(page, 'before'), await rangeOf(page, 'after'));
   // The copy task keeps the random-token input its expect ranges were measured with.

@@ -22,6 +22,8 @@ export class Heatmap {
     this.canvas.className = 'heatmap-canvas';
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
+    // An image needs its text from the start: draw() replaces it with the data's.
+    this.canvas.setAttribute('aria-label', `${label} heatmap, not drawn yet`);
     this.scroller.append(this.canvas);
     this.bar = document.createElement('canvas');
     this.bar.className = 'colorbar';
