@@ -6,17 +6,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifacts, canvasInk, launch, repoRoot, startServer, watchErrors } from './browser.mjs';
+import { artifacts, canvasInk, closeLab, openLab, repoRoot, watchErrors } from './browser.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => ({ server, browser } = await openLab()));
+after(() => closeLab({ server, browser }));
 
 async function open(query = '', { page: target = 'index.html', viewport = { width: 1400, height: 1000 } } = {}) {
   const page = await browser.newPage({ viewport, acceptDownloads: true });

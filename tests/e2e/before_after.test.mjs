@@ -5,17 +5,11 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifacts, canvasInk, launch, startServer, watchErrors } from './browser.mjs';
+import { artifacts, canvasInk, closeLab, openLab, watchErrors } from './browser.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => ({ server, browser } = await openLab()));
+after(() => closeLab({ server, browser }));
 
 async function open(query) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -59,3 +59,13 @@ export async function canvasInk(page, selector) {
     return ink / (data.length / 4);
   });
 }
+
+// The pair every page test opens before its tests and closes after them:
+// a static server (options as startServer's) and one headless Chromium.
+export async function openLab(serverOptions) {
+  return { server: await startServer(serverOptions), browser: await launch() };
+}
+export async function closeLab({ server, browser }) {
+  await browser?.close();
+  server?.stop();
+}

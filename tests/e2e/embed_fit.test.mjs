@@ -5,17 +5,11 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifacts, canvasInk, launch, startServer, watchErrors } from './browser.mjs';
+import { artifacts, canvasInk, closeLab, openLab, watchErrors } from './browser.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer({ isolation: false });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => ({ server, browser } = await openLab({ isolation: false })));
+after(() => closeLab({ server, browser }));
 
 for (const [width, height] of [[720, 520], [360, 480]]) {
   test(`embed.html fits a ${width}x${height} frame`, async () => {

@@ -4,17 +4,11 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, repoRoot, startServer, watchErrors } from './browser.mjs';
+import { closeLab, openLab, repoRoot, watchErrors } from './browser.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => ({ server, browser } = await openLab()));
+after(() => closeLab({ server, browser }));
 
 const AXE = path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
 

@@ -7,18 +7,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifacts, launch, repoRoot, startServer, watchErrors } from './browser.mjs';
+import { artifacts, closeLab, openLab, repoRoot, watchErrors } from './browser.mjs';
 
 const nopelab = process.env.NOPELAB || path.join(repoRoot, 'build', 'nopelab');
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => ({ server, browser } = await openLab()));
+after(() => closeLab({ server, browser }));
 
 async function open(query = '') {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });

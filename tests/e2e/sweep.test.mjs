@@ -8,19 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { artifacts, canvasInk, launch, repoRoot, startServer, watchErrors } from './browser.mjs';
+import { artifacts, canvasInk, closeLab, openLab, repoRoot, watchErrors } from './browser.mjs';
 
 const nopelab = path.join(repoRoot, 'build', 'nopelab');
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => ({ server, browser } = await openLab()));
+after(() => closeLab({ server, browser }));
 
 // A small model so runs take well under a second.
 const small = 'v=1&model.d_model=32&model.n_layers=1&task.train_len=12&task.test_len=12&task.vocab_size=64';
