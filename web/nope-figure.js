@@ -3,8 +3,9 @@
 //   <nope-figure preset="random_init_adjacency" view="similarity" controls="sigma attention"></nope-figure>
 // Attributes: preset, then any config field (model.init.std="0.5"; the same
 // semantics as a lab link), view (similarity | variance | decay | attention |
-// length | training), controls, layer / site / head (what the view selects
-// first). Every figure on the page shares one worker (figure_pool.js); each
+// length | training | sweep), controls, layer / site / head (what the view
+// selects first), committed (view="sweep": a `nopelab sweep` result file of
+// the same experiment, drawn at first paint; the reader can re-run it live). Every figure on the page shares one worker (figure_pool.js); each
 // loads when it scrolls into view, trains only while on screen, draws with
 // the lab's own views, describes its data in text, publishes its numbers
 // (element.values, the "nope-figure-data" event, <span data-from="id:name">)
@@ -43,7 +44,7 @@ let figureCount = 0;
 
 export class NopeFigure extends HTMLElement {
   static get observedAttributes() {
-    return ['preset', 'view', 'controls', 'layer', 'site', 'head', ...FIELDS.map((f) => f.path)];
+    return ['preset', 'view', 'controls', 'layer', 'site', 'head', 'committed', ...FIELDS.map((f) => f.path)];
   }
 
   constructor() {
@@ -67,13 +68,14 @@ export class NopeFigure extends HTMLElement {
       status: el('div', { class: 'nf-status' }),
       progress: el('progress', { class: 'nf-progress', max: 1, value: 0, 'aria-label': 'training progress', hidden: true }),
       pause: el('button', { type: 'button', class: 'small', hidden: true, onclick: () => this.togglePause(), text: 'Pause' }),
+      rerun: el('button', { type: 'button', class: 'small', hidden: true, onclick: () => this.toggleSweepSource() }),
       error: el('div', { class: 'nf-error error', role: 'alert', hidden: true }),
       panel: el('div', { class: 'nf-panel' }),
       desc: el('figcaption', { class: 'nf-desc' }),
       lab: el('a', { class: 'nf-lab', target: '_blank', rel: 'noopener', text: 'Open in the lab' }),
     };
     const $ = this.$;
-    const figure = el('figure', { class: 'nf' }, $.controls, el('div', { class: 'nf-bar' }, $.status, $.progress, $.pause),
+    const figure = el('figure', { class: 'nf' }, $.controls, el('div', { class: 'nf-bar' }, $.status, $.progress, $.pause, $.rerun),
       $.error, $.panel, $.desc, el('div', { class: 'nf-links' }, $.lab));
     root.append(...css, figure);
     if (!this.hasAttribute('role')) this.setAttribute('role', 'figure');
@@ -134,6 +136,7 @@ export class NopeFigure extends HTMLElement {
     this.userPaused = !this.userPaused;
     if (this.userPaused) this.ctx?.sweep?.stop();
     this.$.pause.textContent = this.userPaused ? 'Resume' : 'Pause';
+    if (this.ctx?.sweep?.plan) this.showSweepControls();
     if (!this.userPaused) this.onVisibility();
     this.showTrainingStatus();
   }
@@ -179,6 +182,8 @@ export class NopeFigure extends HTMLElement {
         if (!preset?.sweep) throw new Error('view="sweep" needs a sweep preset (one with a "sweep" field)');
         this.ctx.sweep = new SweepFigure(figurePool(), settings, { ...preset.sweep, ...attrs.sweep });
         await this.ctx.sweep.planned({ priority: true });
+        const committed = this.getAttribute('committed');
+        this.committedProblem = committed ? await this.ctx.sweep.loadCommitted(asset(committed), committed, { priority: true }) : null;
       } else if (kind.compute) {
         this.receive({ custom: await kind.compute(figurePool(), settings, this.shuffles, { priority: true }) });
       } else {
@@ -307,23 +312,19 @@ export class NopeFigure extends HTMLElement {
     }
   }
 
-  // A sweep figure's runs, one at a time while on screen.
+  // A sweep figure: the committed run (if any) is on show and done; the
+  // reader's own run trains one run at a time while on screen, after their
+  // Start (or Re-run). It holds the page's one worker for minutes, so it
+  // waits for them: until then the page's other figures have the worker.
   async runSweep(sweep, gen) {
     const $ = this.$;
-    $.progress.hidden = false;
     $.progress.max = sweep.plan.runs;
-    $.pause.hidden = false;
-    // A sweep trains many models for minutes and holds the page's one worker
-    // while it does: it waits for the reader's Start, so the page's other
-    // figures (and the reader's CPU) are theirs until then.
-    if (sweep.done === 0 && !this.sweepStarted) {
-      this.userPaused = true;
-      $.pause.textContent = 'Start';
-    }
+    if (!this.sweepStarted) this.userPaused = true;
     this.sweepStarted = true;
-    this.dataset.state = 'training';
+    this.showSweepControls();
     try {
       while (sweep.done < sweep.plan.runs) {
+        this.dataset.state = sweep.showing === 'committed' ? 'done' : 'training';
         this.showTrainingStatus();
         await this.whenMayRun();
         if (gen !== this.gen) return;
@@ -335,11 +336,40 @@ export class NopeFigure extends HTMLElement {
         }
         if (gen !== this.gen) return;
         $.progress.value = sweep.done;
-        this.paint();
+        if (sweep.showing === 'browser') this.paint();
       }
     } finally {
       $.pause.hidden = true;
     }
+  }
+
+  // Start / Pause / Resume for the reader's run; Re-run and back to the
+  // committed run when there is one.
+  showSweepControls() {
+    const $ = this.$, sweep = this.ctx.sweep;
+    const live = sweep.showing === 'browser';
+    $.progress.hidden = !live;
+    $.pause.hidden = !live || sweep.done >= sweep.plan.runs;
+    $.pause.textContent = this.userPaused ? (sweep.done === 0 ? 'Start' : 'Resume') : 'Pause';
+    $.rerun.hidden = !sweep.committed;
+    $.rerun.textContent = live ? 'Show the committed run' : sweep.done > 0 ? 'Show your run' : 'Re-run in your browser';
+  }
+
+  toggleSweepSource() {
+    const sweep = this.ctx?.sweep;
+    if (!sweep?.committed) return;
+    if (sweep.showing === 'committed') {
+      sweep.show('browser');
+      this.userPaused = false;
+    } else {
+      sweep.show('committed');
+      this.userPaused = true;
+      sweep.stop();
+    }
+    this.dataset.state = sweep.showing === 'committed' || sweep.done >= sweep.plan.runs ? 'done' : 'training';
+    this.showSweepControls();
+    this.paint();
+    this.onVisibility();
   }
 
   showTrainingStatus() {
@@ -347,10 +377,17 @@ export class NopeFigure extends HTMLElement {
     if (!$ || !this.ctx) return;
     const sweep = this.ctx.sweep;
     if (sweep?.plan) {
+      this.showSweepControls();
+      if (sweep.showing === 'committed') {
+        $.status.textContent = `Showing the committed native run (${sweep.spec.seeds} seeds per setting).` +
+          (sweep.done > 0 ? ` Your run: ${sweep.done} of ${sweep.plan.runs} runs, paused.` : '');
+        return;
+      }
       const why = this.userPaused ? (sweep.done === 0 ? 'press Start to train them in your browser' : 'paused')
         : !this.onScreen ? 'paused while off screen' : 'training in your browser';
-      $.status.textContent = sweep.done >= sweep.plan.runs ? `All ${sweep.plan.runs} runs trained in your browser.`
-        : `Run ${sweep.done + 1} of ${sweep.plan.runs}: ${why}.`;
+      const note = this.committedProblem ? ` (No committed run shown: ${this.committedProblem}.)` : '';
+      $.status.textContent = (sweep.done >= sweep.plan.runs ? `All ${sweep.plan.runs} runs trained in your browser.`
+        : `Run ${sweep.done + 1} of ${sweep.plan.runs}: ${why}.`) + note;
       return;
     }
     if (!run) {

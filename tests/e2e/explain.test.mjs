@@ -7,7 +7,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifacts, launch, repoRoot, startServer, watchErrors } from './browser.mjs';
@@ -74,17 +74,14 @@ test('explain.html: every figure paints within 2 s of scrolling into view, prose
     const ms = await showFigure(page, id);
     assert.ok(ms <= PAINT_MS, `${id} painted ${ms} ms after it scrolled into view`);
     // A training figure trains while on screen (minutes for the longer
-    // presets): wait for its first repaint of a trained model, not the end;
-    // a sweep figure has painted its plan (its runs take minutes each).
+    // presets): wait for its first repaint of a trained model, not the end.
+    // The sweep figure shows its committed run, done, at first paint.
     await page.waitForFunction((fid) => {
       const f = document.getElementById(fid);
-      return f.dataset.state === 'done' ||
-        (f.dataset.state === 'training' && (f.values?.step > 0 || f.getAttribute('view') === 'sweep'));
+      return f.dataset.state === 'done' || (f.dataset.state === 'training' && f.values?.step > 0);
     }, id, { timeout: 120000 });
-    // (A sweep figure draws its first cell when its first run lands, minutes in.)
     const ink = await figureInk(page, id);
-    const sweepWaiting = await page.$eval(`#${id}`, (f) => f.getAttribute('view') === 'sweep' && !f.values?.runs_done);
-    assert.ok(sweepWaiting || ink.some((n) => n > 100), `${id} drew nothing: ${ink}`);
+    assert.ok(ink.some((n) => n > 100), `${id} drew nothing: ${ink}`);
     const desc = await page.$eval(`#${id}`, (f) => f.shadowRoot.querySelector('.nf-desc').textContent);
     assert.ok(desc.length > 40, `${id} has no text description`);
     const lab = await page.$eval(`#${id}`, (f) => f.shadowRoot.querySelector('.nf-lab').href);
@@ -146,6 +143,60 @@ test('Shuffle: the bidirectional model\'s outputs move exactly with the tokens, 
   assert.deepEqual(await proseMismatches(page), []);
   await page.$eval('#fig-equivariance', (f) => f.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(artifacts, 'explain-shuffle.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('experiment B: the committed native run at first paint, labelled; Re-run trains the reader\'s own, labelled; prose = data', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = watchErrors(page);
+  const committed = JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'data', 'sweep_why_not_t_over_T.json'), 'utf8'));
+  await page.goto(`${server.base}explain.html`);
+  const ms = await showFigure(page, 'fig-whynot');
+  assert.ok(ms <= PAINT_MS, `painted ${ms} ms after it scrolled into view`);
+  const shown = () => page.$eval('#fig-whynot', (f) => ({
+    state: f.dataset.state, values: f.values, status: f.shadowRoot.querySelector('.nf-status').textContent,
+    note: f.shadowRoot.querySelector('.sweep-source').textContent, source: f.shadowRoot.querySelector('.sweep-source').dataset.source,
+    desc: f.shadowRoot.querySelector('.nf-desc').textContent,
+    buttons: [...f.shadowRoot.querySelectorAll('.nf-bar button')].filter((b) => !b.hidden).map((b) => b.textContent),
+  }));
+  let s = await shown();
+  assert.equal(s.state, 'done');
+  assert.equal(s.source, 'committed');
+  assert.match(s.note, /^Committed run: all 25 runs \(5 settings x 5 seeds\) trained natively by nopelab sweep/);
+  assert.match(s.note, /sweep_why_not_t_over_T\.json/);
+  assert.match(s.desc, /committed native run/);
+  assert.deepEqual(s.buttons, ['Re-run in your browser']);
+  // The figure's numbers are the committed file's cell means.
+  const cell = (enc) => committed.cells.find((c) => c.values['model.pos_encoding'] === enc).measures;
+  assert.equal(s.values['token_acc_train_prefix.normalized'], cell('normalized').token_acc_train_prefix.mean);
+  assert.equal(s.values['token_acc_test.index'], cell('index').token_acc_test.mean);
+  assert.equal(s.values.runs_done, committed.runs.length);
+  assert.ok((await figureInk(page, 'fig-whynot')).some((n) => n > 100), 'the committed run is drawn');
+  assert.deepEqual(await proseMismatches(page), []);
+  assert.equal(await page.$eval('[data-from="fig-whynot:token_acc_train_prefix.normalized"]', (x) => x.textContent),
+    cell('normalized').token_acc_train_prefix.mean.toFixed(2));
+  await page.$eval('#fig-whynot', (f) => f.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(artifacts, 'explain-whynot-committed.png') });
+  // Re-run: the reader's own run, labelled, and the prose follows it.
+  await page.locator('#fig-whynot button', { hasText: 'Re-run in your browser' }).click();
+  await page.waitForFunction(() => document.getElementById('fig-whynot').dataset.state === 'training');
+  s = await shown();
+  assert.equal(s.source, 'browser');
+  assert.match(s.note, /^Your run: 0 of 25 runs .* trained in your browser/);
+  assert.match(s.status, /Run 1 of 25: training in your browser/);
+  assert.deepEqual(s.buttons, ['Pause', 'Show the committed run']);
+  assert.equal(s.values.runs_done, 0);
+  assert.equal(s.values['token_acc_test.index'], undefined);
+  assert.deepEqual(await proseMismatches(page), []);
+  assert.equal(await page.$eval('[data-from="fig-whynot:token_acc_test.index"]', (x) => x.textContent), '…');
+  // And back: the committed run again; the reader's run waits.
+  await page.locator('#fig-whynot button', { hasText: 'Show the committed run' }).click();
+  await page.waitForFunction(() => document.getElementById('fig-whynot').dataset.state === 'done');
+  s = await shown();
+  assert.equal(s.source, 'committed');
+  assert.equal(s.values['token_acc_test.index'], cell('index').token_acc_test.mean);
+  assert.deepEqual(await proseMismatches(page), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -256,7 +307,8 @@ test('scripts/build-site ships explain.html and <nope-figure>; on a host without
   let site = null;
   try {
     execFileSync('bash', [path.join(repoRoot, 'scripts', 'build-site'), out], { cwd: repoRoot, stdio: 'pipe' });
-    for (const f of ['explain.html', 'nope-figure.js', 'js/figures/figure_pool.js', 'css/figure.css', 'css/explain.css', 'css/embed.css']) {
+    for (const f of ['explain.html', 'nope-figure.js', 'js/figures/figure_pool.js', 'css/figure.css', 'css/explain.css', 'css/embed.css',
+      'dist/data/sweep_why_not_t_over_T.json']) {
       assert.ok(existsSync(path.join(out, f)), `site/ lacks ${f}`);
     }
     site = await startServer({ dir: out, isolation: false });

@@ -140,13 +140,22 @@ export const KINDS = {
   sweep: {
     needs: {}, labView: 'sweep', sweep: true, make: sweepView,
     caption: 'A sweep preset, run in your browser.',
-    values: (ctx) => (ctx.sweep?.plan ? sweepValues(ctx.sweep.result, ctx.sweep.plan, ctx.sweep.done) : null),
+    // The numbers of the run the chart shows (committed or the reader's).
+    values: (ctx) => {
+      const s = ctx.sweep;
+      if (!s?.plan) return null;
+      const { result, done, source } = s.shown;
+      return { ...sweepValues(result, s.plan, done), committed: source === 'committed' ? 1 : 0 };
+    },
     describe: (ctx, v) => {
       const s = ctx.sweep;
+      const { result, source } = s.shown;
       const first = s.spec.measures[0];
-      const cells = (s.result?.cells || []).filter((c) => c.measures?.[first]?.n > 0)
+      const cells = (result?.cells || []).filter((c) => c.measures?.[first]?.n > 0)
         .map((c) => `${s.plan.axes.map((a) => c.values[a.path]).join(', ')}: ${fmt(c.measures[first].mean)}`);
-      return `Sweep over ${s.plan.axes.map((a) => a.path).join(' and ')}, ${v.runs_done} of ${v.runs_total} runs done. ` +
+      const which = source === 'committed' ? `The committed native run (${s.committed.file}), all ${v.runs_done} runs`
+        : `Your run in this browser, ${v.runs_done} of ${v.runs_total} runs done`;
+      return `Sweep over ${s.plan.axes.map((a) => a.path).join(' and ')}. ${which}. ` +
         (cells.length ? `${first} by setting: ${cells.join('; ')}.` : 'No run has finished yet.');
     },
   },
