@@ -17,7 +17,7 @@ import { el } from './js/dom.js';
 import { figurePool, figureEngine, SITE_BASE } from './js/figures/figure_pool.js';
 import { readAttributes, readControls, resolveSettings, labUrl, labPresetUrl } from './js/figures/figure_config.js';
 import { FigureRun, analysisRequest } from './js/figures/figure_run.js';
-import { kindFor, KINDS, DEFAULT_SEL, settingValues } from './js/figures/figure_kinds.js';
+import { kindFor, KINDS, DEFAULT_SEL, RESERVE, settingValues } from './js/figures/figure_kinds.js';
 import { buildControls, disableControls } from './js/figures/figure_controls.js';
 import { fillProse } from './js/figures/prose.js';
 import { SweepFigure } from './js/figures/sweep_figure.js';
@@ -40,6 +40,7 @@ function loadUplot() {
 
 const reducedMotion = () => globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 const REPAINT_MS = 1500;  // while training, re-measure at most this often
+const PRELOAD_PX = 1200;  // a figure loads and paints this far before it scrolls into view
 let figureCount = 0;
 
 export class NopeFigure extends HTMLElement {
@@ -80,19 +81,35 @@ export class NopeFigure extends HTMLElement {
     root.append(...css, figure);
     if (!this.hasAttribute('role')) this.setAttribute('role', 'figure');
     if (this.id) fillProse(document, this.id, null);
+    this.reserve();
     this.dataset.state = 'idle';
     $.status.textContent = 'Loads when scrolled into view.';
+    // Two distances: a figure loads and paints its first picture while it is
+    // still a screen or so away (so it reaches its full height before the
+    // reader sees it, and nothing they are reading moves), and trains only
+    // while it is on screen.
+    this.nearObserver = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.startOnce();
+    }, { rootMargin: `${PRELOAD_PX}px 0px` });
+    this.nearObserver.observe(this);
     this.observer = new IntersectionObserver((entries) => {
       this.visible = entries.some((e) => e.isIntersecting);
       this.onVisibility();
     }, { rootMargin: '100px' });
     this.observer.observe(this);
+    // A figure never shrinks at one width: a repaint that needs less room
+    // (a control, the before/after layout) leaves its height, so the text
+    // below it does not move. A new width starts over.
+    this.sizeObserver = new ResizeObserver(() => this.holdHeight());
+    this.sizeObserver.observe(this);
     this.onDocVisibility = () => this.onVisibility();
     document.addEventListener('visibilitychange', this.onDocVisibility);
   }
 
   disconnectedCallback() {
     this.observer?.disconnect();
+    this.nearObserver?.disconnect();
+    this.sizeObserver?.disconnect();
     document.removeEventListener('visibilitychange', this.onDocVisibility);
     this.gen++;  // any loop in flight ends at its next step
     this.run?.drop();
@@ -113,12 +130,40 @@ export class NopeFigure extends HTMLElement {
     return this.visible && document.visibilityState !== 'hidden';
   }
 
-  onVisibility() {
-    if (this.onScreen && !this.started) {
-      this.started = true;
-      this.shownAt = performance.now();
-      this.start();
+  startOnce() {
+    if (this.started || document.visibilityState === 'hidden') return;
+    this.started = true;
+    this.shownAt = performance.now();
+    this.start();
+  }
+
+  holdHeight() {
+    const { width, height } = this.getBoundingClientRect();
+    if (width !== this.heldWidth) {
+      this.heldWidth = width;
+      this.style.minHeight = '';
+      this.reserve();
+      return;
     }
+    if (this.dataset.paintedMs != null && height > (parseFloat(this.style.minHeight) || 0)) this.style.minHeight = `${height}px`;
+  }
+
+  // The panel's room before it paints (RESERVE in figure_kinds.js): from the
+  // view attribute at first, then from the settings once they are read.
+  reserve() {
+    const view = this.getAttribute('view') || 'similarity';
+    const rule = RESERVE[view];
+    const width = this.getBoundingClientRect().width;
+    if (!rule || !width) return;
+    const s = this.settings;
+    const charts = this.ctx?.sweep?.spec?.measures?.length ??
+      (this.getAttribute('sweep.measures')?.split(/[\s,]+/).filter(Boolean).length || 1);
+    const trains = s ? s['train.steps'] > 0 : false;
+    this.$.panel.style.minHeight = `${rule(width, { charts, trains })}px`;
+  }
+
+  onVisibility() {
+    if (this.onScreen) this.startOnce();
     if (this.onScreen && !this.userPaused) this.waiters.splice(0).forEach((w) => w());
     // A sweep run holds the page's one worker for minutes: off screen (or
     // paused), give it back to the figures the reader is looking at.
@@ -182,6 +227,7 @@ export class NopeFigure extends HTMLElement {
         if (!preset?.sweep) throw new Error('view="sweep" needs a sweep preset (one with a "sweep" field)');
         this.ctx.sweep = new SweepFigure(figurePool(), settings, { ...preset.sweep, ...attrs.sweep });
         await this.ctx.sweep.planned({ priority: true });
+        this.reserve();
         const committed = this.getAttribute('committed');
         this.committedProblem = committed ? await this.ctx.sweep.loadCommitted(asset(committed), committed, { priority: true }) : null;
       } else if (kind.compute) {
@@ -244,6 +290,7 @@ export class NopeFigure extends HTMLElement {
       },
     };
     this.$.panel.replaceChildren();
+    this.reserve();
     this.view = kind.make(this.$.panel, this.ctx);
   }
 

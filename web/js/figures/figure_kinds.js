@@ -85,6 +85,24 @@ export function settingValues(s) {
   return { train_len: s['task.train_len'], test_len: s['task.test_len'], steps: s['train.steps'], sigma: s['model.init.std'], d_model: s['model.d_model'], layers: s['model.n_layers'] };
 }
 
+// Room (px) each view's panel takes once painted, by the figure's width w
+// (px) and what is known before anything is computed (the number of sweep
+// charts, whether the model will train), so a figure has its height before
+// it paints (nothing below it moves when it does). Measured in headless
+// Chromium on explain.html's figures at widths 336-740 px; the lab's CSS
+// changes layout at 620 px (figure.css). A panel that needs more grows.
+const NARROW = 620;
+const byWidth = (wide, narrow) => (w) => Math.round(w > NARROW ? wide(w) : narrow(w));
+export const RESERVE = {
+  similarity: (w, { trains }) => (trains ? byWidth(() => 710, (x) => 1712 - 1.17 * x)(w) : byWidth(() => 630, () => 1130)(w)),
+  variance: byWidth(() => 415, (x) => 650 - 0.48 * x),
+  decay: byWidth(() => 415, (x) => 650 - 0.48 * x),
+  attention: byWidth((x) => (x >= 700 ? 240 : 460), (x) => 1640 - 2.5 * x),
+  length: byWidth(() => 330, (x) => 490 - 0.25 * x),
+  equivariance: byWidth(() => 600, (x) => 150 + 4.15 * x),
+  sweep: (w, { charts = 1 }) => charts * byWidth(() => 350, (x) => 709 - 0.7 * x)(w),
+};
+
 const site = (ctx) => `layer ${ctx.sel.layer} ${ctx.sel.site}`;
 const mask = (ctx) => `${ctx.settings['model.attention']} attention, encoding ${ctx.settings['model.pos_encoding']}, σ ${ctx.settings['model.init.std']}`;
 
