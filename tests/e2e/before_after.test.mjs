@@ -1,7 +1,7 @@
 // The Similarity view's before | after: a trained preset (few steps) shows the
 // untrained model's map beside the trained one on one colour scale, with the
-// adjacency score by layer for both; reset drops the snapshot; lm and position
-// are analysed on task examples, everything else on random tokens.
+// adjacency score by layer for both; reset drops the snapshot; a model that
+// trains, and lm and position always, are analysed on task examples.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -40,8 +40,8 @@ test('trained preset: before (step 0) | after, same colour scale, score table by
     assert.match(await page.textContent(`${figure(role)} .ba-caption`), /^layer 0 attn_out: P_adj 0\.\d{3} vs chance 0\.\d{3}, content null 0\.\d{3}$/);
   }
   assert.deepEqual(await rangeOf(page, 'before'), await rangeOf(page, 'after'));
-  // The copy task keeps the random-token input its expect ranges were measured with.
-  assert.match(await page.textContent('#panel-similarity .ba-input'), /sequences of random tokens, T = 17\./);
+  // A model that trains is analysed on its task's examples, before and after alike.
+  assert.match(await page.textContent('#panel-similarity .ba-input'), /32 examples of the copy task, T = 17\. Before and after see the same sequences/);
 
   // Two layers x (attn_out, resid_post) x (before, after), all numbers.
   const cells = await page.$$eval('#panel-similarity .ba-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));

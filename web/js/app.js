@@ -54,7 +54,7 @@ export class App {
 
   // ------------------------------------------------------------- session
   analysisRequest() {
-    return { batch: 32, input: analysisInput(this.settings['task.name']), seed: this.settings['train.seed'] };
+    return { batch: 32, input: analysisInput(this.settings), seed: this.settings['train.seed'] };
   }
 
   async createSession() {

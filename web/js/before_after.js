@@ -3,15 +3,27 @@
 // analysis: matrices on one colour scale and the adjacency score by layer.
 // Also which input the page analyses for a task.
 
-// Tasks whose trained models are analysed on their own examples: random
-// tokens are off-distribution for them (no <bos> for `position`, not text for
-// `lm`), see presets/trained_position_task.json and trained_lm_probe.json.
-// Every other task keeps random tokens, the input the random-init presets'
-// expect ranges were measured with (docs/analysis.md).
+// Which inputs the page analyses a model on, as `nopelab analyze` does: a
+// model that trains (train.steps > 0) is measured in distribution, on its
+// task's own examples, from step 0 on (so before and after training see the
+// same sequences; the CLI's default for a checkpoint is the same
+// `--input task`); a model that stays untrained is analysed on random tokens,
+// the CLI's default for a fresh model. lm and position always use their
+// examples: random tokens are off-distribution for them even untrained (no
+// <bos> for `position`, not text for `lm`), and the random-init presets'
+// expect ranges were measured on position's examples (docs/analysis.md).
 const TASK_INPUT = new Set(['lm', 'position']);
 
-export function analysisInput(taskName) {
-  return TASK_INPUT.has(taskName) ? 'task' : 'random';
+export function analysisInput(settings) {
+  return TASK_INPUT.has(settings['task.name']) || settings['train.steps'] > 0 ? 'task' : 'random';
+}
+
+// The sentence every analysis view shows under its chart: which sequences
+// the numbers come from.
+export function inputText({ input, batch, task, T }) {
+  return input === 'task'
+    ? `Input: ${batch} examples of the ${task} task, T = ${T}.`
+    : `Input: ${batch} sequences of random tokens, T = ${T}.`;
 }
 
 // Sites of the by-layer table: the attention output, where the pattern forms
@@ -49,7 +61,8 @@ export class BeforeAfter {
   data(current, layer, site, taskName) {
     if (!current) return null;
     const before = this.before;
-    const paired = !!before && current.meta.step > 0 && before.T === current.T && before.has(layer, site);
+    const paired = !!before && current.meta.step > 0 && before.T === current.T && before.has(layer, site) &&
+      (before.meta.input ?? 'random') === (current.meta.input ?? 'random');
     const panel = (a, role) => {
       const s = a.site(layer, site), S = a.similarity(layer, site);
       return s && S ? { role, step: a.meta.step, S, score: s.adjacency_score, chance: s.adjacency_chance, null: s.adjacency_null ?? null } : null;

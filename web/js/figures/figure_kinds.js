@@ -20,7 +20,8 @@ function similarityValues(ctx) {
   const d = ctx.beforeAfter.data(a, ctx.sel.layer, ctx.sel.site, ctx.settings['task.name']);
   if (!d) return null;
   const now = d.panels.at(-1);
-  const v = { adjacency: now.score, chance: now.chance, T: d.T, layer: d.layer, step: now.step };
+  const v = { adjacency: now.score, chance: now.chance, T: d.T, layer: d.layer, step: now.step, batch: d.batch, task_input: d.input === 'task' ? 1 : 0 };
+  if (now.null != null) v.content_null = now.null;
   if (d.paired) v.adjacency_before = d.panels[0].score;
   // The block output of the last layer, where training has to keep the pattern.
   const last = a.layers.at(-1);
@@ -111,7 +112,9 @@ export const KINDS = {
     needs: { analysis: true }, view: 'similarity', values: similarityValues,
     describe: (ctx, v) => `Cosine similarity of hidden states between positions i and j (${v.T} by ${v.T}) at ${site(ctx)}, ${mask(ctx)}, step ${v.step}. ` +
       `Adjacency score ${fmt(v.adjacency)} against chance ${fmt(v.chance)}` +
-      (v.adjacency_before != null ? `; ${fmt(v.adjacency_before)} before training.` : '.'),
+      (v.content_null != null ? ` and the content null ${fmt(v.content_null)} (the tokens alone, no position)` : '') +
+      (v.adjacency_before != null ? `; ${fmt(v.adjacency_before)} before training` : '') +
+      (v.task_input ? `. Input: ${v.batch} examples of the ${ctx.settings['task.name']} task.` : `. Input: ${v.batch} sequences of random tokens.`),
   },
   variance: {
     needs: { analysis: true }, view: 'variance', values: varianceValues,

@@ -10,7 +10,7 @@ import { analysisInput } from '../before_after.js';
 
 // The lab's analysis (App.analysisRequest): the same numbers as the lab.
 export function analysisRequest(settings) {
-  return { batch: 32, input: analysisInput(settings['task.name']), seed: settings['train.seed'] };
+  return { batch: 32, input: analysisInput(settings), seed: settings['train.seed'] };
 }
 
 // The lab's length sweep (App.refreshLengths): 1..test_len in at most 16 steps, plus train_len.

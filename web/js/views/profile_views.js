@@ -5,6 +5,13 @@ import { el, select } from '../dom.js';
 import { SITES } from '../analysis_data.js';
 import { LineChart } from './line_chart.js';
 import { fmt } from './heatmap.js';
+import { inputText } from '../before_after.js';
+
+// Which sequences a view's numbers come from (beside its chart).
+export function analysisInputNote(app) {
+  const a = app.analysis;
+  return inputText({ input: a.meta.input ?? 'random', batch: a.meta.batch, task: app.settings['task.name'], T: a.T });
+}
 
 function siteControls(controls, app) {
   controls.replaceChildren(el('label', {}, 'site ',
@@ -29,8 +36,8 @@ export function varianceView(root, app) {
       const theory = a.layers.map((l) => a.theory(l, app.sel.site)).find((t) => t);
       if (theory) series.push({ name: 'theory σ⁴d²/t', values: theory, dash: [6, 4], color: '#777' });
       chart.update(x, series);
-      note.textContent = theory ? 'Dashed: Chi et al.\'s small-σ prediction for the first attention output at init.'
-        : 'The σ⁴d²/t line applies to the first layer\'s attn_out of a pre-norm causal model at normal init.';
+      note.textContent = (theory ? 'Dashed: Chi et al.\'s small-σ prediction for the first attention output at init. '
+        : 'The σ⁴d²/t line applies to the first layer\'s attn_out of a pre-norm causal model at normal init. ') + analysisInputNote(app);
     },
     canvas: () => chart.canvas(),
     csv: () => chart.csv(),
@@ -60,7 +67,9 @@ export function decayView(root, app) {
       note.textContent = th
         ? `Dashed: what uniform causal averaging predicts for layer ${l0}'s ${app.sel.site} (ρ = ${fmt(th.decay_theory_rho)}; √(i/j) at ρ = 0). ` +
           `Mean gap to the measured profile: ${fmt(th.decay_theory_gap)}.`
-        : 'The uniform-averaging line applies to the first layer\'s attn_out of a causal NoPE model on random tokens.';
+        : 'No theory line here: the uniform-averaging prediction is for the first layer\'s attn_out of a causal NoPE model ' +
+          'on random tokens (the page uses those for an untrained model, train.steps = 0, of any task but position and lm).';
+      note.textContent += ` ${analysisInputNote(app)}`;
     },
     canvas: () => chart.canvas(),
     csv: () => chart.csv(),

@@ -3,7 +3,7 @@
 // untrained model's map beside it on one colour scale (before | after).
 import { el, select } from '../dom.js';
 import { SITES, SITE_LABELS } from '../analysis_data.js';
-import { TABLE_SITES } from '../before_after.js';
+import { TABLE_SITES, inputText } from '../before_after.js';
 import { Heatmap, fmt } from './heatmap.js';
 import { LineChart } from './line_chart.js';
 
@@ -77,9 +77,7 @@ export function similarityView(root, app) {
     score.textContent = `layer ${d.layer} ${d.site}: P_adj = ${fmt(now.score)} (chance ${fmt(now.chance)}` +
       (now.null != null ? `; the tokens alone, no position, score ${fmt(now.null)} on these inputs` : '') + `) at step ${now.step}` +
       (d.paired ? `, ${fmt(d.panels[0].score)} before training` : '') + '.';
-    inputNote.textContent = (d.input === 'task'
-      ? `Input: ${d.batch} examples of the ${d.task} task, T = ${d.T} (random tokens are off-distribution for a model trained on ${d.task}).`
-      : `Input: ${d.batch} sequences of random tokens, T = ${d.T}.`) +
+    inputNote.textContent = inputText(d) +
       (d.paired ? ' Before and after see the same sequences; both maps share one colour scale.'
         : ' Train the model to see this map beside the untrained one.');
     const series = [{ name: d.paired ? `P_adj after (${d.site})` : `P_adj (${d.site})`, values: d.curve.after }];
