@@ -5,8 +5,10 @@
 // semantics as a lab link), view (similarity | variance | decay | attention |
 // length | training | sweep), controls, layer / site / head (what the view
 // selects first), committed (view="sweep": a `nopelab sweep` result file of
-// the same experiment, drawn at first paint; the reader can re-run it live). Every figure on the page shares one worker (figure_pool.js); each
-// loads when it scrolls into view, trains only while on screen, draws with
+// the same experiment, drawn at first paint; the reader can re-run it live).
+// Every figure on the page shares one worker (figure_pool.js); each holds
+// its height before it paints, loads a screen before it scrolls into view,
+// trains only while on screen, draws with
 // the lab's own views, describes its data in text, publishes its numbers
 // (element.values, the "nope-figure-data" event, <span data-from="id:name">)
 // and shows its errors in its own box. docs/embedding.md has the details.
@@ -83,7 +85,7 @@ export class NopeFigure extends HTMLElement {
     if (this.id) fillProse(document, this.id, null);
     this.reserve();
     this.dataset.state = 'idle';
-    $.status.textContent = 'Loads when scrolled into view.';
+    $.status.textContent = 'Loads as it nears the screen.';
     // Two distances: a figure loads and paints its first picture while it is
     // still a screen or so away (so it reaches its full height before the
     // reader sees it, and nothing they are reading moves), and trains only
