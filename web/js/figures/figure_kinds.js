@@ -96,11 +96,11 @@ const NARROW = 620;
 const byWidth = (wide, narrow) => (w) => Math.round(w > NARROW ? wide(w) : narrow(w));
 export const RESERVE = {
   similarity: (w, { trains }) => (trains ? byWidth(() => 710, (x) => 1712 - 1.17 * x)(w) : byWidth(() => 630, () => 1130)(w)),
-  variance: byWidth(() => 415, (x) => 650 - 0.48 * x),
-  decay: byWidth(() => 415, (x) => 650 - 0.48 * x),
-  attention: byWidth((x) => (x >= 700 ? 240 : 460), (x) => 1640 - 2.5 * x),
-  length: byWidth(() => 330, (x) => 490 - 0.25 * x),
-  equivariance: byWidth(() => 600, (x) => 150 + 4.15 * x),
+  variance: byWidth(() => 440, (x) => 745 - 0.63 * x),
+  decay: byWidth(() => 440, (x) => 745 - 0.63 * x),
+  attention: byWidth((x) => (x >= 700 ? 280 : 500), (x) => (x < 340 ? 1690 - 2.5 * x : 540)),  // heads wrap by width
+  length: byWidth(() => 330, (x) => 500 - 0.25 * x),
+  equivariance: byWidth(() => 540, (x) => 165 + 4.15 * x),
   sweep: (w, { charts = 1 }) => charts * byWidth(() => 350, (x) => 709 - 0.7 * x)(w),
 };
 

@@ -1,12 +1,14 @@
 // Attention probabilities of every head of one layer (batch mean), with the
-// mean attention distance of each head.
+// mean attention distance of each head, and which inputs they were averaged over.
 import { el, select } from '../dom.js';
 import { Heatmap, fmt } from './heatmap.js';
+import { analysisInputNote } from './profile_views.js';
 
 export function attentionView(root, app) {
   const controls = el('div', { class: 'view-controls' });
   const grid = el('div', { class: 'head-grid' });
-  root.append(controls, grid);
+  const note = el('p', { class: 'score attention-input' });
+  root.append(controls, grid, note);
   let maps = [];
   return {
     update() {
@@ -23,6 +25,7 @@ export function attentionView(root, app) {
         hm.draw(a.attention(app.sel.layer, h.head), a.T, a.T);
         return hm;
       });
+      note.textContent = analysisInputNote(app);
     },
     canvas: () => maps[0]?.canvas,
     data: () => ({ layer: app.sel.layer, heads: maps.map((m, h) => ({ head: h, map: Array.from(m.values) })) }),
