@@ -201,6 +201,27 @@ test('experiment B: the committed native run at first paint, labelled; Re-run tr
   await page.close();
 });
 
+test('a committed run of another experiment is not shown: the figure says why and offers the live run', async () => {
+  const page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
+  const errors = watchErrors(page);
+  await page.route(`${server.base}committed-mismatch.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en">
+<head><meta charset="utf-8"><title>t</title><link rel="icon" href="data:,"><script type="module" src="nope-figure.js"></script></head>
+<body><nope-figure id="s" preset="sweep_why_not_t_over_T" view="sweep" sweep.seeds="2"
+  committed="dist/data/sweep_why_not_t_over_T.json"></nope-figure></body></html>` }));
+  await page.goto(`${server.base}committed-mismatch.html`);
+  await page.waitForFunction(() => document.getElementById('s').dataset.state === 'training', null, { timeout: 30000 });
+  const s = await page.$eval('#s', (f) => ({ status: f.shadowRoot.querySelector('.nf-status').textContent, error: f.shadowRoot.querySelector('.nf-error').hidden,
+    source: f.shadowRoot.querySelector('.sweep-source').dataset.source, runs: f.values.runs_total,
+    buttons: [...f.shadowRoot.querySelectorAll('.nf-bar button')].filter((b) => !b.hidden).map((b) => b.textContent) }));
+  assert.match(s.status, /press Start to train them in your browser\. \(No committed run shown: dist\/data\/sweep_why_not_t_over_T\.json does not match this figure: its spec\.seeds differs/);
+  assert.equal(s.error, true, 'no error box');
+  assert.equal(s.source, 'browser');
+  assert.equal(s.runs, 10);
+  assert.deepEqual(s.buttons, ['Start']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a control reruns its figure and the prose follows; the lab link carries the setting', async () => {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const errors = watchErrors(page);

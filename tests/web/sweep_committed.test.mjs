@@ -67,6 +67,10 @@ test('the figure shows the committed run first, then the reader\'s own when aske
     assert.match(await t.loadCommitted('x', 'dist/data/x.json'), /could not be loaded \(HTTP 404\)/);
     assert.equal(t.shown.source, 'browser');
     assert.throws(() => t.show('committed'), /no committed run/);
+    globalThis.fetch = async () => ({ ok: true, json: async () => { throw new SyntaxError('Unexpected token <'); } });
+    assert.match(await t.loadCommitted('x', 'dist/data/x.json'), /could not be read \(Unexpected token <\)/);
+    globalThis.fetch = async () => { throw new TypeError('Failed to fetch'); };
+    assert.match(await t.loadCommitted('x', 'dist/data/x.json'), /could not be read \(Failed to fetch\)/);
   } finally {
     globalThis.fetch = realFetch;
   }

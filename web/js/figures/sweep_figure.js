@@ -82,9 +82,14 @@ export class SweepFigure {
   // The committed run from `url` (after planned()): -> null when shown, or
   // why it cannot be (then the figure offers the live run alone).
   async loadCommitted(url, file, { priority = false } = {}) {
-    const response = await fetch(url);
-    if (!response.ok) return `${file} could not be loaded (HTTP ${response.status})`;
-    const data = await response.json();
+    let data;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) return `${file} could not be loaded (HTTP ${response.status})`;
+      data = await response.json();
+    } catch (err) {
+      return `${file} could not be read (${err.message})`;
+    }
     const problem = committedProblem(this.spec, data);
     if (problem) return `${file} does not match this figure: ${problem}`;
     const { result } = await this.pool.call('sweepSummarize', { spec: this.spec, records: data.runs }, { priority });
