@@ -22,7 +22,7 @@ import { FigureRun, analysisRequest } from './js/figures/figure_run.js';
 import { kindFor, KINDS, DEFAULT_SEL, RESERVE, settingValues } from './js/figures/figure_kinds.js';
 import { buildControls, disableControls } from './js/figures/figure_controls.js';
 import { fillProse } from './js/figures/prose.js';
-import { SweepFigure } from './js/figures/sweep_figure.js';
+import { SweepFigure, sweepBar } from './js/figures/sweep_figure.js';
 
 const asset = (path) => new URL(path, SITE_BASE).href;
 
@@ -395,13 +395,14 @@ export class NopeFigure extends HTMLElement {
   // Start / Pause / Resume for the reader's run; Re-run and back to the
   // committed run when there is one.
   showSweepControls() {
-    const $ = this.$, sweep = this.ctx.sweep;
-    const live = sweep.showing === 'browser';
-    $.progress.hidden = !live;
-    $.pause.hidden = !live || sweep.done >= sweep.plan.runs;
-    $.pause.textContent = this.userPaused ? (sweep.done === 0 ? 'Start' : 'Resume') : 'Pause';
-    $.rerun.hidden = !sweep.committed;
-    $.rerun.textContent = live ? 'Show the committed run' : sweep.done > 0 ? 'Show your run' : 'Re-run in your browser';
+    const $ = this.$;
+    const bar = sweepBar(this.ctx.sweep, { userPaused: this.userPaused, onScreen: this.onScreen, problem: this.committedProblem });
+    $.status.textContent = bar.status;
+    $.progress.hidden = bar.progress.hidden;
+    for (const k of ['pause', 'rerun']) {
+      $[k].hidden = bar[k].hidden;
+      $[k].textContent = bar[k].text;
+    }
   }
 
   toggleSweepSource() {
@@ -427,16 +428,6 @@ export class NopeFigure extends HTMLElement {
     const sweep = this.ctx.sweep;
     if (sweep?.plan) {
       this.showSweepControls();
-      if (sweep.showing === 'committed') {
-        $.status.textContent = `Showing the committed native run (${sweep.spec.seeds} seeds per setting).` +
-          (sweep.done > 0 ? ` Your run: ${sweep.done} of ${sweep.plan.runs} runs, paused.` : '');
-        return;
-      }
-      const why = this.userPaused ? (sweep.done === 0 ? 'press Start to train them in your browser' : 'paused')
-        : !this.onScreen ? 'paused while off screen' : 'training in your browser';
-      const note = this.committedProblem ? ` (No committed run shown: ${this.committedProblem}.)` : '';
-      $.status.textContent = (sweep.done >= sweep.plan.runs ? `All ${sweep.plan.runs} runs trained in your browser.`
-        : `Run ${sweep.done + 1} of ${sweep.plan.runs}: ${why}.`) + note;
       return;
     }
     if (!run) {

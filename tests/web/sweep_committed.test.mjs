@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SweepFigure, committedProblem, sweepNote, sweepValues } from '../../web/js/figures/sweep_figure.js';
+import { SweepFigure, committedProblem, sweepBar, sweepNote, sweepValues } from '../../web/js/figures/sweep_figure.js';
 
 const file = new URL('../../docs/data/sweep_why_not_t_over_T.json', import.meta.url);
 const data = JSON.parse(readFileSync(file, 'utf8'));
@@ -74,4 +74,33 @@ test('the figure shows the committed run first, then the reader\'s own when aske
   } finally {
     globalThis.fetch = realFetch;
   }
+});
+
+test('the sweep figure\'s bar: committed first, then the reader\'s run with Start / Pause / Resume', () => {
+  const s = new SweepFigure(null, {}, {});
+  s.spec = figureSpec();
+  s.plan = { runs: 25, cells: 5, axes: data.spec.axes, spec: s.spec };
+  s.committed = { result: { cells: data.cells }, runs: 25 };
+  s.showing = 'committed';
+  let b = sweepBar(s, { userPaused: true, onScreen: true });
+  assert.equal(b.status, 'Showing the committed native run (5 seeds per setting).');
+  assert.deepEqual([b.pause.hidden, b.rerun.hidden, b.rerun.text, b.progress.hidden], [true, false, 'Re-run in your browser', true]);
+  s.show('browser');
+  b = sweepBar(s, { userPaused: false, onScreen: true });
+  assert.equal(b.status, 'Run 1 of 25: training in your browser.');
+  assert.deepEqual([b.pause.hidden, b.pause.text, b.rerun.text, b.progress.hidden], [false, 'Pause', 'Show the committed run', false]);
+  assert.equal(sweepBar(s, { userPaused: false, onScreen: false }).status, 'Run 1 of 25: paused while off screen.');
+  s.records.set(0, { run: 0 });
+  assert.equal(sweepBar(s, { userPaused: true, onScreen: true }).pause.text, 'Resume');
+  s.show('committed');
+  b = sweepBar(s, { userPaused: true, onScreen: true });
+  assert.equal(b.status, 'Showing the committed native run (5 seeds per setting). Your run: 1 of 25 runs, paused.');
+  assert.equal(b.rerun.text, 'Show your run');
+  // Without a usable committed file: the live run alone, and why.
+  const t = new SweepFigure(null, {}, {});
+  t.spec = figureSpec();
+  t.plan = s.plan;
+  b = sweepBar(t, { userPaused: true, onScreen: true, problem: 'x.json does not match this figure: its spec.seeds differs' });
+  assert.equal(b.status, 'Run 1 of 25: press Start to train them in your browser. (No committed run shown: x.json does not match this figure: its spec.seeds differs.)');
+  assert.deepEqual([b.pause.text, b.rerun.hidden], ['Start', true]);
 });

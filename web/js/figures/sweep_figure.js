@@ -135,6 +135,32 @@ export class SweepFigure {
   }
 }
 
+// The figure's bar for a sweep: the status line and its two buttons (the
+// reader's run: Start / Pause / Resume; which run is shown: Re-run in your
+// browser / Show the committed run / Show your run), from the sweep and
+// whether the reader has paused it, the figure is on screen, and why a
+// committed file was not used (problem).
+export function sweepBar(s, { userPaused, onScreen, problem = null }) {
+  const live = s.showing === 'browser';
+  const finished = s.done >= s.plan.runs;
+  let status;
+  if (!live) {
+    status = `Showing the committed native run (${s.spec.seeds} seeds per setting).` +
+      (s.done > 0 ? ` Your run: ${s.done} of ${s.plan.runs} runs, paused.` : '');
+  } else {
+    const why = userPaused ? (s.done === 0 ? 'press Start to train them in your browser' : 'paused')
+      : !onScreen ? 'paused while off screen' : 'training in your browser';
+    status = (finished ? `All ${s.plan.runs} runs trained in your browser.` : `Run ${s.done + 1} of ${s.plan.runs}: ${why}.`) +
+      (problem ? ` (No committed run shown: ${problem}.)` : '');
+  }
+  return {
+    status,
+    progress: { hidden: !live },
+    pause: { hidden: !live || finished, text: userPaused ? (s.done === 0 ? 'Start' : 'Resume') : 'Pause' },
+    rerun: { hidden: !s.committed, text: live ? 'Show the committed run' : s.done > 0 ? 'Show your run' : 'Re-run in your browser' },
+  };
+}
+
 const minutes = (s) => `${(s / 60).toFixed(1)} min`;
 
 // The line under the chart: which run it is and where it came from.
