@@ -206,7 +206,7 @@ TEST_CASE("matrix products are bit-identical with 1, 2 and 3 threads", "[threads
       for (int ta = 0; ta < 2; ta++)
         for (int tb = 0; tb < 2; tb++) {
           std::vector<real> C = C0;
-          gemm(ta, tb, M, N, K, real(0.5), A.data(), ta ? M : K, B.data(), tb ? K : N, real(1), C.data(), N);
+          gemm(ta, tb, M, N, K, real(0.5), A.data(), ta ? M : K, B.data(), tb ? K : N, Grad::accumulate, C.data(), N);
           out.insert(out.end(), C.begin(), C.end());
         }
       std::vector<real> C = C0, sums = sums0;
