@@ -7,6 +7,7 @@
 
 #include "checkpoint.h"
 #include "error.h"
+#include "small_models.h"
 
 using namespace nope;
 using json = nlohmann::json;
@@ -19,8 +20,7 @@ static Config small() {
 }
 
 TEST_CASE("checkpoint round trip keeps weights, optimizer state and loss", "[checkpoint]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   trainer_step(a, 5);
   const json j = json::parse(checkpoint_to_json(a, true).dump());
   CHECK(j["format"] == "nopelab-checkpoint");
@@ -55,8 +55,7 @@ TEST_CASE("every architecture switch round-trips through checkpoint text", "[che
     json cj = config_to_json(small());
     config_set(cj, std::string(v[0]) + "=" + v[1]);
     INFO(cj.dump());
-    Trainer a;
-    trainer_init(a, config_from_json(cj));
+    Trainer a = fresh_trainer(config_from_json(cj));
     trainer_step(a, 2);
     const json j = json::parse(checkpoint_to_json(a, false).dump());
     CHECK(!j.contains("optimizer"));
@@ -76,11 +75,9 @@ TEST_CASE("every architecture switch round-trips through checkpoint text", "[che
 }
 
 TEST_CASE("malformed checkpoints are rejected with a clear message", "[checkpoint]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   const json good = checkpoint_to_json(a, false);
-  Trainer keep;
-  trainer_init(keep, small());
+  Trainer keep = fresh_trainer(small());
   trainer_step(keep, 1);
   const RealVec before = keep.model.params;
 
