@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "gemm_operands.h"
 #include "rng.h"
 
 using namespace nope;
@@ -27,14 +28,10 @@ TEST_CASE("gemm matches a naive product for all transposes, overwrite/accumulate
         for (Grad into : {Grad::overwrite, Grad::accumulate}) {
           const bool acc_c = into == Grad::accumulate;
           INFO("M " << M << " N " << N << " K " << K << " ta " << ta << " tb " << tb << " accumulate " << acc_c);
-          // Stored shapes with padded leading dimensions.
-          const int a_rows = ta ? K : M, a_cols = ta ? M : K, lda = a_cols + 3;
-          const int b_rows = tb ? N : K, b_cols = tb ? K : N, ldb = b_cols + 1;
-          const int ldc = N + 2;
-          std::vector<real> A((size_t)a_rows * lda), B((size_t)b_rows * ldb), C((size_t)M * ldc);
-          for (real& x : A) x = real(rng_normal(r));
-          for (real& x : B) x = real(rng_normal(r));
-          for (real& x : C) x = real(rng_normal(r));
+          GemmOperands o = gemm_operands(ta, tb, M, N, K, r);
+          const int lda = o.lda, ldb = o.ldb, ldc = o.ldc;
+          const real *A = o.A.data(), *B = o.B.data();
+          std::vector<real>& C = o.C;
           std::vector<real> expect = C;
           const real alpha = real(0.75);
           for (int i = 0; i < M; i++)
@@ -47,7 +44,7 @@ TEST_CASE("gemm matches a naive product for all transposes, overwrite/accumulate
               }
               expect[(size_t)i * ldc + j] = real(alpha * acc + (acc_c ? double(C[(size_t)i * ldc + j]) : 0.0));
             }
-          gemm(ta, tb, M, N, K, alpha, A.data(), lda, B.data(), ldb, into, C.data(), ldc);
+          gemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, into, C.data(), ldc);
           for (int i = 0; i < M; i++)
             for (int j = 0; j < ldc; j++) {
               const size_t at = (size_t)i * ldc + j;

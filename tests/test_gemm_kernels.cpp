@@ -13,6 +13,7 @@
 #include "error.h"
 #include "gemm.h"
 #include "gemm_choice.h"
+#include "gemm_operands.h"
 #include "rng.h"
 
 using namespace nope;
@@ -22,17 +23,11 @@ namespace {
 // C after alpha op(A) op(B) (+ C, accumulating) with the kernel forced to `name`.
 std::vector<real> product(const std::string& name, bool ta, bool tb, int M, int N, int K, Grad into) {
   Rng r = rng_seed(23);
-  const int a_rows = ta ? K : M, a_cols = ta ? M : K, lda = a_cols + 3;
-  const int b_rows = tb ? N : K, b_cols = tb ? K : N, ldb = b_cols + 1;
-  const int ldc = N + 2;
-  std::vector<real> A((size_t)a_rows * lda), B((size_t)b_rows * ldb), C((size_t)M * ldc);
-  for (real& x : A) x = real(rng_normal(r));
-  for (real& x : B) x = real(rng_normal(r));
-  for (real& x : C) x = real(rng_normal(r));
+  GemmOperands o = gemm_operands(ta, tb, M, N, K, r);
   gemm_set_kernel(name);
-  gemm(ta, tb, M, N, K, real(0.75), A.data(), lda, B.data(), ldb, into, C.data(), ldc);
+  gemm(ta, tb, M, N, K, real(0.75), o.A.data(), o.lda, o.B.data(), o.ldb, into, o.C.data(), o.ldc);
   gemm_set_kernel("");
-  return C;
+  return o.C;
 }
 
 }  // namespace
