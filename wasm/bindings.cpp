@@ -103,12 +103,12 @@ val call(Fn&& fn, Reply reply = Reply::status) {
   }
 }
 
-// n elements as a typed array ("Float32Array", "Uint8Array"), a copy owned by JS.
+// n elements as a typed array ("Float32Array", "Uint8Array"), a copy owned by
+// JS (the constructor copies the view). No val::call in this file: its
+// thread_local method cache does not link in the single-thread build.
 template <typename T>
 val typed_array(const char* type, const T* data, size_t n) {
-  val out = val::global(type).new_(n);
-  out.call<void>("set", val(emscripten::typed_memory_view(n, data)));
-  return out;
+  return val::global(type).new_(val(emscripten::typed_memory_view(n, data)));
 }
 
 val analysis_value(const nope::AnalysisWire& w) {
