@@ -3,10 +3,12 @@
 #include <climits>
 
 #include "bench.h"
+#include "checkpoint.h"
 #include "error.h"
 #include "gemm_choice.h"
 #include "json_check.h"
 #include "results_json.h"
+#include "safetensors.h"
 #include "sweep/result.h"
 #include "sweep/run.h"
 #include "threads.h"
@@ -76,6 +78,42 @@ AnalysisWire analyze(Trainer& tr, const json& request) {
 }
 
 json validate_config(const json& config) { return config_info_json(load_config(config)); }
+
+Trainer& Session::model() {
+  if (!ready_) throw Error("no model yet: call create(config) first");
+  return trainer_;
+}
+
+json Session::create(const json& config) {
+  const json info = api::create(trainer_, config);
+  ready_ = true;
+  return info;
+}
+
+json Session::info() { return trainer_info_json(model()); }
+json Session::step(const json& count) { return api::step(model(), count); }
+json Session::evaluate(const json& length, const json& examples) { return api::evaluate(model(), length, examples); }
+AnalysisWire Session::analyze(const json& request) { return api::analyze(model(), request); }
+
+json Session::save_checkpoint(const json& with_optimizer) {
+  if (!with_optimizer.is_boolean())
+    throw Error("with_optimizer must be true or false, got " + with_optimizer.dump());
+  return {{"checkpoint", checkpoint_to_json(model(), with_optimizer.get<bool>()).dump()}};
+}
+
+json Session::load_checkpoint(const json& checkpoint) {
+  checkpoint_from_json(trainer_, checkpoint);  // leaves the trainer intact on error
+  ready_ = true;
+  return info();
+}
+
+std::string Session::save_safetensors() { return checkpoint_to_safetensors(model()); }
+
+json Session::load_safetensors(const std::string& bytes) {
+  checkpoint_from_safetensors(trainer_, bytes, nullptr);  // leaves the trainer intact on error
+  ready_ = true;
+  return info();
+}
 
 // ------------------------------------------------------------- sweeps
 

@@ -44,6 +44,29 @@ AnalysisWire analyze(Trainer& tr, const nlohmann::json& request);
 // {config, bytes, vocab, train_seq_len, test_seq_len} of a checked config.
 nlohmann::json validate_config(const nlohmann::json& config);
 
+// One model and its optimizer that a caller keeps between calls (the wasm
+// module's Session), over the calls above. Any call before create() or a
+// load is an error; a create or load that fails keeps the model it had.
+class Session {
+ public:
+  nlohmann::json create(const nlohmann::json& config);
+  nlohmann::json info();  // {params, vocab, ...} (results_json.h)
+  nlohmann::json step(const nlohmann::json& count);
+  nlohmann::json evaluate(const nlohmann::json& length, const nlohmann::json& examples);
+  AnalysisWire analyze(const nlohmann::json& request);  // null: every default
+  // {checkpoint: JSON text (docs/checkpoint.md)}; with_optimizer a boolean.
+  nlohmann::json save_checkpoint(const nlohmann::json& with_optimizer);
+  nlohmann::json load_checkpoint(const nlohmann::json& checkpoint);  // info()
+  // Weights, config and step as safetensors bytes (docs/interop.md).
+  std::string save_safetensors();
+  nlohmann::json load_safetensors(const std::string& bytes);  // info()
+
+ private:
+  Trainer& model();
+  Trainer trainer_;
+  bool ready_ = false;
+};
+
 // ------------------------------------------------------------- sweeps
 // What the CLI's flags add to a spec file, a config file or neither.
 struct SweepArgs {

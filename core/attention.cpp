@@ -140,7 +140,8 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
     for (int i0 = 0; i0 < T; i0 += block) {
       const int i1 = std::min(T, i0 + block), keys = causal ? i1 : T;
       // scores (rows, keys) = scale * q_rows k_keys^T
-      gemm(false, false, i1 - i0, keys, hs, scale, q + (size_t)i0 * C3, C3, kt, T, real(0), a + (size_t)i0 * T, T);
+      gemm(false, false, i1 - i0, keys, hs, scale, q + (size_t)i0 * C3, C3, kt, T, Grad::overwrite,
+           a + (size_t)i0 * T, T);
       for (int i = i0; i < i1; i++) {
         real* row = a + (size_t)i * T;
         const int n = causal ? i + 1 : T;  // visible keys
@@ -155,7 +156,7 @@ void attention_forward(real* out, real* att, const real* qkv, const real* alibi,
         softmax_row(row, n, T, K);
       }
       // out_rows (rows, hs) = att (rows, keys) * v_keys (keys, hs)
-      gemm(false, false, i1 - i0, hs, keys, real(1), a + (size_t)i0 * T, T, v, C3, real(0),
+      gemm(false, false, i1 - i0, hs, keys, real(1), a + (size_t)i0 * T, T, v, C3, Grad::overwrite,
            out + ((size_t)b * T + i0) * C + h * hs, C);
     }
   });
@@ -198,7 +199,7 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
       for (int i = i0; i < i1; i++)
         for (int j = 0; j < keys; j += kLineReals) __builtin_prefetch(a + (size_t)i * T + j);
       // datt (rows, keys) = dy_rows v_keys^T
-      gemm(false, false, rows, keys, hs, real(1), dy + (size_t)i0 * C, C, vt, T, real(0), da_rows, T);
+      gemm(false, false, rows, keys, hs, real(1), dy + (size_t)i0 * C, C, vt, T, Grad::overwrite, da_rows, T);
       // datt becomes dpre, row by row.
       for (int i = i0; i < i1; i++) {
         const int n = causal ? i + 1 : T;
@@ -211,7 +212,7 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
         }
       }
       // dq_rows = scale * dpre k_keys
-      gemm(false, false, rows, hs, keys, scale, da_rows, T, k, C3, real(0), dq + (size_t)i0 * C3, C3);
+      gemm(false, false, rows, hs, keys, scale, da_rows, T, k, C3, Grad::overwrite, dq + (size_t)i0 * C3, C3);
     }
     // By key columns: the rows that see keys [j0, j1) are j0 .. T (all of
     // them when bidirectional), so each key block is one product with one
@@ -221,9 +222,9 @@ void attention_backward(real* dqkv, real* datt, const real* dout, const real* qk
     for (int j0 = 0; j0 < T; j0 += block) {
       const int j1 = std::min(T, j0 + block), keys = j1 - j0, r0 = causal ? j0 : 0, rows = T - r0;
       // dv_keys = att[r0.., keys]^T dy_r0.. ; dk_keys = scale * dpre[r0.., keys]^T q_r0..
-      gemm(true, false, keys, hs, rows, real(1), a + (size_t)r0 * T + j0, T, dy + (size_t)r0 * C, C, real(0),
+      gemm(true, false, keys, hs, rows, real(1), a + (size_t)r0 * T + j0, T, dy + (size_t)r0 * C, C, Grad::overwrite,
            dv + (size_t)j0 * C3, C3);
-      gemm(true, false, keys, hs, rows, scale, da + (size_t)r0 * T + j0, T, q + (size_t)r0 * C3, C3, real(0),
+      gemm(true, false, keys, hs, rows, scale, da + (size_t)r0 * T + j0, T, q + (size_t)r0 * C3, C3, Grad::overwrite,
            dk + (size_t)j0 * C3, C3);
     }
   });

@@ -101,7 +101,7 @@ double bench_gemm(const BenchGemmShape& s) {
   std::vector<real> a((size_t)s.M * s.K, real(0.5)), b((size_t)s.K * s.N, real(0.25)), c((size_t)s.M * s.N);
   const double ms = best_ms(5, [&] {
     for (int i = 0; i < s.reps; i++)
-      gemm(s.trans_a, s.trans_b, s.M, s.N, s.K, real(1), a.data(), lda, b.data(), ldb, real(0), c.data(), s.N);
+      gemm(s.trans_a, s.trans_b, s.M, s.N, s.K, real(1), a.data(), lda, b.data(), ldb, Grad::overwrite, c.data(), s.N);
   });
   return 2.0 * s.M * s.N * (double)s.K * s.reps / (ms * 1e6);
 }

@@ -79,7 +79,7 @@ double time_kernel(int q, bool trans_a, bool trans_b, int M, int N, int K, const
                    int ldb, float* C, int reps) {
   const double t0 = now_ms();
   for (int i = 0; i < reps; i++)
-    gemm_wasm_with(kWasmKernels[q], trans_a, trans_b, M, N, K, 1.0f, A, lda, B, ldb, false, C, N);
+    gemm_wasm_with(kWasmKernels[q], trans_a, trans_b, M, N, K, 1.0f, A, lda, B, ldb, Grad::overwrite, C, N);
   return now_ms() - t0;
 }
 
@@ -270,7 +270,7 @@ std::vector<KernelFigure> gemm_time_kernels(bool trans_a, bool trans_b, int M, i
   for (int round = 0; round < rounds; round++) {
     const double t0 = now_ms();
     for (int i = 0; i < reps; i++)
-      gemm(trans_a, trans_b, M, N, K, real(1), a.data(), lda, b.data(), ldb, real(0), c.data(), N);
+      gemm(trans_a, trans_b, M, N, K, real(1), a.data(), lda, b.data(), ldb, Grad::overwrite, c.data(), N);
     best = std::min(best, now_ms() - t0);
   }
   return {{kNativeKernel, 2.0 * M * N * (double)K * reps / (best * 1e6)}};

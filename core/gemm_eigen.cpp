@@ -55,29 +55,29 @@ Grid tile_grid(bool trans_a, int M, int N, int K) {
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
-          int ldb, real beta, real* C, int ldc) {
+          int ldb, Grad into, real* C, int ldc) {
   if (M <= 0 || N <= 0) return;
   const Grid g = tile_grid(trans_a, M, N, K);
-  if (g.nm * g.nn == 1) return gemm_kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (g.nm * g.nn == 1) return gemm_kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
   parallel_for(g.nm * g.nn, [&](int tile) {
     const int i0 = tile / g.nn * g.tm, j0 = tile % g.nn * g.tn;
     const int m = std::min(g.tm, M - i0), n = std::min(g.tn, N - j0);
     const real* a = trans_a ? A + i0 : A + (size_t)i0 * lda;  // rows i0.. of op(A)
     const real* b = trans_b ? B + (size_t)j0 * ldb : B + j0;  // columns j0.. of op(B)
-    gemm_kernel(trans_a, trans_b, m, n, K, alpha, a, lda, b, ldb, beta, C + (size_t)i0 * ldc + j0, ldc);
+    gemm_kernel(trans_a, trans_b, m, n, K, alpha, a, lda, b, ldb, into, C + (size_t)i0 * ldc + j0, ldc);
   });
 }
 
 // Eigen kernel. Row-major maps with explicit outer strides; `.noalias()`
 // keeps Eigen from allocating a temporary for the product.
 void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
-                 const real* B, int ldb, real beta, real* C, int ldc) {
+                 const real* B, int ldb, Grad into, real* C, int ldc) {
   MapMS c(C, M, N, StrideO(ldc));
   // op(A) is (M, K): stored (M, K) row-major, or (K, M) row-major if transposed.
   CMapMS a(A, trans_a ? K : M, trans_a ? M : K, StrideO(lda));
   CMapMS b(B, trans_b ? N : K, trans_b ? K : N, StrideO(ldb));
-  // beta == 0 assigns (no separate zeroing pass over C); beta == 1 accumulates.
-  const bool acc = beta != real(0);
+  // Overwriting assigns (no separate zeroing pass over C).
+  const bool acc = into == Grad::accumulate;
   if (!trans_a && !trans_b) acc ? void(c.noalias() += alpha * a * b) : void(c.noalias() = alpha * a * b);
   else if (!trans_a) acc ? void(c.noalias() += alpha * a * b.transpose()) : void(c.noalias() = alpha * a * b.transpose());
   else if (!trans_b) acc ? void(c.noalias() += alpha * a.transpose() * b) : void(c.noalias() = alpha * a.transpose() * b);

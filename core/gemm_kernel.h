@@ -5,9 +5,9 @@
 //    micro-kernel (NOPE_GEMM_WASM);
 //  - double (gradient checks), no AVX, or -DNOPE_GEMM_EIGEN: gemm_eigen.cpp splits C into
 //    fixed tiles and runs gemm_kernel (Eigen) once per tile, possibly on
-//    several threads at once. beta is 0 or 1.
+//    several threads at once.
 #pragma once
-#include "tensor.h"
+#include "gemm.h"
 
 #if !defined(NOPE_DOUBLE) && !defined(__wasm__) && !defined(NOPE_GEMM_EIGEN) && defined(__AVX__)
 #define NOPE_GEMM_SIMD 1
@@ -19,6 +19,6 @@
 namespace nope {
 
 void gemm_kernel(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda,
-                 const real* B, int ldb, real beta, real* C, int ldc);
+                 const real* B, int ldb, Grad into, real* C, int ldc);
 
 }  // namespace nope

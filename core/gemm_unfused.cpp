@@ -12,7 +12,7 @@ namespace nope {
 
 void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb,
                const real* bias, real* C, int ldc) {
-  gemm(false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, ldc);
+  gemm(false, trans_b, M, N, K, real(1), A, lda, B, ldb, Grad::overwrite, C, ldc);
   constexpr int kRows = 64;
   parallel_for(num_chunks(M, kRows), [&](int task) {
     for (int i = task * kRows; i < std::min(M, (task + 1) * kRows); i++) {
@@ -24,7 +24,7 @@ void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const 
 
 void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc,
                   real* sums) {
-  gemm(true, false, M, N, K, real(1), A, lda, B, ldb, real(1), C, ldc);
+  gemm(true, false, M, N, K, real(1), A, lda, B, ldb, Grad::accumulate, C, ldc);
   // By columns of A, each summed over k in order: the same for any split.
   constexpr int kCols = 64;
   parallel_for(num_chunks(M, kCols), [&](int task) {

@@ -228,7 +228,8 @@ void gemm_blocked(const WasmKernel& kern, bool trans_a, bool trans_b, int M, int
 }  // namespace
 
 void gemm_wasm_with(const WasmKernel& kern, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-                    const float* A, int lda, const float* B, int ldb, bool accumulate_c, float* C, int ldc) {
+                    const float* A, int lda, const float* B, int ldb, Grad into, float* C, int ldc) {
+  const bool accumulate_c = into == Grad::accumulate;
   // One instance per tile shape of kWasmKernels.
   auto run = [&](auto blocked, const WasmKernel* k = nullptr) {
     blocked(k ? *k : kern, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, accumulate_c, C, ldc);
@@ -246,15 +247,15 @@ void gemm_wasm_with(const WasmKernel& kern, bool trans_a, bool trans_b, int M, i
 }
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B, int ldb,
-          real beta, real* C, int ldc) {
+          Grad into, real* C, int ldc) {
   if (M <= 0 || N <= 0) return;
-  if (K <= 0) {  // empty sum: C = beta * C
-    if (beta == 0.0f)
+  if (K <= 0) {  // empty sum: C = 0, or C unchanged
+    if (into == Grad::overwrite)
       for (int i = 0; i < M; i++) std::memset(C + (size_t)i * ldc, 0, sizeof(float) * N);
     return;
   }
   const WasmKernel& kern = gemm_wasm_kernel_for(trans_a, trans_b, M, N, K, A, lda, B, ldb);
-  gemm_wasm_with(kern, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta != 0.0f, C, ldc);
+  gemm_wasm_with(kern, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
 }
 
 }  // namespace nope

@@ -15,6 +15,8 @@
 // v128.load32_splat per element, or one load of 4 elements and lane shuffles.
 #pragma once
 
+#include "gemm.h"
+
 #if defined(__wasm_simd128__) && !defined(NOPE_DOUBLE)
 
 namespace nope {
@@ -36,10 +38,10 @@ struct WasmKernel {
 extern const WasmKernel kWasmKernels[];
 extern const int kWasmKernelCount;
 
-// C (M, N) = alpha op(A) op(B) (+ C if accumulate_c) with this kernel
+// C (M, N) = alpha op(A) op(B) (+ C if into is Grad::accumulate) with this kernel
 // (gemm_wasm.cpp); nope::gemm is this with the kernel chosen for the shape.
 void gemm_wasm_with(const WasmKernel& kernel, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-                    const float* A, int lda, const float* B, int ldb, bool accumulate_c, float* C, int ldc);
+                    const float* A, int lda, const float* B, int ldb, Grad into, float* C, int ldc);
 
 // The kernel for this product (gemm_choice.cpp): the forced one, else the
 // one its shape class chose, probing the class with these operands on the

@@ -212,7 +212,7 @@ struct Product {
   int lda;
   const float* B;
   int ldb;
-  float beta;
+  Grad into;
   float* C;
   int ldc;
   const float* bias;
@@ -238,7 +238,7 @@ void sum_a_columns(const Product& p, int i0, int i1, int p0, int kc) {
 template <class PanelB>
 void block_products(const Product& p, int i0, int mc, int p0, int kc, int j0, int jp0, int jp1, bool direct_b,
                     PanelB bp, float* pack_a) {
-  const bool accumulate = p0 > 0 || p.beta != 0.0f;  // later K blocks add to the first
+  const bool accumulate = p0 > 0 || p.into == Grad::accumulate;  // later K blocks add to the first
   const bool last = p0 + KC >= p.K;
   if (mc % MR) pack_a_panel(p.trans_a, p.A, p.lda, p.M, i0 + mc / MR * MR, p0, kc, pack_a);
   for (int jp = jp0; jp < jp1; jp++) {
@@ -299,10 +299,10 @@ void gemm_tn_by_columns(const Product& p, int j0, int nc) {
 void gemm_fused(const Product& p) {
   const int M = p.M, N = p.N, K = p.K;
   if (M <= 0 || N <= 0) return;
-  if (K <= 0) {  // empty sum: C = beta * C (+ bias)
+  if (K <= 0) {  // empty sum: C = 0 or C unchanged (+ bias)
     for (int i = 0; i < M; i++) {
       float* c = p.C + (size_t)i * p.ldc;
-      if (p.beta == 0.0f) std::memset(c, 0, sizeof(float) * N);
+      if (p.into == Grad::overwrite) std::memset(c, 0, sizeof(float) * N);
       if (p.bias)
         for (int j = 0; j < N; j++) c[j] += p.bias[j];
     }
@@ -366,17 +366,17 @@ void gemm_fused(const Product& p) {
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const real* A, int lda, const real* B,
-          int ldb, real beta, real* C, int ldc) {
-  gemm_fused({trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, nullptr});
+          int ldb, Grad into, real* C, int ldc) {
+  gemm_fused({trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc, nullptr, nullptr});
 }
 
 void gemm_bias(bool trans_b, int M, int N, int K, const real* A, int lda, const real* B, int ldb, const real* bias,
                real* C, int ldc) {
-  gemm_fused({false, trans_b, M, N, K, real(1), A, lda, B, ldb, real(0), C, ldc, bias, nullptr});
+  gemm_fused({false, trans_b, M, N, K, real(1), A, lda, B, ldb, Grad::overwrite, C, ldc, bias, nullptr});
 }
 
 void gemm_tn_sums(int M, int N, int K, const real* A, int lda, const real* B, int ldb, real* C, int ldc, real* sums) {
-  gemm_fused({true, false, M, N, K, real(1), A, lda, B, ldb, real(1), C, ldc, nullptr, sums});
+  gemm_fused({true, false, M, N, K, real(1), A, lda, B, ldb, Grad::accumulate, C, ldc, nullptr, sums});
 }
 
 }  // namespace nope

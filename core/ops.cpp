@@ -155,17 +155,17 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
 void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
                     int N, int C, int OC) {
   if (bias) gemm_bias(true, N, OC, C, inp, C, w, C, bias, out, OC);
-  else gemm(false, true, N, OC, C, real(1), inp, C, w, C, real(0), out, OC);
+  else gemm(false, true, N, OC, C, real(1), inp, C, w, C, Grad::overwrite, out, OC);
 }
 
 void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
                      const real* inp, const real* w, int N, int C, int OC, Grad into) {
   // dinp (N, C) (+)= dout (N, OC) * w (OC, C)
-  gemm(false, false, N, C, OC, real(1), dout, OC, w, C, real(into == Grad::accumulate), dinp, C);
+  gemm(false, false, N, C, OC, real(1), dout, OC, w, C, into, dinp, C);
   // dw (OC, C) += dout^T (OC, N) * inp (N, C); dbias += column sums of
   // dout, each over its rows in order, taken with the product.
   if (dbias) gemm_tn_sums(OC, C, N, dout, OC, inp, C, dw, C, dbias);
-  else gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, real(1), dw, C);
+  else gemm(true, false, OC, C, N, real(1), dout, OC, inp, C, Grad::accumulate, dw, C);
 }
 
 // ------------------------------------------------------------------- rope

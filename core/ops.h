@@ -7,6 +7,7 @@
 // writer is that call, so the buffer need not be cleared (at model-B size,
 // clearing every activation gradient moved ~75 MB per step).
 #pragma once
+#include "gemm.h"  // Grad
 #include "tensor.h"
 
 namespace nope {
@@ -33,8 +34,6 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
 // out (N, OC) = inp (N, C) * w^T + bias, w (OC, C) as nn.Linear stores it.
 void matmul_forward(real* out, const real* inp, const real* w, const real* bias,
                     int N, int C, int OC);
-// Whether a backward adds its input gradient to dinp or overwrites it.
-enum class Grad { accumulate, overwrite };
 // dw and dbias always accumulate; dinp as `into` says.
 void matmul_backward(real* dinp, real* dw, real* dbias, const real* dout,
                      const real* inp, const real* w, int N, int C, int OC,

@@ -4,25 +4,7 @@
 # Usage: cli_test.sh path/to/nopelab
 set -euo pipefail
 NOPELAB=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-expect_ok() {  # description, command...
-  local what=$1; shift
-  if "$@" >"$work/out" 2>"$work/err"; then ok; else fail "$what (exit $?): $(head -c 300 "$work/err")"; fi
-}
-expect_error() {  # description, expected substring, command...
-  local what=$1 needle=$2; shift 2
-  if "$@" >"$work/out" 2>"$work/err"; then fail "$what: expected failure"; return; fi
-  local lines
-  lines=$(wc -l <"$work/err")
-  if grep -q "^nopelab: error: .*$needle" "$work/err" && [ "$lines" -eq 1 ]; then ok
-  else fail "$what: wanted one line with '$needle', got: $(cat "$work/err")"; fi
-}
+source "$(dirname "$0")/lib/checks.sh"
 
 for c in "" train eval analyze grad bench schema export; do
   expect_ok "help $c" "$NOPELAB" $c --help
@@ -130,5 +112,4 @@ grep -o '"final_loss":[^,]*' "$work/out" >"$work/loss_t2"
 cmp -s "$work/loss_t1" "$work/loss_t3" && cmp -s "$work/loss_t1" "$work/loss_t2" || fail "losses differ across thread counts"
 cmp -s "$work/ck_t1.json" "$work/ck_t3.json" && cmp -s "$work/ck_t1.json" "$work/ck_t2.json" || fail "weights differ across thread counts"
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary cli

@@ -8,17 +8,7 @@
 set -euo pipefail
 NOPELAB=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-untimed() {
-  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-           delete r.timing; for (const x of r.runs) delete x.seconds; console.log(JSON.stringify(r));' "$1"
-}
-same_result() { if [ "$(untimed "$2")" == "$(untimed "$3")" ]; then ok; else fail "$1: merged result differs"; fi; }
+source "$root/tests/lib/checks.sh"
 
 cat >"$work/spec.json" <<'JSON'
 {"base": {"model": {"d_model": 16, "n_heads": 2, "n_layers": 1, "d_ff": 32},
@@ -76,5 +66,4 @@ else
   echo "skip: GNU parallel not installed"
 fi
 
-echo "cluster recipes: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary "cluster recipes"

@@ -6,27 +6,7 @@
 # Usage: sweep_cli_test.sh path/to/nopelab
 set -euo pipefail
 NOPELAB=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-expect_error() {  # description, expected substring, command...
-  local what=$1 needle=$2; shift 2
-  if "$@" >"$work/out" 2>"$work/err"; then fail "$what: expected failure"; return; fi
-  if grep -qF -- "$needle" "$work/err" && [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "^nopelab: error: " "$work/err"; then ok
-  else fail "$what: wanted one line with '$needle', got: $(cat "$work/err")"; fi
-}
-# A result without the fields allowed to differ (timing, per-run seconds).
-untimed() {
-  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-           delete r.timing; for (const x of r.runs) delete x.seconds; console.log(JSON.stringify(r));' "$1"
-}
-same_result() {  # description, a.json, b.json
-  if [ "$(untimed "$2")" == "$(untimed "$3")" ]; then ok; else fail "$1: $2 and $3 differ"; fi
-}
+source "$(dirname "$0")/lib/checks.sh"
 
 cat >"$work/base.json" <<'EOF'
 {"model": {"d_model": 16, "n_heads": 2, "n_layers": 2, "d_ff": 32},
@@ -141,5 +121,4 @@ expect_error "bad shard" "--shard expects I/N" "$NOPELAB" sweep --axis model.ini
 expect_error "resume without out" "--resume needs --out" "$NOPELAB" sweep --axis model.init.std=0.1 --resume
 expect_error "spec and config" "not both" "$NOPELAB" sweep --spec "$work/spec.json" --config "$work/base.json"
 
-echo "sweep cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary "sweep cli"

@@ -7,6 +7,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/decay_theory.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
@@ -35,15 +36,8 @@ TEST_CASE("decay theory: rho from the states at position 0", "[analysis][decay]"
 }
 
 TEST_CASE("decay theory: a random-init causal NoPE first layer follows it", "[analysis][decay][science]") {
-  Config c;
-  c.model.d_model = 64;
-  c.model.n_heads = 4;
-  c.model.n_layers = 1;
-  c.model.d_ff = 128;
-  c.model.init.std = 0.02;
-  c.task.vocab_size = 256;
-  Trainer tr;
-  trainer_init(tr, c);
+  const Config c = random_init_config(64, 4, 1, 128);
+  Trainer tr = fresh_trainer(c);
   AnalysisRequest req;
   req.batch = 64;
   req.length = 32;

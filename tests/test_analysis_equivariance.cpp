@@ -11,6 +11,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/equivariance.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
@@ -61,10 +62,7 @@ TEST_CASE("equivariance deviation on hand-made states", "[analysis][equivariance
 
 static Config model(AttentionMask mask, PosEncoding pe) {
   Config c;
-  c.model.d_model = 32;
-  c.model.n_heads = 4;
-  c.model.n_layers = 2;
-  c.model.d_ff = 64;
+  c.model = model_sizes(32, 4, 2, 64);
   c.model.attention = mask;
   c.model.pos_encoding = pe;
   c.model.init.std = 0.2;  // attention far from uniform, so a broken symmetry shows
@@ -75,8 +73,7 @@ static Config model(AttentionMask mask, PosEncoding pe) {
 }
 
 static AnalysisResult equivariance_of(const Config& c, int T = 20) {
-  Trainer tr;
-  trainer_init(tr, c);
+  Trainer tr = fresh_trainer(c);
   AnalysisRequest req;
   req.batch = 4;
   req.length = T;
@@ -130,8 +127,7 @@ TEST_CASE("equivariance is deterministic from the seed and off on request", "[an
   const Config c = model(AttentionMask::causal, PosEncoding::none);
   const AnalysisResult a = equivariance_of(c), b = equivariance_of(c);
   for (size_t k = 0; k < a.sites.size(); k++) CHECK(a.sites[k].equivariance == b.sites[k].equivariance);
-  Trainer tr;
-  trainer_init(tr, c);
+  Trainer tr = fresh_trainer(c);
   const AnalysisRequest off = analysis_request_from_json({{"equivariance", false}, {"probes", false}, {"batch", 2}});
   const AnalysisResult r = analyze(tr.model, c.task, off);
   CHECK_FALSE(r.equivariance);
@@ -142,8 +138,7 @@ TEST_CASE("equivariance is deterministic from the seed and off on request", "[an
 TEST_CASE("permutation demo: both matrices of one sequence at every site", "[analysis][equivariance]") {
   for (AttentionMask mask : {AttentionMask::bidirectional, AttentionMask::causal}) {
     const Config c = model(mask, PosEncoding::none);
-    Trainer tr;
-    trainer_init(tr, c);
+    Trainer tr = fresh_trainer(c);
     const int T = 6, C = c.model.d_model;
     const std::vector<int> tokens = {5, 9, 1, 33, 2, 60}, perm = {3, 0, 5, 1, 4, 2};
     const nlohmann::json j{{"batch", 2},
@@ -176,8 +171,7 @@ TEST_CASE("permutation demo: both matrices of one sequence at every site", "[ana
 
 TEST_CASE("permutation demo: bad requests are named errors", "[analysis][equivariance]") {
   const Config c = model(AttentionMask::causal, PosEncoding::none);
-  Trainer tr;
-  trainer_init(tr, c);
+  Trainer tr = fresh_trainer(c);
   auto run = [&](const nlohmann::json& demo) {
     analyze(tr.model, c.task, analysis_request_from_json({{"batch", 2}, {"length", 4}, {"probes", false},
                                                           {"permutation_demo", demo}}));

@@ -6,23 +6,16 @@
 #include <cstring>
 
 #include "analysis/analyze.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
 
 static Config random_init(AttentionMask mask, PosEncoding pe = PosEncoding::none, double std = 0.02) {
-  Config c;
-  c.model.d_model = 64;
-  c.model.n_heads = 4;
-  c.model.n_layers = 2;
-  c.model.d_ff = 256;
+  Config c = random_init_config(64, 4, 2, 256);
   c.model.attention = mask;
   c.model.pos_encoding = pe;
   c.model.init.std = std;
-  c.model.init.embed_std = 0.02;
-  // A large vocabulary: with few distinct tokens the prefix mean converges
-  // to the vocabulary mean and the variance stops falling.
-  c.task.vocab_size = 256;
   c.task.train_len = 16;
   c.task.test_len = 16;
   return c;
@@ -43,8 +36,7 @@ static const ProbeResult& probe(const AnalysisResult& r, int layer, Site s, Prob
 }
 
 static AnalysisResult run(const Config& c, bool probes = true) {
-  Trainer tr;
-  trainer_init(tr, c);
+  Trainer tr = fresh_trainer(c);
   AnalysisRequest req;
   req.batch = 64;
   req.length = 32;
@@ -108,8 +100,7 @@ TEST_CASE("probes: PE embeddings give position exactly, bidirectional NoPE gives
 
 TEST_CASE("zero query/key weights give exactly uniform causal attention", "[analysis]") {
   Config c = random_init(AttentionMask::causal);
-  Trainer tr;
-  trainer_init(tr, c);
+  Trainer tr = fresh_trainer(c);
   const int C = c.model.d_model;
   for (LayerParams& p : tr.model.layers) {
     std::memset(p.qkvw, 0, sizeof(real) * 2 * C * C);  // q and k rows of c_attn

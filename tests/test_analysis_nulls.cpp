@@ -8,6 +8,7 @@
 #include "analysis/analyze.h"
 #include "analysis/similarity.h"
 #include "rng.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
@@ -34,15 +35,11 @@ TEST_CASE("content null: chance on random tokens, high where content repeats", "
 
 TEST_CASE("analysis JSON: the content null at every site and which inputs were used", "[analysis][null]") {
   Config c;
-  c.model.d_model = 16;
-  c.model.n_heads = 2;
-  c.model.n_layers = 1;
-  c.model.d_ff = 32;
+  c.model = model_sizes(16, 2, 1, 32);
   c.task.name = TaskKind::sort;
   c.task.train_len = 8;
   c.task.test_len = 8;
-  Trainer tr;
-  trainer_init(tr, c);
+  Trainer tr = fresh_trainer(c);
   for (bool random : {true, false}) {
     AnalysisRequest req;
     req.batch = 16;

@@ -8,6 +8,7 @@
 #include "analysis/analyze.h"
 #include "analysis/probe.h"
 #include "rng.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
@@ -67,17 +68,10 @@ TEST_CASE("the landmark probe reads landmark tokens and nothing else", "[analysi
 }
 
 TEST_CASE("analysis: every probe entry carries the landmark MAD; the five feature sets run", "[analysis][probe]") {
-  Config c;
-  c.model.d_model = 32;
-  c.model.n_heads = 4;
-  c.model.n_layers = 1;
-  c.model.d_ff = 64;
-  c.model.init.std = 0.02;
-  c.task.vocab_size = 256;
+  Config c = random_init_config(32, 4, 1, 64);
   c.task.train_len = 16;
   c.task.test_len = 16;
-  Trainer tr;
-  trainer_init(tr, c);
+  Trainer tr = fresh_trainer(c);
   AnalysisRequest req;
   req.batch = 40;
   req.length = 24;

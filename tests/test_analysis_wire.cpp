@@ -7,6 +7,7 @@
 
 #include "analysis/wire.h"
 #include "error.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
@@ -14,16 +15,11 @@ using json = nlohmann::json;
 
 static Trainer small_trainer() {
   Config c;
-  c.model.d_model = 16;
-  c.model.n_heads = 2;
-  c.model.n_layers = 2;
-  c.model.d_ff = 32;
+  c.model = model_sizes(16, 2, 2, 32);
   c.task.train_len = 6;
   c.task.test_len = 8;
   c.train.seed = 5;
-  Trainer tr;
-  trainer_init(tr, c);
-  return tr;
+  return fresh_trainer(c);
 }
 
 static void check_slice(const std::vector<float>& flat, size_t k, const std::vector<double>& want) {

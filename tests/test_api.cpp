@@ -95,3 +95,26 @@ TEST_CASE("api: bench and thread arguments are checked") {
         "setThreads: n = 2 is outside [1, 1] (the threads this module was started with)");
   CHECK(error_of([] { api::set_threads(json(1.5), 1); }) == "setThreads: n must be an integer, got 1.5");
 }
+
+TEST_CASE("api: a Session refuses calls before a model and keeps its model when a load fails") {
+  api::Session s;
+  CHECK(error_of([&] { s.info(); }) == "no model yet: call create(config) first");
+  CHECK(error_of([&] { s.save_safetensors(); }) == "no model yet: call create(config) first");
+  const json cfg = {{"model", {{"d_model", 16}, {"n_heads", 2}, {"n_layers", 1}, {"d_ff", 32}}},
+                    {"task", {{"train_len", 4}, {"test_len", 5}, {"vocab_size", 4}}},
+                    {"train", {{"warmup", 0}, {"batch_size", 4}}}};
+  CHECK(s.create(cfg)["config"]["model"]["d_model"] == 16);
+  CHECK(s.step(json(2))["step"] == 2);
+  CHECK(error_of([&] { s.save_checkpoint(json(1)); }) == "with_optimizer must be true or false, got 1");
+  const json ck = json::parse(s.save_checkpoint(json(true))["checkpoint"].get<std::string>());
+  const std::string st = s.save_safetensors();
+  CHECK_FALSE(error_of([&] { s.load_safetensors(st.substr(0, 10)); }).empty());
+  CHECK_FALSE(error_of([&] { s.load_checkpoint(json{{"params", 1}}); }).empty());
+  CHECK(s.info()["step"] == 2);  // both failed loads kept the model
+
+  api::Session t;  // a load makes a session ready, as create does
+  CHECK(t.load_checkpoint(ck)["step"] == 2);
+  CHECK(t.save_checkpoint(json(true))["checkpoint"] == ck.dump());
+  api::Session u;
+  CHECK(u.load_safetensors(st)["step"] == 2);
+}

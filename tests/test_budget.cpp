@@ -9,6 +9,7 @@
 #include "error.h"
 #include "results_json.h"
 #include "schema.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
@@ -21,8 +22,7 @@ TEST_CASE("budget: step bytes equal a training step's allocations", "[budget]") 
                                                {"norm", norm}, {"pos_encoding", pe}, {"tie_embeddings", true}}},
                                     {"task", {{"name", "kth"}, {"train_len", 5}, {"test_len", 9}}},
                                     {"train", {{"batch_size", 3}, {"steps", 10}, {"warmup", 1}}}});
-      Trainer tr;
-      trainer_init(tr, c);
+      Trainer tr = fresh_trainer(c);
       tr.cfg.task.train_len = c.task.test_len;  // one step at the longest sequence
       trainer_step(tr, 1);
       const double actual = sizeof(float) * double(tr.model.params.size() + tr.model.grads.size() + tr.opt.m.size() +
@@ -33,11 +33,7 @@ TEST_CASE("budget: step bytes equal a training step's allocations", "[budget]") 
 }
 
 TEST_CASE("budget: sizing never overflows, even far past the limits", "[budget]") {
-  ModelConfig m;
-  m.d_model = 1024;
-  m.n_heads = 32;
-  m.n_layers = 16;
-  m.d_ff = 4096;
+  const ModelConfig m = model_sizes(1024, 32, 16, 4096);
   const ModelSize s = model_size(m, 516, 512, 512, 512);
   CHECK(double(s.activations) > 4.0e9);  // more than a 32-bit count holds
 }

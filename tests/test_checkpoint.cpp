@@ -7,6 +7,7 @@
 
 #include "checkpoint.h"
 #include "error.h"
+#include "small_models.h"
 
 using namespace nope;
 using json = nlohmann::json;
@@ -19,8 +20,7 @@ static Config small() {
 }
 
 TEST_CASE("checkpoint round trip keeps weights, optimizer state and loss", "[checkpoint]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   trainer_step(a, 5);
   const json j = json::parse(checkpoint_to_json(a, true).dump());
   CHECK(j["format"] == "nopelab-checkpoint");
@@ -55,8 +55,7 @@ TEST_CASE("every architecture switch round-trips through checkpoint text", "[che
     json cj = config_to_json(small());
     config_set(cj, std::string(v[0]) + "=" + v[1]);
     INFO(cj.dump());
-    Trainer a;
-    trainer_init(a, config_from_json(cj));
+    Trainer a = fresh_trainer(config_from_json(cj));
     trainer_step(a, 2);
     const json j = json::parse(checkpoint_to_json(a, false).dump());
     CHECK(!j.contains("optimizer"));
@@ -76,11 +75,9 @@ TEST_CASE("every architecture switch round-trips through checkpoint text", "[che
 }
 
 TEST_CASE("malformed checkpoints are rejected with a clear message", "[checkpoint]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   const json good = checkpoint_to_json(a, false);
-  Trainer keep;
-  trainer_init(keep, small());
+  Trainer keep = fresh_trainer(small());
   trainer_step(keep, 1);
   const RealVec before = keep.model.params;
 
@@ -90,88 +87,57 @@ TEST_CASE("malformed checkpoints are rejected with a clear message", "[checkpoin
     CHECK(keep.model.params == before);  // a failed load changes nothing
     CHECK(keep.step == 1);
   };
+  // base with one change made.
+  auto changed = [](json base, auto change) {
+    change(base);
+    return base;
+  };
+  const json with_optimizer = checkpoint_to_json(a, true);
   expect(json::array(), "not a JSON object");
-  json j = good;
-  j["format"] = "gguf";
-  expect(j, "\"format\" must be \"nopelab-checkpoint\"");
-  j = good;
-  j["version"] = 2;
-  expect(j, "unsupported version 2");
-  j = good;
-  j.erase("params");
-  expect(j, "missing \"params\"");
-  j = good;
-  j["config"]["model"]["d_model"] = 0;
-  expect(j, "bad config: model.d_model = 0 is out of range");
-  j = good;
-  j["params"].erase("h.0.ln_2.bias");
-  expect(j, "missing tensor params.h.0.ln_2.bias");
-  j = good;
-  j["params"]["h.0.mlp.c_fc.weight"]["shape"] = {16, 32};
-  expect(j, "tensor params.h.0.mlp.c_fc.weight has shape [16,32], expected [32,16]");
-  j = good;
-  j["params"]["wte"]["data"].erase(0);
-  expect(j, "tensor params.wte must have 128 numbers");
-  j = good;
-  j["params"]["wte"]["data"][3] = "x";
-  expect(j, "non-finite or non-numeric value at index 3");
-  j = good;
-  j["params"]["wte"]["data"][3] = nullptr;  // how JSON writers spell NaN
-  expect(j, "non-finite or non-numeric value at index 3");
-  j = good;
-  j["params"]["lm_head.bias"] = good["params"]["ln_f.bias"];
-  expect(j, "params.lm_head.bias is not a parameter of this configuration");
-  j = good;
-  j["config"]["model"]["pos_encoding"] = "none";  // wpe no longer belongs
-  expect(j, "params.wpe is not a parameter");
-  j = good;
-  j["optimizer"] = {{"t", 1}};
-  expect(j, "optimizer.m must be an object of tensors");
-  j = good;
-  j["step"] = -3;
-  expect(j, "\"step\" must be an integer");
-  j = good;
-  j["step"] = "5";
-  expect(j, "\"step\" must be an integer");
-  j = good;
-  j.erase("format");
-  expect(j, "\"format\" must be \"nopelab-checkpoint\"");
-  j = good;
-  j["version"] = "1";
-  expect(j, "unsupported version \"1\"");
-  j = good;
-  j.erase("version");
-  expect(j, "unsupported version (missing)");
-  j = good;
-  j.erase("config");
-  expect(j, "missing \"config\"");
-  j = good;
-  j["config"]["model"]["d_modle"] = 16;
-  expect(j, "bad config: model.d_modle: unknown field");
-  j = good;
-  j["config"]["model"]["d_model"] = 32;  // a valid config the tensors do not match
-  expect(j, "tensor params.wte has shape [8,16], expected [8,32]");
-  j = good;
-  j["params"] = json::array();
-  expect(j, "params must be an object of tensors");
-  j = good;
-  j["params"]["wte"] = json::array();
-  expect(j, "tensor params.wte must have \"shape\" and \"data\"");
-  j = good;
-  j["params"]["wte"]["data"] = 0;
-  expect(j, "tensor params.wte must have 128 numbers");
-  j = good;
-  j["params"]["wte"]["data"][5] = 1e300;  // finite as a double, Inf as float32
-  expect(j, "non-finite or non-numeric value at index 5: 1e+300");
-  j = checkpoint_to_json(a, true);
-  j["optimizer"]["t"] = -1;
-  expect(j, "\"optimizer\" must have an integer \"t\" >= 0");
-  j = checkpoint_to_json(a, true);
-  j["optimizer"]["v"]["ln_f.weight"]["data"][0] = -0.5;
-  expect(j, "tensor optimizer.v.ln_f.weight has a negative value at index 0");
-  j = checkpoint_to_json(a, true);
-  j["optimizer"]["m"].erase("wte");
-  expect(j, "missing tensor optimizer.m.wte");
+  expect(changed(good, [](json& j) { j["format"] = "gguf"; }), "\"format\" must be \"nopelab-checkpoint\"");
+  expect(changed(good, [](json& j) { j["version"] = 2; }), "unsupported version 2");
+  expect(changed(good, [](json& j) { j.erase("params"); }), "missing \"params\"");
+  expect(changed(good, [](json& j) { j["config"]["model"]["d_model"] = 0; }),
+         "bad config: model.d_model = 0 is out of range");
+  expect(changed(good, [](json& j) { j["params"].erase("h.0.ln_2.bias"); }), "missing tensor params.h.0.ln_2.bias");
+  expect(changed(good, [](json& j) { j["params"]["h.0.mlp.c_fc.weight"]["shape"] = {16, 32}; }),
+         "tensor params.h.0.mlp.c_fc.weight has shape [16,32], expected [32,16]");
+  expect(changed(good, [](json& j) { j["params"]["wte"]["data"].erase(0); }),
+         "tensor params.wte must have 128 numbers");
+  expect(changed(good, [](json& j) { j["params"]["wte"]["data"][3] = "x"; }),
+         "non-finite or non-numeric value at index 3");
+  // null: how JSON writers spell NaN
+  expect(changed(good, [](json& j) { j["params"]["wte"]["data"][3] = nullptr; }),
+         "non-finite or non-numeric value at index 3");
+  expect(changed(good, [&](json& j) { j["params"]["lm_head.bias"] = good["params"]["ln_f.bias"]; }),
+         "params.lm_head.bias is not a parameter of this configuration");
+  // wpe no longer belongs to the config
+  expect(changed(good, [](json& j) { j["config"]["model"]["pos_encoding"] = "none"; }),
+         "params.wpe is not a parameter");
+  expect(changed(good, [](json& j) { j["optimizer"] = {{"t", 1}}; }), "optimizer.m must be an object of tensors");
+  expect(changed(good, [](json& j) { j["step"] = -3; }), "\"step\" must be an integer");
+  expect(changed(good, [](json& j) { j["step"] = "5"; }), "\"step\" must be an integer");
+  expect(changed(good, [](json& j) { j.erase("format"); }), "\"format\" must be \"nopelab-checkpoint\"");
+  expect(changed(good, [](json& j) { j["version"] = "1"; }), "unsupported version \"1\"");
+  expect(changed(good, [](json& j) { j.erase("version"); }), "unsupported version (missing)");
+  expect(changed(good, [](json& j) { j.erase("config"); }), "missing \"config\"");
+  expect(changed(good, [](json& j) { j["config"]["model"]["d_modle"] = 16; }),
+         "bad config: model.d_modle: unknown field");
+  // A valid config the tensors do not match.
+  expect(changed(good, [](json& j) { j["config"]["model"]["d_model"] = 32; }),
+         "tensor params.wte has shape [8,16], expected [8,32]");
+  expect(changed(good, [](json& j) { j["params"] = json::array(); }), "params must be an object of tensors");
+  expect(changed(good, [](json& j) { j["params"]["wte"] = json::array(); }),
+         "tensor params.wte must have \"shape\" and \"data\"");
+  expect(changed(good, [](json& j) { j["params"]["wte"]["data"] = 0; }), "tensor params.wte must have 128 numbers");
+  // 1e300: finite as a double, Inf as float32
+  expect(changed(good, [](json& j) { j["params"]["wte"]["data"][5] = 1e300; }),
+         "non-finite or non-numeric value at index 5: 1e+300");
+  expect(changed(with_optimizer, [](json& j) { j["optimizer"]["t"] = -1; }),
+         "\"optimizer\" must have an integer \"t\" >= 0");
+  expect(changed(with_optimizer, [](json& j) { j["optimizer"]["v"]["ln_f.weight"]["data"][0] = -0.5; }),
+         "tensor optimizer.v.ln_f.weight has a negative value at index 0");
+  expect(changed(with_optimizer, [](json& j) { j["optimizer"]["m"].erase("wte"); }), "missing tensor optimizer.m.wte");
   // The untouched checkpoint still loads after all that.
   CHECK_NOTHROW(checkpoint_from_json(keep, good));
   CHECK(keep.model.params == a.model.params);

@@ -7,6 +7,7 @@
 #include "budget.h"
 #include "config.h"
 #include "error.h"
+#include "small_models.h"
 #include "tasks.h"
 #include "trainer.h"
 
@@ -215,8 +216,7 @@ TEST_CASE("the memory estimate tracks what a training step allocates", "[config]
               {"task", {{"train_len", 8}, {"test_len", 12}, {"vocab_size", 10}}},
               {"train", {{"batch_size", 8}, {"steps", 10}, {"warmup", 1}}}};
     const Config c = config_from_json(j);
-    Trainer tr;
-    trainer_init(tr, c);
+    Trainer tr = fresh_trainer(c);
     // One step at the longest sequence the config allows.
     tr.cfg.task.train_len = c.task.test_len;
     trainer_step(tr, 1);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "eval_prefix.h"
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
@@ -14,10 +15,7 @@ namespace {
 
 Config copy_config(PosEncoding pe) {
   Config c;
-  c.model.d_model = 32;
-  c.model.n_heads = 2;
-  c.model.n_layers = 2;
-  c.model.d_ff = 64;
+  c.model = model_sizes(32, 2, 2, 64);
   c.model.pos_encoding = pe;
   c.task.name = TaskKind::copy;
   c.task.train_len = 5;
@@ -37,8 +35,7 @@ Config copy_config(PosEncoding pe) {
 TEST_CASE("prefix evaluation equals teacher forcing unless the encoding reads the length", "[eval][encoding]") {
   for (PosEncoding pe : {PosEncoding::none, PosEncoding::index, PosEncoding::t5_bias, PosEncoding::normalized}) {
     INFO(to_string(pe));
-    Trainer tr;
-    trainer_init(tr, copy_config(pe));
+    Trainer tr = fresh_trainer(copy_config(pe));
     trainer_step(tr, tr.cfg.train.steps);
     const int examples = 128, n = 5;
     const EvalResult full = evaluate(tr.model, tr.cfg.task, 3, n, examples);

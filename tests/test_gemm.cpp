@@ -1,5 +1,5 @@
 // nope::gemm against a naive triple loop: every transpose combination,
-// beta 0 and 1, odd sizes that exercise the SIMD kernel's edges, and leading
+// overwrite and accumulate, odd sizes that exercise the SIMD kernel's edges, and leading
 // dimensions larger than the rows, and sizes that cross the wasm GEMM's
 // cache blocks. Runs natively (Eigen path) and in the
 // wasm suite (the hand-written wasm_simd128 kernel).
@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "gemm.h"
+#include "gemm_operands.h"
 #include "rng.h"
 
 using namespace nope;
 
-TEST_CASE("gemm matches a naive product for all transposes, betas and edge sizes", "[gemm]") {
+TEST_CASE("gemm matches a naive product for all transposes, overwrite/accumulate and edge sizes", "[gemm]") {
   Rng r = rng_seed(17);
   const int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {5, 9, 3}, {13, 17, 11}, {33, 31, 64}, {64, 24, 40},
                           // past the wasm kernel's block sizes (K 256, M 128, N 512)
@@ -24,16 +25,13 @@ TEST_CASE("gemm matches a naive product for all transposes, betas and edge sizes
     const int M = s[0], N = s[1], K = s[2];
     for (int ta = 0; ta < 2; ta++)
       for (int tb = 0; tb < 2; tb++)
-        for (real beta : {real(0), real(1)}) {
-          INFO("M " << M << " N " << N << " K " << K << " ta " << ta << " tb " << tb << " beta " << beta);
-          // Stored shapes with padded leading dimensions.
-          const int a_rows = ta ? K : M, a_cols = ta ? M : K, lda = a_cols + 3;
-          const int b_rows = tb ? N : K, b_cols = tb ? K : N, ldb = b_cols + 1;
-          const int ldc = N + 2;
-          std::vector<real> A((size_t)a_rows * lda), B((size_t)b_rows * ldb), C((size_t)M * ldc);
-          for (real& x : A) x = real(rng_normal(r));
-          for (real& x : B) x = real(rng_normal(r));
-          for (real& x : C) x = real(rng_normal(r));
+        for (Grad into : {Grad::overwrite, Grad::accumulate}) {
+          const bool acc_c = into == Grad::accumulate;
+          INFO("M " << M << " N " << N << " K " << K << " ta " << ta << " tb " << tb << " accumulate " << acc_c);
+          GemmOperands o = gemm_operands(ta, tb, M, N, K, r);
+          const int lda = o.lda, ldb = o.ldb, ldc = o.ldc;
+          const real *A = o.A.data(), *B = o.B.data();
+          std::vector<real>& C = o.C;
           std::vector<real> expect = C;
           const real alpha = real(0.75);
           for (int i = 0; i < M; i++)
@@ -44,9 +42,9 @@ TEST_CASE("gemm matches a naive product for all transposes, betas and edge sizes
                 const double b = tb ? B[(size_t)j * ldb + k] : B[(size_t)k * ldb + j];
                 acc += a * b;
               }
-              expect[(size_t)i * ldc + j] = real(alpha * acc + (beta != 0 ? double(C[(size_t)i * ldc + j]) : 0.0));
+              expect[(size_t)i * ldc + j] = real(alpha * acc + (acc_c ? double(C[(size_t)i * ldc + j]) : 0.0));
             }
-          gemm(ta, tb, M, N, K, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), ldc);
+          gemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, into, C.data(), ldc);
           for (int i = 0; i < M; i++)
             for (int j = 0; j < ldc; j++) {
               const size_t at = (size_t)i * ldc + j;
@@ -78,7 +76,7 @@ TEST_CASE("gemm_bias and gemm_tn_sums equal the product then the separate pass, 
       const int ldb = tb ? K : N;
       std::vector<real> fused(M * N, real(9)), split(M * N);
       gemm_bias(tb, M, N, K, A.data(), K, B.data(), ldb, bias.data(), fused.data(), N);
-      gemm(false, tb, M, N, K, real(1), A.data(), K, B.data(), ldb, real(0), split.data(), N);
+      gemm(false, tb, M, N, K, real(1), A.data(), K, B.data(), ldb, Grad::overwrite, split.data(), N);
       for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) split[i * N + j] += bias[j];
       CHECK(fused == split);
@@ -88,7 +86,7 @@ TEST_CASE("gemm_bias and gemm_tn_sums equal the product then the separate pass, 
     const std::vector<real> sums0 = normal(M);
     std::vector<real> fused = C0, split = C0, fused_sums = sums0, split_sums = sums0;
     gemm_tn_sums(M, N, K, A.data(), M, B.data(), N, fused.data(), N, fused_sums.data());
-    gemm(true, false, M, N, K, real(1), A.data(), M, B.data(), N, real(1), split.data(), N);
+    gemm(true, false, M, N, K, real(1), A.data(), M, B.data(), N, Grad::accumulate, split.data(), N);
     for (int k = 0; k < K; k++)
       for (int i = 0; i < M; i++) split_sums[i] += A[(size_t)k * M + i];
     CHECK(fused == split);

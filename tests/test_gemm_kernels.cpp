@@ -1,6 +1,6 @@
 // The GEMM micro-kernel choice (core/gemm_choice.h): every kernel of the
-// build gives the bits of the default on every transpose, beta and edge
-// size, including products that cross the K, M and N blocks (each sums an
+// build gives the bits of the default on every transpose, overwriting or
+// accumulating, and every edge size, including products that cross the K, M and N blocks (each sums an
 // element over the same K blocks, k in order); an unknown name is an error
 // that names the choices. In the wasm suite this covers every candidate;
 // natively the build has one kernel.
@@ -13,26 +13,21 @@
 #include "error.h"
 #include "gemm.h"
 #include "gemm_choice.h"
+#include "gemm_operands.h"
 #include "rng.h"
 
 using namespace nope;
 
 namespace {
 
-// C after alpha op(A) op(B) + beta C with the kernel forced to `name`.
-std::vector<real> product(const std::string& name, bool ta, bool tb, int M, int N, int K, real beta) {
+// C after alpha op(A) op(B) (+ C, accumulating) with the kernel forced to `name`.
+std::vector<real> product(const std::string& name, bool ta, bool tb, int M, int N, int K, Grad into) {
   Rng r = rng_seed(23);
-  const int a_rows = ta ? K : M, a_cols = ta ? M : K, lda = a_cols + 3;
-  const int b_rows = tb ? N : K, b_cols = tb ? K : N, ldb = b_cols + 1;
-  const int ldc = N + 2;
-  std::vector<real> A((size_t)a_rows * lda), B((size_t)b_rows * ldb), C((size_t)M * ldc);
-  for (real& x : A) x = real(rng_normal(r));
-  for (real& x : B) x = real(rng_normal(r));
-  for (real& x : C) x = real(rng_normal(r));
+  GemmOperands o = gemm_operands(ta, tb, M, N, K, r);
   gemm_set_kernel(name);
-  gemm(ta, tb, M, N, K, real(0.75), A.data(), lda, B.data(), ldb, beta, C.data(), ldc);
+  gemm(ta, tb, M, N, K, real(0.75), o.A.data(), o.lda, o.B.data(), o.ldb, into, o.C.data(), o.ldc);
   gemm_set_kernel("");
-  return C;
+  return o.C;
 }
 
 }  // namespace
@@ -45,12 +40,12 @@ TEST_CASE("every GEMM kernel gives the default kernel's bits", "[gemm][kernels]"
   for (const auto& s : sizes)
     for (int ta = 0; ta < 2; ta++)
       for (int tb = 0; tb < 2; tb++)
-        for (real beta : {real(0), real(1)}) {
-          const std::vector<real> want = product(names[0], ta, tb, s[0], s[1], s[2], beta);
+        for (Grad into : {Grad::overwrite, Grad::accumulate}) {
+          const std::vector<real> want = product(names[0], ta, tb, s[0], s[1], s[2], into);
           for (const std::string& name : names) {
             INFO("kernel " << name << " M " << s[0] << " N " << s[1] << " K " << s[2] << " ta " << ta << " tb " << tb
-                           << " beta " << beta);
-            const std::vector<real> got = product(name, ta, tb, s[0], s[1], s[2], beta);
+                           << " accumulate " << (into == Grad::accumulate));
+            const std::vector<real> got = product(name, ta, tb, s[0], s[1], s[2], into);
             REQUIRE(std::memcmp(got.data(), want.data(), want.size() * sizeof(real)) == 0);
           }
         }

@@ -9,17 +9,11 @@
 #include "model.h"
 #include "optimizer.h"
 #include "rng.h"
+#include "small_models.h"
 
 using namespace nope;
 
-static ModelConfig small_config() {
-  ModelConfig c;
-  c.d_model = 16;
-  c.n_heads = 4;
-  c.n_layers = 2;
-  c.d_ff = 32;
-  return c;
-}
+static ModelConfig small_config() { return model_sizes(16, 4, 2, 32); }
 
 TEST_CASE("parameter names and shapes follow nanoGPT", "[model]") {
   ModelConfig c = small_config();

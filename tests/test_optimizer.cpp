@@ -6,17 +6,13 @@
 
 #include "model.h"
 #include "optimizer.h"
+#include "small_models.h"
 
 using namespace nope;
 
 static Model tiny_model() {
-  ModelConfig cfg;
-  cfg.d_model = 8;
-  cfg.n_heads = 2;
-  cfg.n_layers = 1;
-  cfg.d_ff = 8;
   Model m;
-  model_build(m, cfg, 4, 4);
+  model_build(m, model_sizes(8, 2, 1, 8), 4, 4);
   return m;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model.h"
+#include "small_models.h"
 
 using namespace nope;
 
@@ -23,11 +24,7 @@ std::vector<real> code_at(Model& m, int t, int T) {
 }
 
 Model build(PosEncoding pe) {
-  ModelConfig c;
-  c.d_model = 8;
-  c.n_heads = 2;
-  c.n_layers = 1;
-  c.d_ff = 16;
+  ModelConfig c = model_sizes(8, 2, 1, 16);
   c.pos_encoding = pe;
   Model m;
   model_build(m, c, 4, 40);

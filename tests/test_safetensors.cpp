@@ -10,6 +10,7 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "safetensors.h"
+#include "small_models.h"
 
 using namespace nope;
 using json = nlohmann::json;
@@ -46,8 +47,7 @@ static std::string data_of(const std::string& file) {
 TEST_CASE("safetensors round trip keeps every weight bit and the step", "[safetensors]") {
   for (const char* pe : {"learned", "normalized", "rope"})
     for (bool tied : {false, true}) {
-      Trainer a;
-      trainer_init(a, small(pe, tied));
+      Trainer a = fresh_trainer(small(pe, tied));
       trainer_step(a, 3);
       const std::string file = checkpoint_to_safetensors(a);
       CHECK(is_safetensors(file));
@@ -62,8 +62,7 @@ TEST_CASE("safetensors round trip keeps every weight bit and the step", "[safete
 }
 
 TEST_CASE("safetensors uses GPT-2 names and stores block matrices as Conv1D (in, out)", "[safetensors]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   const std::string file = checkpoint_to_safetensors(a);
   const json h = header_of(file);
   CHECK(h["__metadata__"]["format"] == "pt");
@@ -90,8 +89,7 @@ TEST_CASE("safetensors uses GPT-2 names and stores block matrices as Conv1D (in,
 }
 
 TEST_CASE("safetensors reads F16, BF16 and F64 and a config given for a foreign file", "[safetensors]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   const std::string file = checkpoint_to_safetensors(a);
   json h = header_of(file);
   const std::string data = data_of(file);
@@ -132,13 +130,11 @@ TEST_CASE("safetensors reads F16, BF16 and F64 and a config given for a foreign 
 }
 
 TEST_CASE("malformed safetensors give an error and leave the trainer as it was", "[safetensors]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   const std::string file = checkpoint_to_safetensors(a);
   const json h = header_of(file);
   const std::string data = data_of(file);
-  Trainer keep;
-  trainer_init(keep, small("none"));
+  Trainer keep = fresh_trainer(small("none"));
   trainer_step(keep, 2);
   const RealVec before = keep.model.params;
 
@@ -217,8 +213,7 @@ TEST_CASE("malformed safetensors give an error and leave the trainer as it was",
 }
 
 TEST_CASE("is_safetensors tells the two checkpoint formats apart", "[safetensors]") {
-  Trainer a;
-  trainer_init(a, small());
+  Trainer a = fresh_trainer(small());
   CHECK(!is_safetensors(checkpoint_to_json(a, false).dump()));
   CHECK(!is_safetensors("{\"format\": {\"a\": 1}}"));
   CHECK(is_safetensors(checkpoint_to_safetensors(a)));

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "model.h"
 #include "ops.h"
+#include "small_models.h"
 
 using namespace nope;
 
@@ -76,11 +77,7 @@ TEST_CASE("t5_bias config: per-direction buckets and max distance are checked", 
 }
 
 TEST_CASE("t5_bias: one table (buckets, heads) shared by every layer; zero table = NoPE", "[t5][model]") {
-  ModelConfig c;
-  c.d_model = 16;
-  c.n_heads = 2;
-  c.n_layers = 2;
-  c.d_ff = 32;
+  ModelConfig c = model_sizes(16, 2, 2, 32);
   c.pos_encoding = PosEncoding::t5_bias;
   c.t5_buckets = 8;
   c.t5_max_distance = 20;

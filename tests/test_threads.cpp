@@ -13,6 +13,7 @@
 #include "gemm.h"
 #include "ops.h"
 #include "rng.h"
+#include "small_models.h"
 #include "threads.h"
 #include "trainer.h"
 
@@ -31,10 +32,7 @@ struct PoolSize {
 // product, 64 (batch, head) pairs in attention, several AdamW chunks.
 Config run_config(PosEncoding pe, NormPlacement norm, bool bias) {
   Config c;
-  c.model.d_model = 64;
-  c.model.n_heads = 4;
-  c.model.n_layers = 2;
-  c.model.d_ff = 256;
+  c.model = model_sizes(64, 4, 2, 256);
   c.model.pos_encoding = pe;
   c.model.norm = norm;
   c.model.bias = bias;
@@ -56,8 +54,7 @@ struct RunResult {
 };
 
 RunResult train20(const Config& cfg) {
-  Trainer tr;
-  trainer_init(tr, cfg);
+  Trainer tr = fresh_trainer(cfg);
   RunResult r;
   for (int i = 0; i < 20; i++) {
     const StepMetrics m = trainer_step(tr, 1);
@@ -206,7 +203,7 @@ TEST_CASE("matrix products are bit-identical with 1, 2 and 3 threads", "[threads
       for (int ta = 0; ta < 2; ta++)
         for (int tb = 0; tb < 2; tb++) {
           std::vector<real> C = C0;
-          gemm(ta, tb, M, N, K, real(0.5), A.data(), ta ? M : K, B.data(), tb ? K : N, real(1), C.data(), N);
+          gemm(ta, tb, M, N, K, real(0.5), A.data(), ta ? M : K, B.data(), tb ? K : N, Grad::accumulate, C.data(), N);
           out.insert(out.end(), C.begin(), C.end());
         }
       std::vector<real> C = C0, sums = sums0;

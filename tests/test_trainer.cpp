@@ -2,16 +2,14 @@
 // that are cheap to learn actually learned by a small model in a short run.
 #include <catch2/catch.hpp>
 
+#include "small_models.h"
 #include "trainer.h"
 
 using namespace nope;
 
 static Config tiny(TaskKind task, int n, int steps) {
   Config c;
-  c.model.d_model = 32;
-  c.model.n_heads = 4;
-  c.model.n_layers = 2;
-  c.model.d_ff = 64;
+  c.model = model_sizes(32, 4, 2, 64);
   c.task.name = task;
   c.task.train_len = n;
   c.task.test_len = n;
@@ -25,8 +23,7 @@ static Config tiny(TaskKind task, int n, int steps) {
 }
 
 TEST_CASE("a fixed-seed training trajectory is pinned", "[trainer]") {
-  Trainer tr;
-  trainer_init(tr, tiny(TaskKind::copy, 4, 100));
+  Trainer tr = fresh_trainer(tiny(TaskKind::copy, 4, 100));
   std::vector<double> losses;
   for (int i = 0; i < 5; i++) losses.push_back(trainer_step(tr, 1).loss);
   // Recorded from this build; the tolerance covers FMA/SIMD differences
@@ -35,16 +32,14 @@ TEST_CASE("a fixed-seed training trajectory is pinned", "[trainer]") {
                              1.7027244139462709};
   for (int i = 0; i < 5; i++) CHECK(losses[i] == Approx(pinned[i]).epsilon(1e-4));
   // And a second run is bit-identical.
-  Trainer again;
-  trainer_init(again, tiny(TaskKind::copy, 4, 100));
+  Trainer again = fresh_trainer(tiny(TaskKind::copy, 4, 100));
   for (int i = 0; i < 5; i++) CHECK(trainer_step(again, 1).loss == losses[i]);
 }
 
 TEST_CASE("copy, reverse and position are learned by a small NoPE model", "[trainer][slow]") {
   for (TaskKind k : {TaskKind::copy, TaskKind::reverse, TaskKind::position}) {
     INFO(to_string(k));
-    Trainer tr;
-    trainer_init(tr, tiny(k, 3, 1500));
+    Trainer tr = fresh_trainer(tiny(k, 3, 1500));
     trainer_step(tr, 1500);
     const EvalResult r = evaluate(tr.model, tr.cfg.task, tr.cfg.train.seed, 3, 256);
     CHECK(r.token_acc > 0.95);

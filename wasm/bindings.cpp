@@ -11,13 +11,11 @@
 
 #include <new>
 #include <string>
+#include <vector>
 
 #include "api.h"  // nlohmann/json.hpp
-#include "checkpoint.h"
 #include "error.h"
 #include "json_check.h"
-#include "results_json.h"
-#include "safetensors.h"
 #include "schema.h"
 #include "threads.h"
 
@@ -53,32 +51,49 @@ json arg(const val& v) {
   return nullptr;
 }
 
-// A JS argument that must be JSON text, parsed.
-json text_arg(const val& v, const char* what) {
+// A JS argument that must be a string (JSON text, a spec).
+std::string string_arg(const val& v, const char* what) {
   if (!v.isString()) throw nope::Error(std::string(what) + " must be JSON text (a string)");
-  return nope::api::parse_json(v.as<std::string>(), what);
+  return v.as<std::string>();
 }
+json text_arg(const val& v, const char* what) { return nope::api::parse_json(string_arg(v, what), what); }
 
 // The spec of JSON text, parsed once for a run of calls with the same text.
-const nope::SweepSpec& sweep_spec(const val& text) {
-  if (!text.isString()) throw nope::Error("sweep spec must be JSON text (a string)");
-  return nope::api::sweep_spec_cached(text.as<std::string>());
+const nope::SweepSpec& spec(const val& text) { return nope::api::sweep_spec_cached(string_arg(text, "sweep spec")); }
+
+// The analysis request: JSON text, "" for every default.
+json request_arg(const val& v) {
+  return v.isString() && v.as<std::string>().empty() ? json() : text_arg(v, "analysis request");
 }
 
-enum class Reply { status, data };  // {ok: true, ...fields} | the value itself
+// A JS argument that must be a Uint8Array, as its bytes.
+std::string bytes_arg(const val& v, const char* what) {
+  if (!v.instanceof(val::global("Uint8Array"))) throw nope::Error(std::string(what) + " must be a Uint8Array");
+  return v.as<std::string>();
+}
 
-val error_value(const std::string& message) {
+// {key: value}
+val with(const char* key, const val& value) {
   val v = val::object();
-  v.set("ok", false);
+  v.set(key, value);
+  return v;
+}
+val error_value(const std::string& message) {
+  val v = with("ok", val(false));
   v.set("error", message);
   return v;
 }
+val as_val(const val& v) { return v; }
+val as_val(const json& j) { return to_val(j); }
 
-// The adapter: runs one API call; every failure becomes {ok: false, error}.
+enum class Reply { status, data };  // {ok: true, ...fields} | the value itself
+
+// The adapter: runs one API call (its result JSON or a JS value); every
+// failure becomes {ok: false, error}.
 template <typename Fn>
 val call(Fn&& fn, Reply reply = Reply::status) {
   try {
-    val v = fn();
+    val v = as_val(fn());
     if (reply == Reply::status) v.set("ok", true);
     return v;
   } catch (const std::bad_alloc&) {
@@ -88,141 +103,97 @@ val call(Fn&& fn, Reply reply = Reply::status) {
   }
 }
 
-val float_array(const std::vector<float>& v) {
-  val out = val::global("Float32Array").new_(v.size());
-  out.call<void>("set", val(emscripten::typed_memory_view(v.size(), v.data())));
-  return out;
-}
-
-int max_threads() {
-#ifdef __EMSCRIPTEN_PTHREADS__
-  return 1 + EM_ASM_INT({ return PThread.unusedWorkers.length + PThread.runningWorkers.length; });
-#else
-  return 1;
-#endif
-}
-
-val thread_info() {
-#ifdef __EMSCRIPTEN_PTHREADS__
-  const bool pthreads = true;
-#else
-  const bool pthreads = false;
-#endif
-  return to_val({{"threads", nope::threads_count()}, {"max_threads", max_threads()}, {"pthreads", pthreads}});
-}
-
-// One model and its optimizer; calls before create() are error values.
-struct Session {
-  nope::Trainer trainer;
-  bool ready = false;
-  nope::Trainer& model() {
-    if (!ready) throw nope::Error("no model yet: call create(config) first");
-    return trainer;
-  }
-};
-
-// Bytes as a Uint8Array copy owned by JS.
-val byte_array(const std::string& bytes) {
-  val out = val::global("Uint8Array").new_(bytes.size());
-  out.call<void>("set", val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()))));
-  return out;
+// n elements as a typed array ("Float32Array", "Uint8Array"), a copy owned by
+// JS (the constructor copies the view). No val::call in this file: its
+// thread_local method cache does not link in the single-thread build.
+template <typename T>
+val typed_array(const char* type, const T* data, size_t n) {
+  return val::global(type).new_(val(emscripten::typed_memory_view(n, data)));
 }
 
 val analysis_value(const nope::AnalysisWire& w) {
   val v = to_val({{"meta", w.meta}});
-  for (const nope::WireArray& a : nope::kAnalysisArrays) v.set(a.name, float_array(w.*a.data));
+  for (const nope::WireArray& a : nope::kAnalysisArrays) {
+    const std::vector<float>& x = w.*a.data;
+    v.set(a.name, typed_array("Float32Array", x.data(), x.size()));
+  }
   return v;
+}
+
+// Threads for one run (core/threads.h): up to the Web Workers the glue
+// started plus the calling thread in the threaded build (nopelab_mt.js),
+// only 1 otherwise. Results are bit-identical for any count.
+#ifdef __EMSCRIPTEN_PTHREADS__
+constexpr bool kPthreads = true;
+int max_threads() { return 1 + EM_ASM_INT({ return PThread.unusedWorkers.length + PThread.runningWorkers.length; }); }
+#else
+constexpr bool kPthreads = false;
+int max_threads() { return 1; }
+#endif
+val thread_info() {
+  return to_val({{"threads", nope::threads_count()}, {"max_threads", max_threads()}, {"pthreads", kPthreads}});
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nopelab) {
   using namespace nope;
+  using api::Session;
   using emscripten::function;
   emscripten::class_<Session>("Session")
       .constructor<>()
-      .function("create", +[](Session& s, val config) {
-        return call([&] {
-          const json info = api::create(s.trainer, text_arg(config, "config"));
-          s.ready = true;
-          return to_val(info);
-        });
-      })
-      .function("info", +[](Session& s) { return call([&] { return to_val(trainer_info_json(s.model())); }); })
-      .function("step", +[](Session& s, val n) { return call([&] { return to_val(api::step(s.model(), arg(n))); }); })
+      .function("create", +[](Session& s, val c) { return call([&] { return s.create(text_arg(c, "config")); }); })
+      .function("info", +[](Session& s) { return call([&] { return s.info(); }); })
+      .function("step", +[](Session& s, val n) { return call([&] { return s.step(arg(n)); }); })
       .function("evaluate", +[](Session& s, val length, val examples) {
-        return call([&] { return to_val(api::evaluate(s.model(), arg(length), arg(examples))); });
+        return call([&] { return s.evaluate(arg(length), arg(examples)); });
       })
       .function("analyze", +[](Session& s, val request) {
-        return call([&] {
-          const bool empty = request.isString() && request.as<std::string>().empty();  // = {}
-          return analysis_value(api::analyze(s.model(), empty ? json() : text_arg(request, "analysis request")));
-        });
+        return call([&] { return analysis_value(s.analyze(request_arg(request))); });
       })
       .function("saveCheckpoint", +[](Session& s, val with_optimizer) {
-        return call([&] {
-          return to_val({{"checkpoint", checkpoint_to_json(s.model(), with_optimizer.as<bool>()).dump()}});
-        });
+        return call([&] { return s.save_checkpoint(arg(with_optimizer)); });
       })
       .function("loadCheckpoint", +[](Session& s, val text) {
-        return call([&] {
-          checkpoint_from_json(s.trainer, text_arg(text, "checkpoint"));  // leaves the trainer intact on error
-          s.ready = true;
-          return to_val(trainer_info_json(s.trainer));
-        });
+        return call([&] { return s.load_checkpoint(text_arg(text, "checkpoint")); });
       })
       // safetensors (docs/interop.md): a Uint8Array in, {safetensors: Uint8Array} out.
       .function("saveSafetensors", +[](Session& s) {
         return call([&] {
-          val v = val::object();
-          v.set("safetensors", byte_array(checkpoint_to_safetensors(s.model())));
-          return v;
+          const std::string bytes = s.save_safetensors();
+          const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+          return with("safetensors", typed_array("Uint8Array", data, bytes.size()));
         });
       })
       .function("loadSafetensors", +[](Session& s, val bytes) {
-        return call([&] {
-          if (!bytes.instanceof(val::global("Uint8Array"))) throw Error("safetensors must be a Uint8Array");
-          checkpoint_from_safetensors(s.trainer, bytes.as<std::string>(), nullptr);  // leaves the trainer intact on error
-          s.ready = true;
-          return to_val(trainer_info_json(s.trainer));
-        });
+        return call([&] { return s.load_safetensors(bytes_arg(bytes, "safetensors")); });
       });
 
   function("version", +[]() { return std::string(NOPE_VERSION); });
-  function("schema", +[]() { return call([] { return to_val(config_schema_json()); }, Reply::data); });
-  function("validateConfig", +[](val c) {
-    return call([&] { return to_val(api::validate_config(text_arg(c, "config"))); });
-  });
+  function("schema", +[]() { return call(config_schema_json, Reply::data); });
+  function("validateConfig", +[](val c) { return call([&] { return api::validate_config(text_arg(c, "config")); }); });
 
-  function("sweepPlan", +[](val spec) { return call([&] { return to_val(api::sweep_plan(sweep_spec(spec))); }); });
-  function("sweepRun", +[](val spec, val run) {
-    return call([&] { return to_val(api::sweep_run(sweep_spec(spec), arg(run))); });
-  });
-  function("sweepSummarize", +[](val spec, val records) {
-    return call([&] { return to_val(api::sweep_summarize(sweep_spec(spec), text_arg(records, "records"))); });
+  function("sweepPlan", +[](val s) { return call([&] { return api::sweep_plan(spec(s)); }); });
+  function("sweepRun", +[](val s, val run) { return call([&] { return api::sweep_run(spec(s), arg(run)); }); });
+  function("sweepSummarize", +[](val s, val records) {
+    return call([&] { return api::sweep_summarize(spec(s), text_arg(records, "records")); });
   });
 
   function("benchTraining", +[](val model, val steps) {
-    return call([&] { return to_val(api::bench_training(arg(model), arg(steps))); });
+    return call([&] { return api::bench_training(arg(model), arg(steps)); });
   });
-  function("benchGemm", +[]() { return call([] { return to_val(api::bench_gemm()); }, Reply::data); });
-  function("benchSimdPeak", +[]() { return call([] { return to_val(api::bench_simd_peak()); }, Reply::data); });
-  function("benchAnalysis", +[](val n) { return call([&] { return to_val(api::bench_analysis(arg(n))); }); });
+  function("benchGemm", +[]() { return call(api::bench_gemm, Reply::data); });
+  function("benchSimdPeak", +[]() { return call(api::bench_simd_peak, Reply::data); });
+  function("benchAnalysis", +[](val n) { return call([&] { return api::bench_analysis(arg(n)); }); });
 
-  // Threads for one run (core/threads.h): up to the Web Workers the glue
-  // started plus the calling thread in the threaded build (nopelab_mt.js),
-  // only 1 otherwise. Results are bit-identical for any count.
   function("setThreads", +[](val n) {
-    return call([&] {
-      api::set_threads(arg(n), max_threads());
-      return thread_info();
-    });
+    return call([&] { api::set_threads(arg(n), max_threads()); return thread_info(); });
   });
-  function("threadInfo", +[]() { return call([] { return thread_info(); }); });
+  function("threadInfo", +[]() { return call(thread_info); });
 
   // The GEMM micro-kernel (core/gemm_choice.h): force one, "" for the
   // default, "auto" for the per-class probe (web/worker.js passes ?kernel=).
-  function("setKernel", +[](val name) { return call([&] { return to_val(api::set_kernel(arg(name))); }); });
-  function("gemmKernels", +[]() { return call([] { return to_val(api::gemm_kernels()); }); });
-  function("benchGemmKernels", +[]() { return call([] { return to_val(api::bench_gemm_kernels()); }, Reply::data); });
+  function("setKernel", +[](val name) { return call([&] { return api::set_kernel(arg(name)); }); });
+  function("gemmKernels", +[]() { return call(api::gemm_kernels); });
+  function("benchGemmKernels", +[]() { return call(api::bench_gemm_kernels, Reply::data); });
 }

@@ -27,7 +27,7 @@ void cosine_gram(real* G, real* U, const real* h, int T, int C) {
   }
   for (int i0 = 0; i0 < T; i0 += kGramRowBlock) {
     const int rows = std::min(kGramRowBlock, T - i0);
-    gemm(false, true, rows, i0 + rows, C, 1, U + (size_t)i0 * C, C, U, C, 0, G + (size_t)i0 * T, T);
+    gemm(false, true, rows, i0 + rows, C, 1, U + (size_t)i0 * C, C, U, C, Grad::overwrite, G + (size_t)i0 * T, T);
   }
   for (int i = 0; i < T; i++) {
     for (int j = i + 1; j < T; j++) G[(size_t)i * T + j] = G[(size_t)j * T + i];

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "../small_models.h"
 #include "gradcheck.h"
 #include "model.h"
 
@@ -30,11 +31,7 @@ std::string describe(const Case& c) {
 
 void check_model(const Case& cs) {
   INFO(describe(cs));
-  ModelConfig cfg;
-  cfg.d_model = 8;
-  cfg.n_heads = 2;
-  cfg.n_layers = 2;
-  cfg.d_ff = 12;
+  ModelConfig cfg = model_sizes(8, 2, 2, 12);
   cfg.pos_encoding = cs.pe;
   cfg.norm = cs.norm;
   cfg.attention = cs.mask;
@@ -92,13 +89,8 @@ TEST_CASE("whole-model gradient matches finite differences", "[grad][model]") {
 }
 
 TEST_CASE("gradient is exactly zero when no position carries loss", "[grad][model]") {
-  ModelConfig cfg;
-  cfg.d_model = 8;
-  cfg.n_heads = 2;
-  cfg.n_layers = 1;
-  cfg.d_ff = 8;
   Model m;
-  model_build(m, cfg, 5, 4);
+  model_build(m, model_sizes(8, 2, 1, 8), 5, 4);
   model_init(m, 1);
   const int tokens[4] = {1, 2, 3, 4};
   const int targets[4] = {-1, -1, -1, -1};

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../small_models.h"
 #include "model.h"
 #include "rng.h"
 #include "threads.h"
@@ -13,11 +14,7 @@
 using namespace nope;
 
 TEST_CASE("f64 forward and backward are bit-identical with 1, 2 and 3 threads", "[threads]") {
-  ModelConfig c;
-  c.d_model = 64;
-  c.n_heads = 4;
-  c.n_layers = 2;
-  c.d_ff = 256;
+  ModelConfig c = model_sizes(64, 4, 2, 256);
   c.pos_encoding = PosEncoding::rope;
   const int V = 16, B = 8, T = 64;  // 512 rows: every product splits into tiles
   Rng r = rng_seed(9);

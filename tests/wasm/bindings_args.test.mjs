@@ -56,6 +56,17 @@ test('text arguments that are not strings are errors too', () => {
   refused(s.create('{x'), /config is not valid JSON: invalid JSON at line 1/, "create('{x')");
 });
 
+test('saveCheckpoint takes a boolean and loadSafetensors a Uint8Array', () => {
+  const s = new lab.Session();
+  refused(s.saveCheckpoint(true), /^no model yet/, 'saveCheckpoint before create');
+  assert.equal(s.create(cfg).ok, true);
+  for (const v of [1, 'true', undefined, null]) {
+    refused(s.saveCheckpoint(v), /^with_optimizer must be true or false/, `saveCheckpoint(${String(v)})`);
+  }
+  refused(s.loadSafetensors('bytes'), /^safetensors must be a Uint8Array/, "loadSafetensors('bytes')");
+  assert.equal(s.saveCheckpoint(false).ok, true);
+});
+
 test('the registries arrive with the schema', () => {
   const r = lab.schema().registries;
   assert.deepEqual(r.sites.map((x) => x.name), lab.schema().sites);

@@ -258,7 +258,7 @@ export interface NopeLabModule {
   /** The kernels of this build and what each probed shape class chose. */
   gemmKernels(): Result<GemmKernels>;
   /** Every kernel's GFLOP/s on model B's product shapes, and the one each shape runs. */
-  benchGemmKernels(): { shape: string; kernel: string; candidates: KernelFigure[] }[];
+  benchGemmKernels(): { shape: string; gflops: number; kernel: string; candidates: KernelFigure[] }[];
 }
 
 export interface ThreadInfo {
