@@ -214,17 +214,33 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
   // The landmark baseline depends on the tokens only: one fit per analysis.
   const double mad_landmark = req.probes ? position_probe_tokens(tokens.data(), B, T, req.seed).mad : -1;
   const int C = c.d_model;
+  // Sites that are one buffer (a block's input is the block before's
+  // output; after a post-norm, norm1 is the input) are measured once: the
+  // measures are functions of the states alone. site_buffers[k] is
+  // r.sites[k]'s buffer.
+  std::vector<const real*> site_buffers;
+  auto measured = [&](const real* h) -> const SiteResult* {
+    for (size_t k = 0; k < site_buffers.size(); k++)
+      if (site_buffers[k] == h) return &r.sites[k];
+    return nullptr;
+  };
   for (int l : layers) {
     for (Site s : sites) {
       const real* h = model_site(m, l, s);
       SiteResult sr;
       sr.layer = l;
       sr.site = s;
-      similarity_summary(sr.similarity, h, B, T, C);
       sr.adjacency_null = content_null;
-      sr.variance.resize(T);
-      variance_profile(sr.variance.data(), h, B, T, C);
-      sr.variance_slope = loglog_slope(sr.variance.data(), T);
+      if (const SiteResult* same = measured(h)) {
+        sr.similarity = same->similarity;
+        sr.variance = same->variance;
+        sr.variance_slope = same->variance_slope;
+      } else {
+        similarity_summary(sr.similarity, h, B, T, C);
+        sr.variance.resize(T);
+        variance_profile(sr.variance.data(), h, B, T, C);
+        sr.variance_slope = loglog_slope(sr.variance.data(), T);
+      }
       if (req.theory && theory_applies(c, l, s)) {
         sr.theory.resize(T);
         variance_theory(sr.theory.data(), c.init.std, C, T);
@@ -236,6 +252,7 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
         sr.decay_gap = decay_theory_gap(sr.similarity.decay.data(), sr.decay_theory.data(), T);
       }
       r.sites.push_back(std::move(sr));
+      site_buffers.push_back(h);
       if (req.probes)
         for (ProbeFeatures f : feats) {
           r.probes.push_back({l, s, f, position_probe(h, B, T, C, f, req.seed)});
