@@ -4,9 +4,11 @@
 // against measuring it afresh. Runs natively and in wasm (wasm_unit).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 
 #include "analysis/analyze.h"
+#include "analysis/probe_features.h"
 #include "analysis/similarity.h"
 #include "rng.h"
 #include "trainer.h"
@@ -108,5 +110,37 @@ TEST_CASE("a site sharing its buffer with another gets the measures of measuring
           }
       }
     }
+  }
+}
+
+TEST_CASE("past-only cosines are the row dot products of the plain loop, bit for bit", "[analysis]") {
+  // T around the vector widths and the reference spacing (T > 32: spaced
+  // references); any rows will do (past_cosines takes them as given).
+  for (int T : {2, 5, 9, 32, 33, 70}) {
+    const int C = 9;
+    Eigen::MatrixXd U(T, C);
+    Rng r = rng_seed(40 + T);
+    for (Eigen::Index i = 0; i < U.size(); i++) U.data()[i] = rng_normal(r);
+    std::vector<int> refs;
+    const int D = std::min(T, 32);
+    for (int k = 0; k < D; k++) refs.push_back(D == T ? k : (int)((long)k * (T - 1) / (D - 1)));
+    Eigen::MatrixXd X(T, D);
+    past_cosines(X, U, refs);
+    INFO("T " << T);
+    for (int t = 0; t < T; t++)
+      for (int k = 0; k < D; k++) {
+        // Products then sums in c order, each rounded on its own (volatile:
+        // the test's compiler must not fuse them either).
+        volatile double p0 = U(t, 0) * U(refs[k], 0);
+        double want = p0;
+        for (int c = 1; c < C; c++) {
+          volatile double p = U(t, c) * U(refs[k], c);
+          want += p;
+        }
+        const double got = X(t, k);
+        INFO("t " << t << " k " << k);
+        if (refs[k] < t) REQUIRE(std::memcmp(&got, &want, sizeof got) == 0);
+        else REQUIRE(std::isnan(got));
+      }
   }
 }

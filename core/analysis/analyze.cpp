@@ -217,12 +217,13 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
   // Sites that are one buffer (a block's input is the block before's
   // output; after a post-norm, norm1 is the input) are measured once: the
   // measures are functions of the states alone. site_buffers[k] is
-  // r.sites[k]'s buffer.
+  // r.sites[k]'s buffer, site_probes[k] the index of its first probe.
   std::vector<const real*> site_buffers;
-  auto measured = [&](const real* h) -> const SiteResult* {
+  std::vector<size_t> site_probes;
+  auto measured = [&](const real* h) -> int {
     for (size_t k = 0; k < site_buffers.size(); k++)
-      if (site_buffers[k] == h) return &r.sites[k];
-    return nullptr;
+      if (site_buffers[k] == h) return (int)k;
+    return -1;
   };
   for (int l : layers) {
     for (Site s : sites) {
@@ -231,10 +232,11 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
       sr.layer = l;
       sr.site = s;
       sr.adjacency_null = content_null;
-      if (const SiteResult* same = measured(h)) {
-        sr.similarity = same->similarity;
-        sr.variance = same->variance;
-        sr.variance_slope = same->variance_slope;
+      const int same = measured(h);
+      if (same >= 0) {
+        sr.similarity = r.sites[same].similarity;
+        sr.variance = r.sites[same].variance;
+        sr.variance_slope = r.sites[same].variance_slope;
       } else {
         similarity_summary(sr.similarity, h, B, T, C);
         sr.variance.resize(T);
@@ -253,9 +255,12 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
       }
       r.sites.push_back(std::move(sr));
       site_buffers.push_back(h);
+      site_probes.push_back(r.probes.size());
       if (req.probes)
-        for (ProbeFeatures f : feats) {
-          r.probes.push_back({l, s, f, position_probe(h, B, T, C, f, req.seed)});
+        for (size_t i = 0; i < feats.size(); i++) {
+          const ProbeFeatures f = feats[i];
+          r.probes.push_back({l, s, f, same >= 0 ? r.probes[site_probes[same] + i].result
+                                                 : position_probe(h, B, T, C, f, req.seed)});
           r.probes.back().result.mad_landmark = mad_landmark;
         }
     }
