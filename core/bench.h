@@ -72,7 +72,8 @@ SimdPeak bench_simd_peak();
 
 // Analysis of a 4-layer d_model 128 model at T 256, batch 16, every site,
 // similarity + variance + attention (probes off), against one training step
-// of the same model. Returns both in milliseconds.
+// of the same model, alternating (after one of each as a warm-up). Returns
+// the median of `repeats` of each, in milliseconds.
 struct AnalysisBench {
   double analysis_ms = 0, train_step_ms = 0;
 };

@@ -214,17 +214,35 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
   // The landmark baseline depends on the tokens only: one fit per analysis.
   const double mad_landmark = req.probes ? position_probe_tokens(tokens.data(), B, T, req.seed).mad : -1;
   const int C = c.d_model;
+  // Sites that are one buffer (a block's input is the block before's
+  // output; after a post-norm, norm1 is the input) are measured once: the
+  // measures are functions of the states alone. site_buffers[k] is
+  // r.sites[k]'s buffer, site_probes[k] the index of its first probe.
+  std::vector<const real*> site_buffers;
+  std::vector<size_t> site_probes;
+  auto measured = [&](const real* h) -> int {
+    for (size_t k = 0; k < site_buffers.size(); k++)
+      if (site_buffers[k] == h) return (int)k;
+    return -1;
+  };
   for (int l : layers) {
     for (Site s : sites) {
       const real* h = model_site(m, l, s);
       SiteResult sr;
       sr.layer = l;
       sr.site = s;
-      similarity_summary(sr.similarity, h, B, T, C);
       sr.adjacency_null = content_null;
-      sr.variance.resize(T);
-      variance_profile(sr.variance.data(), h, B, T, C);
-      sr.variance_slope = loglog_slope(sr.variance.data(), T);
+      const int same = measured(h);
+      if (same >= 0) {
+        sr.similarity = r.sites[same].similarity;
+        sr.variance = r.sites[same].variance;
+        sr.variance_slope = r.sites[same].variance_slope;
+      } else {
+        similarity_summary(sr.similarity, h, B, T, C);
+        sr.variance.resize(T);
+        variance_profile(sr.variance.data(), h, B, T, C);
+        sr.variance_slope = loglog_slope(sr.variance.data(), T);
+      }
       if (req.theory && theory_applies(c, l, s)) {
         sr.theory.resize(T);
         variance_theory(sr.theory.data(), c.init.std, C, T);
@@ -236,9 +254,13 @@ AnalysisResult analyze(Model& m, const TaskConfig& task, const AnalysisRequest& 
         sr.decay_gap = decay_theory_gap(sr.similarity.decay.data(), sr.decay_theory.data(), T);
       }
       r.sites.push_back(std::move(sr));
+      site_buffers.push_back(h);
+      site_probes.push_back(r.probes.size());
       if (req.probes)
-        for (ProbeFeatures f : feats) {
-          r.probes.push_back({l, s, f, position_probe(h, B, T, C, f, req.seed)});
+        for (size_t i = 0; i < feats.size(); i++) {
+          const ProbeFeatures f = feats[i];
+          r.probes.push_back({l, s, f, same >= 0 ? r.probes[site_probes[same] + i].result
+                                                 : position_probe(h, B, T, C, f, req.seed)});
           r.probes.back().result.mad_landmark = mad_landmark;
         }
     }

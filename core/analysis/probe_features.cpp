@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "registry.h"
+#include "vec.h"
 
 namespace nope {
 
@@ -26,16 +27,26 @@ std::vector<int> cosine_refs(int T) {
   return refs;
 }
 int cosine_width(int T, int) { return std::min(T, 32); }
-void cosine_fill(Eigen::Ref<MatD> X, const MatD& H) {
+
+// Unit rows U = H / |H| (zero rows stay zero).
+MatD unit_rows(const MatD& H) {
   const int T = (int)H.rows(), C = (int)H.cols();
-  const std::vector<int> refs = cosine_refs(T);
-  const int D = (int)refs.size();
-  // One Gram matrix of unit rows gives every cosine.
-  MatD U(T, C), G;
+  MatD U(T, C);
   for (int t = 0; t < T; t++) {
     const double n = H.row(t).norm();
     U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
   }
+  return U;
+}
+
+void cosine_fill(Eigen::Ref<MatD> X, const MatD& H) {
+  const int T = (int)H.rows();
+  const std::vector<int> refs = cosine_refs(T);
+  const int D = (int)refs.size();
+  // One Gram matrix of unit rows gives every cosine (the whole product: a
+  // product of only the reference columns rounds some entries otherwise).
+  const MatD U = unit_rows(H);
+  MatD G;
   G.noalias() = U * U.transpose();
   for (int t = 0; t < T; t++) {
     double other_sum = 0;
@@ -67,16 +78,7 @@ void variance_fill(Eigen::Ref<MatD> X, const MatD& H) {
 // every entry at t = 0. The number of present entries grows with t: that is
 // the counting carrier, open to a causal model, not a look at the future.
 void cosine_past_fill(Eigen::Ref<MatD> X, const MatD& H) {
-  const int T = (int)H.rows(), C = (int)H.cols();
-  const std::vector<int> refs = cosine_refs(T);
-  MatD U(T, C);
-  for (int t = 0; t < T; t++) {
-    const double n = H.row(t).norm();
-    U.row(t) = n > 0 ? (H.row(t) / n).eval() : Eigen::RowVectorXd::Zero(C).eval();
-  }
-  for (int t = 0; t < T; t++)
-    for (size_t k = 0; k < refs.size(); k++)
-      X(t, (Eigen::Index)k) = refs[k] < t ? U.row(t).dot(U.row(refs[k])) : NAN;
+  past_cosines(X, unit_rows(H), cosine_refs((int)H.rows()));
 }
 
 // cosine_first: cos(h_t, h_0) and log |cos(h_t, h_0)|, the first token as the
@@ -93,6 +95,40 @@ void cosine_first_fill(Eigen::Ref<MatD> X, const MatD& H) {
 }
 
 }  // namespace
+
+// Doubles in the widest vector of the build (vec.h's width).
+typedef double vdouble __attribute__((vector_size(kVecBytes)));
+typedef double vdoubleu __attribute__((vector_size(kVecBytes), aligned(alignof(double)), may_alias));
+constexpr int kDoubleLanes = kVecBytes / (int)sizeof(double);
+
+// probe_features.h. X(t, k) = U.row(t) . U.row(refs[k]) for refs[k] < t, as Eigen's dot of two
+// rows of a column-major matrix sums it: p_0, then + p_c for c = 1 .. C-1,
+// every product and sum rounded on its own. Here a vector of positions t at
+// a time (a column of U is contiguous in t), each lane that same sequence of
+// roundings; the product is opaque so that it is not fused into the add.
+void past_cosines(Eigen::Ref<MatD> X, const MatD& U, const std::vector<int>& refs) {
+  const int T = (int)U.rows(), C = (int)U.cols();
+  const int Tpad = (T + kDoubleLanes - 1) / kDoubleLanes * kDoubleLanes;
+  MatD Up = MatD::Zero(Tpad, C);  // whole vectors to the last position
+  Up.topRows(T) = U;
+  std::vector<double> dots(Tpad);
+  for (size_t k = 0; k < refs.size(); k++) {
+    const int r = refs[k];
+    const int t0 = (r + 1) / kDoubleLanes * kDoubleLanes;  // the vector holding position r + 1
+    for (int t = t0; t < Tpad; t += kDoubleLanes) {
+      vdouble acc = *reinterpret_cast<const vdoubleu*>(&Up(t, 0)) * (Up(r, 0) - vdouble{});
+      for (int c = 1; c < C; c++) {
+        vdouble p = *reinterpret_cast<const vdoubleu*>(&Up(t, c)) * (Up(r, c) - vdouble{});
+#if defined(__x86_64__)
+        __asm__("" : "+v"(p));
+#endif
+        acc = acc + p;
+      }
+      *reinterpret_cast<vdoubleu*>(&dots[t]) = acc;
+    }
+    for (int t = 0; t < T; t++) X(t, (Eigen::Index)k) = r < t ? dots[t] : NAN;
+  }
+}
 
 const std::vector<ProbeFeatureRow>& probe_feature_rows() {
   static const std::vector<ProbeFeatureRow> rows = {

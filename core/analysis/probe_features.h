@@ -27,6 +27,12 @@ struct ProbeFeatureRow {
   void (*fill)(Eigen::Ref<Eigen::MatrixXd> X, const Eigen::MatrixXd& H);
 };
 
+// The past-only cosines of cosine_past from unit rows U (T, C): X (T,
+// refs) with X(t, k) = U.row(t) . U.row(refs[k]) where refs[k] < t, NaN
+// elsewhere; each dot the products then their sum in c order, every
+// operation rounded on its own (as Eigen's dot of two column-major rows).
+void past_cosines(Eigen::Ref<Eigen::MatrixXd> X, const Eigen::MatrixXd& U, const std::vector<int>& refs);
+
 // Every feature set, in enum order.
 const std::vector<ProbeFeatureRow>& probe_feature_rows();
 const ProbeFeatureRow& probe_feature_row(ProbeFeatures f);

@@ -18,9 +18,12 @@ namespace {
 constexpr int kGramRowBlock = 64;
 
 // Cosines as products of row-normalised states: G = U U^T with U = h / |h|,
-// lower triangle in row blocks, then mirrored. The products go through the
-// model's gemm, so the wasm build uses its SIMD kernel.
-void cosine_gram(real* G, real* U, const real* h, int T, int C) {
+// its lower triangle in row blocks and a diagonal of exact ones; entries
+// above the diagonal are left as the products wrote them (the matrix is
+// symmetric, its readers take row i as L[i, 0..i] then column i of L). The
+// products go through the model's gemm, so the wasm build uses its SIMD
+// kernel.
+void cosine_gram_lower(real* G, real* U, const real* h, int T, int C) {
   for (int i = 0; i < T; i++) {
     const real n = CMapV(h + (size_t)i * C, C).norm();
     MapV(U + (size_t)i * C, C) = CMapV(h + (size_t)i * C, C) / (n > 0 ? n : real(1));
@@ -29,27 +32,39 @@ void cosine_gram(real* G, real* U, const real* h, int T, int C) {
     const int rows = std::min(kGramRowBlock, T - i0);
     gemm(false, true, rows, i0 + rows, C, 1, U + (size_t)i0 * C, C, U, C, Grad::overwrite, G + (size_t)i0 * T, T);
   }
-  for (int i = 0; i < T; i++) {
+  for (int i = 0; i < T; i++) G[(size_t)i * T + i] = 1;  // exact, also for zero rows
+}
+
+// The full symmetric matrix: the lower triangle mirrored.
+void cosine_gram(real* G, real* U, const real* h, int T, int C) {
+  cosine_gram_lower(G, U, h, T, C);
+  for (int i = 0; i < T; i++)
     for (int j = i + 1; j < T; j++) G[(size_t)i * T + j] = G[(size_t)j * T + i];
-    G[(size_t)i * T + i] = 1;  // exact, also for zero rows
-  }
 }
 
 real max_of(const real* p, int n) {
   return n > 0 ? CMapV(p, n).maxCoeff() : -std::numeric_limits<real>::infinity();
 }
 
-// adjacency_hits on a float Gram matrix, with vectorised row maxima instead
-// of a scalar argmax: row i is a hit when i-1 or i+1 is the first j != i
-// holding the row's maximum (ties go to the lowest j, as in adjacency_hits).
-int adjacency_hits_f(const real* G, int T) {
+// One pass over the lower triangle of a Gram matrix, last row first, while
+// each row is in cache: the adjacency hits of adjacency_hits (row i is a hit
+// when i-1 or i+1 is the first j != i holding the row's maximum; ties go to
+// the lowest j) and sum += the lower triangle. Row i's maximum over j > i
+// is column i below the diagonal, whose running maxima (colmax, T) are
+// complete when row i is reached. Maxima and comparisons are exact, so the
+// hits are those of the full matrix; each sum entry adds the same terms in
+// the same order over the batch as a full-matrix sum.
+int adjacency_hits_and_sum_lower(real* sum, real* colmax, const real* G, int T) {
+  std::fill(colmax, colmax + T, -std::numeric_limits<real>::infinity());
   int hits = 0;
-  for (int i = 0; i < T; i++) {
+  for (int i = T - 1; i >= 0; i--) {
     const real* row = G + (size_t)i * T;
     const real left = max_of(row, i);  // j < i
-    const real best = std::max(left, max_of(row + i + 1, T - i - 1));
+    const real best = std::max(left, colmax[i]);
     if (i > 0 && row[i - 1] == best && max_of(row, i - 1) < best) hits++;
-    else if (i + 1 < T && row[i + 1] == best && left < best) hits++;
+    else if (i + 1 < T && G[(size_t)(i + 1) * T + i] == best && left < best) hits++;
+    MapV(colmax, i) = CMapV(colmax, i).cwiseMax(CMapV(row, i));
+    MapV(sum + (size_t)i * T, i + 1) += CMapV(row, i + 1);
   }
   return hits;
 }
@@ -87,15 +102,17 @@ double adjacency_chance(int T) { return T < 2 ? 0.0 : 2.0 / T; }
 
 void similarity_summary(SimilaritySummary& out, const real* h, int B, int T, int C) {
   out.T = T;
-  RealVec G((size_t)T * T), U((size_t)T * C), sum((size_t)T * T, real(0));
+  RealVec G((size_t)T * T), U((size_t)T * C), sum((size_t)T * T, real(0)), colmax(T);
   long hits = 0;
   for (int b = 0; b < B; b++) {
-    cosine_gram(G.data(), U.data(), h + (size_t)b * T * C, T, C);
-    hits += adjacency_hits_f(G.data(), T);
-    MapV(sum.data(), sum.size()) += CMapV(G.data(), G.size());
+    cosine_gram_lower(G.data(), U.data(), h + (size_t)b * T * C, T, C);
+    hits += adjacency_hits_and_sum_lower(sum.data(), colmax.data(), G.data(), T);
   }
+  // The mean of the lower triangle, mirrored.
   out.mean_similarity.resize((size_t)T * T);
-  Eigen::Map<Eigen::VectorXd>(out.mean_similarity.data(), sum.size()) = CMapV(sum.data(), sum.size()).cast<double>() / double(B);
+  double* S = out.mean_similarity.data();
+  for (int i = 0; i < T; i++)
+    for (int j = 0; j <= i; j++) S[(size_t)i * T + j] = S[(size_t)j * T + i] = double(sum[(size_t)i * T + j]) / double(B);
   out.decay.assign(T, 0.0);
   decay_profile(out.decay.data(), out.mean_similarity.data(), T);
   out.adjacency_score = T > 1 ? double(hits) / (double(B) * T) : 0.0;
