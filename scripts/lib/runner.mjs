@@ -96,8 +96,10 @@ export class Runner {
   // the parallelism); cached by the preset's content.
   // Memoised: the headline check and the sweep table ask for the same result
   // at the same time, before either could find it in the cache.
+  // The key is the preset's config and sweep alone: its text and expect do
+  // not change the runs.
   sweep(preset) {
-    const args = ['sweep', '--spec', this.configFile(preset), '--jobs', '1', '--threads', '1', '--quiet'];
+    const args = ['sweep', '--spec', this.configFile({ config: preset.config, sweep: preset.sweep }), '--jobs', '1', '--threads', '1', '--quiet'];
     const key = JSON.stringify(args);
     this.sweeps ??= new Map();
     if (!this.sweeps.has(key)) this.sweeps.set(key, this.run(args, { outFlag: '--out', label: `sweep ${preset.id}`, priority: 1 }));
