@@ -12,6 +12,7 @@ import { Runner, merge, meanCi, fmt } from './lib/runner.mjs';
 import { validateExpect, measure, describeExpect, sweepValues, describeSweepExpect } from './lib/expect.mjs';
 import { boot, fmtB, apart, diff } from './lib/seed_stats.mjs';
 import { deriveRange, RULE } from './lib/expect_range.mjs';
+import { verdictTable, START as VERDICT_START, END as VERDICT_END } from './lib/verdicts.mjs';
 import { cellRecord, RECORD_FEATURES, COMPETENT, competent, modelComparison, countComparisons, isCausalNope, probeRise } from './lib/trained_data.mjs';
 import { lineChart } from './lib/svg_chart.mjs';
 import { readSections, assemble } from './lib/results_doc.mjs';
@@ -34,6 +35,7 @@ const derivedRanges = new Map();  // "<preset id>#<expect index>" -> the range i
 const runner = new Runner({ jobs: +opt('--jobs', DEFAULTS.jobs), fresh: flag('--fresh'), log: (s) => process.stderr.write(s + '\n') });
 const want = (s) => !only || only.includes(s);
 const LM_ENCODINGS = opt('--lm-encodings', DEFAULTS.lmEncodings).split(',');
+const TRAINED_ENCODINGS = opt('--encodings', ENCODINGS.join(',')).split(',');
 const LONG_GRID = {
   tasks: opt('--long-tasks', DEFAULTS.longTasks).split(','),
   sizes: opt('--long-sizes', DEFAULTS.longSizes).split(',').map(longSize),
@@ -88,7 +90,7 @@ async function presetRun(p, seed) {
   return run;
 }
 
-const presetSeeds = (p) => seedList(p.sweep ? p.sweep.seeds : PRESET_CHECK.seeds[p.id] ?? PRESET_CHECK.seeds.default);
+const presetSeeds = (p) => seedList(p.sweep ? p.sweep.seeds : PRESET_CHECK.seeds[(p.config.train?.steps ?? 1000) === 0 ? 'init' : 'trained']);
 
 // ---------------------------------------------------------------- presets
 async function presetChecks(out) {
@@ -104,8 +106,8 @@ async function presetChecks(out) {
   const n = PRESET_CHECK.seeds;
   out.push('## Every preset against its own headline',
     '',
-    `Each preset stores the numbers its explanation states as \`expect\` ranges. Every preset runs over its seeds (trained and random-init presets: seeds 1..${n.default}` +
-    `${Object.entries(n).filter(([k]) => k !== 'default').map(([k, v]) => `, ${k} 1..${v}`).join('')}; sweep presets: their own seeds), ` +
+    `Each preset stores the numbers its explanation states as \`expect\` ranges. Every preset runs over its seeds (random-init presets: init seeds 1..${n.init}; ` +
+    `trained presets: training seeds 1..${n.trained}; sweep presets: their own seeds), ` +
     `and the check is the mean over the seeds against the stated range (\`scripts/reproduce\` exits 1 if any row disagrees). ` +
     `Trained presets are analysed on ${PRESET_CHECK.analysisBatch} sequences (random tokens, or the task's own inputs where the measure says "task input"), accuracy on ${PRESET_CHECK.evalExamples} fresh examples per length. ` +
     `The interval is the 95% percentile bootstrap over seeds; "range from these seeds" is ${RULE}, which \`--derive-expect\` writes into the presets.`,
@@ -211,7 +213,9 @@ async function trainedCell(task, pe, attention = 'causal') {
   const all = await Promise.all(seedList(trainSeeds).map(async (seed) => {
     const cfg = merge(base, { train: { seed } });
     let trained;
-    try { trained = await runner.train(cfg, seedPriority(seed)); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
+    // The models the verdicts read (NoPE, its controls, lm) train before the other encodings.
+    const priority = seedPriority(seed) + (pe === 'none' || task === 'lm' || attention !== 'causal' ? 0 : 0.5);
+    try { trained = await runner.train(cfg, priority); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
     const analysis = await runner.analyzeCk(trained.ck, ['--input', 'task']);
     const before = await runner.analyzeInit(cfg, { extra: ['--input', 'task'] });
     return { seed, summary: trained.summary, analysis, before };
@@ -248,7 +252,7 @@ function testRatio() {
 
 async function trainedEvidence(out) {
   const jobs = [];
-  for (const task of SYMBOLIC_TASKS) for (const pe of ENCODINGS) jobs.push([task, pe, 'causal']);
+  for (const task of SYMBOLIC_TASKS) for (const pe of TRAINED_ENCODINGS) jobs.push([task, pe, 'causal']);
   jobs.push(...TRAINED_EXTRA);
   for (const pe of LM_ENCODINGS) jobs.push(['lm', pe, 'causal']);
   const cells = await Promise.all(jobs.map((j) => trainedCell(...j)));
@@ -313,7 +317,7 @@ async function trainedEvidence(out) {
       hlines: [{ y: lm[0].mad_constant, label: 'predict the mean' }] }] });
   figures['fig-trained-adjacency.svg'] = lineChart({ title: `P_adj of the attention output by layer after training (task inputs, ${trainSeeds} seeds)`, xlabel: 'layer', ylabel: 'P_adj', ymin: 0, ymax: 1,
     panels: SYMBOLIC_TASKS.map((t) => ({ title: t,
-      series: ENCODINGS.map((pe) => { const c = cells.find((x) => x.task === t && x.pe === pe && x.attention === 'causal');
+      series: TRAINED_ENCODINGS.map((pe) => { const c = cells.find((x) => x.task === t && x.pe === pe && x.attention === 'causal');
         return { name: pe, points: c.sites.attn_out.map((x, l) => [l, ...bar(x.padj)]) }; }),
       hlines: [{ y: cells.find((x) => x.task === t).chance, label: 'chance' }, { y: cells.find((x) => x.task === t).content_null, label: 'content null' }] })) });
   out.push('![P_adj by layer after training](fig-trained-adjacency.svg)', '', '![lm probe by layer](fig-lm-probe.svg)', '');
@@ -362,6 +366,17 @@ async function lengthGeneralisation(out) {
   }
 }
 
+// docs/science.md's verdict table, re-rendered from docs/data/ (this run's
+// data or the committed one) between its markers.
+function writeVerdictTable() {
+  const file = 'docs/science.md', text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(VERDICT_START), b = text.indexOf(VERDICT_END);
+  if (a < 0 || b < a) { console.error(`reproduce: ${file} has no verdict table markers; table not written`); return; }
+  const table = verdictTable(readJson('docs/data/trained.json'), readJson('docs/data/random_init.json'));
+  fs.writeFileSync(file, text.slice(0, a) + table + text.slice(b + VERDICT_END.length));
+  console.error(`reproduce: rewrote the verdict table of ${file}`);
+}
+
 const RUN = { presets: presetChecks, sweeps: sweepPresets, random: randomInit, recipe: copyRecipe, trained: trainedEvidence, long: lengthGeneralisation };
 
 // Sections run concurrently (sharing the job pool), each into its own list,
@@ -402,6 +417,7 @@ async function section(fn) {
     fs.writeFileSync(file, text);
     for (const [f, svg] of Object.entries(figures)) fs.writeFileSync(path.join(OUT_DIR, f), svg);
     for (const [f, data] of Object.entries(dataFiles)) fs.writeFileSync(path.join('docs/data', f), JSON.stringify(data, null, 1) + '\n');
+    if (Object.keys(dataFiles).length) writeVerdictTable();
     const kept = SECTIONS.filter((s) => !fresh.has(s) && previous.has(s));
     console.error(`reproduce: wrote ${file} (sections ${names.join(', ')}${kept.length ? `; kept ${kept.join(', ')} as they were` : ''}) and ${Object.keys(figures).length} figures`);
   } else process.stdout.write(text);
