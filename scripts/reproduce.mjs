@@ -12,7 +12,7 @@ import { Runner, merge, meanCi, fmt } from './lib/runner.mjs';
 import { validateExpect, measure, describeExpect, sweepValues, describeSweepExpect } from './lib/expect.mjs';
 import { boot, fmtB, apart, diff } from './lib/seed_stats.mjs';
 import { deriveRange, RULE } from './lib/expect_range.mjs';
-import { verdictTable, START as VERDICT_START, END as VERDICT_END } from './lib/verdicts.mjs';
+import { verdictTable, keptRows, START as VERDICT_START, END as VERDICT_END } from './lib/verdicts.mjs';
 import { cellRecord, RECORD_FEATURES, COMPETENT, competent, modelComparison, countComparisons, isCausalNope, probeRise } from './lib/trained_data.mjs';
 import { lineChart } from './lib/svg_chart.mjs';
 import { readSections, assemble } from './lib/results_doc.mjs';
@@ -372,7 +372,7 @@ function writeVerdictTable() {
   const file = 'docs/science.md', text = fs.readFileSync(file, 'utf8');
   const a = text.indexOf(VERDICT_START), b = text.indexOf(VERDICT_END);
   if (a < 0 || b < a) { console.error(`reproduce: ${file} has no verdict table markers; table not written`); return; }
-  const table = verdictTable(readJson('docs/data/trained.json'), readJson('docs/data/random_init.json'));
+  const table = verdictTable(readJson('docs/data/trained.json'), readJson('docs/data/random_init.json'), keptRows(text.slice(a, b)));
   fs.writeFileSync(file, text.slice(0, a) + table + text.slice(b + VERDICT_END.length));
   console.error(`reproduce: rewrote the verdict table of ${file}`);
 }

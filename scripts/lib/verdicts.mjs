@@ -10,8 +10,14 @@ import { competent, countComparisons, isCausalNope, probeRise } from './trained_
 export const START = '<!-- verdict table: rendered by scripts/lib/verdicts.mjs from docs/data/; scripts/reproduce rewrites it -->';
 export const END = '<!-- /verdict table -->';
 // Kazemnejad et al.'s verdict comes from the length-generalisation run
-// (scripts/reproduce --long), not from these data; its row goes here.
-export const KAZEMNEJAD_SLOT = '<!-- verdict slot: Kazemnejad et al. 2023 (length generalisation), a row from the --long run -->';
+// (scripts/reproduce --long), not from these data: its row goes directly
+// above this marker, and a re-render keeps every row that names Kazemnejad.
+export const KAZEMNEJAD_SLOT = '<!-- verdict slot: the Kazemnejad et al. 2023 row (from the --long run) goes directly above this line; re-renders keep it -->';
+
+// The rows of a rendered block that name Kazemnejad (kept across re-renders).
+export function keptRows(block) {
+  return block.split('\n').filter((l) => l.startsWith('|') && l.includes('Kazemnejad'));
+}
 
 const t = (o, d = 3) => `${o.mean.toFixed(d)} ± ${o.ci.toFixed(d)}`;
 const tApart = (a, b) => a.mean + a.ci < b.mean - b.ci || b.mean + b.ci < a.mean - a.ci;
@@ -65,9 +71,9 @@ export function verdictRows(trained, random) {
     const ic = causal.probe_attn_out.cosine_past, iv = causal.probe_attn_out.variance;
     rows.push(['Cosine similarity carries position better than variance (Zuo et al. 2025)',
       `past-only cosine features better than variance in ${c.better} of ${c.models} causal NoPE models (worse in ${c.worse}); in ${all.better} of ${all.models} models of every encoding (worse in ${all.worse}); ` +
-        `at init, layer 0 attn_out MAD ${t(ic, 2)} vs ${t(iv, 2)}`,
+        `at init, layer 0 attn_out MAD: cosine_past ${t(ic, 2)}, variance ${t(iv, 2)}`,
       `${n} training seeds per model; ${ni} init seeds`, 'the variance probe, per model: mean over layers and sites of the per-seed MAD difference, bootstrap interval excludes 0',
-      c.better === c.models ? '✔' : c.better > 0 ? '~' : '✘']);
+      `${c.better === c.models ? '✔' : c.better > 0 ? '~' : '✘'} after training; ${tApart(ic, iv) ? (ic.mean < iv.mean ? '✔' : '✘') : '~ (intervals overlap)'} at init`]);
   }
   // Haviv et al.: a causal NoPE model learns absolute position; the bidirectional one cannot.
   {
@@ -93,8 +99,8 @@ export function verdictRows(trained, random) {
   return rows.map((r) => `| ${r.join(' | ')} |`);
 }
 
-export function verdictTable(trained, random) {
+export function verdictTable(trained, random, kept = []) {
   return [START, '',
     '| claim (source) | ours: number [95% interval] | seeds | control | verdict |', '|---|---|---|---|---|',
-    ...verdictRows(trained, random), '', KAZEMNEJAD_SLOT, '', END].join('\n');
+    ...verdictRows(trained, random), ...kept, KAZEMNEJAD_SLOT, '', END].join('\n');
 }
