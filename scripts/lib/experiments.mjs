@@ -25,7 +25,7 @@ export const DEFAULTS = {
 // presets: init seeds, each a second's analysis; trained presets: training
 // seeds): trained presets are analysed on batch sequences and evaluated on
 // fresh examples.
-export const PRESET_CHECK = { analysisBatch: 32, evalExamples: 512, seeds: { init: 5, trained: 3 } };
+export const PRESET_CHECK = { analysisBatch: 32, evalExamples: 512, seeds: { init: 5, trained: 5 } };
 
 // Random init: presets, and the first one at other init scales.
 export const RANDOM_INIT = {
