@@ -9,7 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Runner, merge, meanCi, fmt } from './lib/runner.mjs';
-import { validateExpect, measure, describeExpect, sweepMeasure, describeSweepExpect } from './lib/expect.mjs';
+import { validateExpect, measure, describeExpect, sweepValues, describeSweepExpect } from './lib/expect.mjs';
+import { boot, fmtB, apart, diff } from './lib/seed_stats.mjs';
+import { deriveRange, RULE } from './lib/expect_range.mjs';
+import { verdictTable, keptRows, START as VERDICT_START, END as VERDICT_END } from './lib/verdicts.mjs';
+import { cellRecord, RECORD_FEATURES, COMPETENT, competent, modelComparison, countComparisons, isCausalNope, probeRise } from './lib/trained_data.mjs';
 import { lineChart } from './lib/svg_chart.mjs';
 import { readSections, assemble } from './lib/results_doc.mjs';
 import {
@@ -26,9 +30,12 @@ const trainSeeds = +opt('--train-seeds', DEFAULTS.trainSeeds);
 const long = flag('--long');
 const write = flag('--write');
 const only = opt('--only', null)?.split(',');
+const deriveExpect = flag('--derive-expect');
+const derivedRanges = new Map();  // "<preset id>#<expect index>" -> the range its seeds give
 const runner = new Runner({ jobs: +opt('--jobs', DEFAULTS.jobs), fresh: flag('--fresh'), log: (s) => process.stderr.write(s + '\n') });
 const want = (s) => !only || only.includes(s);
 const LM_ENCODINGS = opt('--lm-encodings', DEFAULTS.lmEncodings).split(',');
+const TRAINED_ENCODINGS = opt('--encodings', ENCODINGS.join(',')).split(',');
 const LONG_GRID = {
   tasks: opt('--long-tasks', DEFAULTS.longTasks).split(','),
   sizes: opt('--long-sizes', DEFAULTS.longSizes).split(',').map(longSize),
@@ -37,58 +44,91 @@ const LONG_GRID = {
 const command = `bash scripts/reproduce ${argv.filter((a) => a !== '--write').join(' ')}`.trim();
 const t0 = Date.now();
 const figures = {};
+const dataFiles = {};  // docs/data/<name> -> the JSON a section's prose and the docs tests read
 let failures = 0;
 
 const seedList = (n) => Array.from({ length: n }, (_, k) => k + 1);
+// Trainings of the first 3 seeds of every model go before the 4th and 5th
+// (runner priority; --long's trainings are 2 as well), so an interrupted run
+// leaves every model with 3 seeds in the cache rather than some with 5.
+const seedPriority = (seed) => (seed <= 3 ? 1 : 2);
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
 const readPreset = (id) => readJson(path.join('presets', `${id}.json`));
 const list = (xs) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
 
-// One row of the headline table; a value outside its stated range counts as a failure.
-function checkRow(p, what, e, v) {
-  const ok = v >= e.range[0] && v <= e.range[1];
+// One row of the headline table: the seeds' mean against the stated range
+// (outside it counts as a failure), its bootstrap interval, the seeds' own
+// values and the range the seeds give (expect_range.mjs).
+function checkRow(p, i, what, values) {
+  const e = p.expect[i];
+  const b = boot(values);
+  const derived = deriveRange(e, values);
+  derivedRanges.set(`${p.id}#${i}`, derived);
+  if (deriveExpect) e.range = derived;
+  const ok = b.mean >= e.range[0] && b.mean <= e.range[1];
   if (!ok) failures++;
-  return `| ${p.id} | ${what} | [${e.range[0]}, ${e.range[1]}] | ${v.toFixed(3)} | ${ok ? 'ok' : '**DISAGREES**'} |`;
+  const spread = `${Math.min(...values).toFixed(3)} to ${Math.max(...values).toFixed(3)}`;
+  return `| ${p.id} | ${what} | [${e.range[0]}, ${e.range[1]}] | ${fmtB(b)} | ${b.n} | ${spread} | [${derived[0]}, ${derived[1]}] | ${ok ? 'ok' : '**DISAGREES**'} |`;
 }
+
+// One seed of a non-sweep preset: what its expect list reads.
+async function presetRun(p, seed) {
+  const cfg = merge(p.config, { train: { seed } });
+  const run = {};
+  if ((p.config.train?.steps ?? 1000) === 0) {
+    run.analysis = await runner.analyzeInit(cfg);
+    return run;
+  }
+  const { summary, ck } = await runner.train(cfg, seedPriority(seed));
+  run.summary = summary;
+  // Sequences of random tokens unless the expect says "input": "task".
+  const batch = ['--batch', String(PRESET_CHECK.analysisBatch)];
+  run.analysis = await runner.analyzeCk(ck, [...batch, '--input', 'random']);
+  run.evals = await runner.evalCk(ck, ['--examples', String(PRESET_CHECK.evalExamples)]);
+  if (p.expect.some((e) => e.input === 'task')) run.analysisTask = await runner.analyzeCk(ck, [...batch, '--input', 'task']);
+  if (p.expect.some((e) => e.when === 'before')) run.before = await runner.analyzeInit(cfg, { extra: batch });
+  return run;
+}
+
+const presetSeeds = (p) => seedList(p.sweep ? p.sweep.seeds : PRESET_CHECK.seeds[(p.config.train?.steps ?? 1000) === 0 ? 'init' : 'trained']);
 
 // ---------------------------------------------------------------- presets
 async function presetChecks(out) {
   const files = fs.readdirSync('presets').filter((f) => f.endsWith('.json')).sort();
-  let initBatch = null;  // the analysis batch of the random-init presets, as their runs report it
   const rows = await Promise.all(files.map(async (file) => {
     const p = readJson(path.join('presets', file));
     validateExpect(p, file);
     if (p.sweep) return sweepPresetChecks(p);
-    const steps = p.config.train?.steps ?? 1000;
-    const run = {};
-    if (steps === 0) {
-      run.analysis = await runner.analyzeInit(p.config, { seeds });
-      initBatch = run.analysis.batch;
-    } else {
-      const { summary, ck } = await runner.train(p.config);
-      run.summary = summary;
-      // Sequences of random tokens at the preset's seed (the page analyses these too,
-      // except for lm and position, whose task inputs are the "input": "task" entries).
-      const batch = ['--batch', String(PRESET_CHECK.analysisBatch)];
-      run.analysis = await runner.analyzeCk(ck, [...batch, '--input', 'random']);
-      run.evals = await runner.evalCk(ck, ['--examples', String(PRESET_CHECK.evalExamples)]);
-      if (p.expect.some((e) => e.input === 'task')) run.analysisTask = await runner.analyzeCk(ck, [...batch, '--input', 'task']);
-      if (p.expect.some((e) => e.when === 'before')) run.before = await runner.analyzeInit(p.config, { extra: batch });
-    }
-    return p.expect.map((e) => checkRow(p, describeExpect(e), e, measure(e, run)));
+    const runs = await Promise.all(presetSeeds(p).map((s) => presetRun(p, s)));
+    return p.expect.map((e, i) => checkRow(p, i, describeExpect(e), runs.map((r) => measure(e, r))));
   }));
+  if (deriveExpect) writeDerivedRanges(files);
+  const n = PRESET_CHECK.seeds;
   out.push('## Every preset against its own headline',
     '',
-    `Each preset stores the numbers its explanation states as \`expect\` ranges; this table is its own run (random-init presets: mean over ${seeds} init seeds, ` +
-    `batch ${initBatch} of random tokens; trained presets: the preset's own seed, analysed as the page does on ${PRESET_CHECK.analysisBatch} sequences of random tokens, ` +
-    `accuracy on ${PRESET_CHECK.evalExamples} fresh examples per length). \`scripts/reproduce\` exits 1 if any row disagrees.`,
-    '', '| preset | measure | stated range | measured | |', '|---|---|---|---|---|', ...rows.flat(), '');
+    `Each preset stores the numbers its explanation states as \`expect\` ranges. Every preset runs over its seeds (random-init presets: init seeds 1..${n.init}; ` +
+    `trained presets: training seeds 1..${n.trained}; sweep presets: their own seeds), ` +
+    `and the check is the mean over the seeds against the stated range (\`scripts/reproduce\` exits 1 if any row disagrees). ` +
+    `Trained presets are analysed on ${PRESET_CHECK.analysisBatch} sequences (random tokens, or the task's own inputs where the measure says "task input"), accuracy on ${PRESET_CHECK.evalExamples} fresh examples per length. ` +
+    `The interval is the 95% percentile bootstrap over seeds; "range from these seeds" is ${RULE}, which \`--derive-expect\` writes into the presets.`,
+    '', '| preset | measure | stated range | mean [95% interval] | seeds | seeds\' values | range from these seeds | |', '|---|---|---|---|---|---|---|---|', ...rows.flat(), '');
 }
 
 // A sweep preset's headline, cell by cell, against its own `nopelab sweep`.
 async function sweepPresetChecks(p) {
   const { json } = await runner.sweep(p);
-  return p.expect.map((e) => checkRow(p, describeSweepExpect(e), e, sweepMeasure(e, json)));
+  return p.expect.map((e, i) => checkRow(p, i, describeSweepExpect(e), sweepValues(e, json)));
+}
+
+// --derive-expect: each preset's ranges become the ones its seeds give
+// (the rest of the file is kept as it is).
+function writeDerivedRanges(files) {
+  for (const file of files) {
+    const f = path.join('presets', file);
+    const p = readJson(f);
+    p.expect.forEach((e, i) => { e.range = derivedRanges.get(`${p.id}#${i}`) ?? e.range; });
+    fs.writeFileSync(f, JSON.stringify(p, null, 2) + '\n');
+  }
 }
 
 // ---------------------------------------------------------------- sweep presets
@@ -124,26 +164,33 @@ async function randomInit(out) {
   const variants = [...presets.map((p) => [name(p.config, p.id), p.config]),
     ...RANDOM_INIT.sigmas.map((s) => { const cfg = merge(base, { model: { init: { std: s } } }); return [name(cfg), cfg]; })];
   const analyses = await Promise.all(variants.map(([, cfg]) => runner.analyzeInit(cfg, { seeds })));
-  const rows = analyses.map((a, i) => {
-    const s = a.layers[0].sites.attn_out, r = a.layers[0].sites.resid_post;
-    const ci = (o, k) => ({ mean: o[k + '_mean'], ci: o[k + '_ci'] });
-    const pr = (f) => ci(a.probes.find((x) => x.layer === 0 && x.site === 'attn_out' && x.features === f), 'mad');
-    return `| ${variants[i][0]} | ${fmt(ci(s, 'adjacency_score'))} | ${s.adjacency_chance.toFixed(3)} | ${fmt(ci(s, 'variance_slope'))} | ${fmt(ci(r, 'adjacency_score'))} | ` +
-      `${FEATURES.map((f) => fmt(pr(f), 2)).join(' / ')} |`;
-  });
+  const ci = (o, k) => ({ mean: o[k + '_mean'], ci: o[k + '_ci'] });
+  const pr = (a, f) => a.probes.find((x) => x.layer === 0 && x.site === 'attn_out' && x.features === f);
+  const record = analyses.map((a, i) => ({
+    model: variants[i][0], config: variants[i][1],
+    padj_attn_out: ci(a.layers[0].sites.attn_out, 'adjacency_score'), padj_resid_post: ci(a.layers[0].sites.resid_post, 'adjacency_score'),
+    chance: a.layers[0].sites.attn_out.adjacency_chance, slope_attn_out: ci(a.layers[0].sites.attn_out, 'variance_slope'),
+    probe_attn_out: Object.fromEntries(FEATURES.map((f) => [f, ci(pr(a, f), 'mad')])),
+    // `analyze --seeds` does not average the landmark probe: this is the first seed's batch.
+    landmark: { mean: pr(a, 'hidden').mad_landmark, ci: NaN }, mad_constant: pr(a, 'hidden').mad_constant,
+  }));
+  dataFiles['random_init.json'] = { command, seeds, T: analyses[0].T, batch: analyses[0].batch, rows: record };
+  const rows = record.map((r) => `| ${r.model} | ${fmt(r.padj_attn_out)} | ${r.chance.toFixed(3)} | ${fmt(r.slope_attn_out)} | ${fmt(r.padj_resid_post)} | ` +
+    `${FEATURES.map((f) => fmt(r.probe_attn_out[f], 2)).join(' / ')} | ${fmt(r.landmark, 2)} |`);
   const a = analyses[0], m = base.model, probe = a.probes[0];
   out.push(`## Random init (d_model ${m.d_model}, ${m.n_layers} layers, ${m.n_heads} heads, T ${a.T}, ${a.batch} sequences of random tokens over ${base.task.vocab_size} symbols, ` +
-    `${seeds} init seeds, mean ± 95% interval)`,
-  '', `Probe MAD is in positions (0..${a.T - 1}): a random guess scores ${probe.mad_baseline.toFixed(2)}, always predicting the mean ${probe.mad_constant.toFixed(2)}.`, '',
-  '| model | P_adj attn_out L0 | chance | variance slope attn_out L0 | P_adj resid_post L0 | probe MAD attn_out L0: hidden / cosine / variance |',
-  '|---|---|---|---|---|---|', ...rows, '');
+    `${seeds} init seeds, mean ± 95% Student-t interval)`,
+  '', `Probe MAD is in positions (0..${a.T - 1}): a random guess scores ${probe.mad_baseline.toFixed(2)}, always predicting the mean ${probe.mad_constant.toFixed(2)}; ` +
+    'the landmark probe reads position off the token id alone. Data: docs/data/random_init.json.', '',
+  `| model | P_adj attn_out L0 | chance | variance slope attn_out L0 | P_adj resid_post L0 | probe MAD attn_out L0: ${FEATURES.join(' / ')} | landmark probe (first seed) |`,
+  '|---|---|---|---|---|---|---|', ...rows, '');
 }
 
 // ---------------------------------------------------------------- copy recipe
 async function copyRecipe(out) {
   const cfg = readJson(COPY_RECIPE.config);
   const examples = String(COPY_RECIPE.examples);
-  const runs = await Promise.all(seedList(trainSeeds).map(async (s) => {
+  const runs = await Promise.all(seedList(COPY_RECIPE.seeds).map(async (s) => {
     const { summary, ck } = await runner.train(merge(cfg, { train: { seed: s } }));
     const ev = await runner.evalCk(ck, ['--length', String(cfg.task.train_len), '--length', String(cfg.task.test_len), '--examples', examples]);
     return { s, summary, ev };
@@ -158,42 +205,31 @@ async function copyRecipe(out) {
 }
 
 // ---------------------------------------------------------------- trained evidence
+// One model (task, encoding, mask) over its training seeds, as a record of
+// per-seed values (scripts/lib/trained_data.mjs).
 async function trainedCell(task, pe, attention = 'causal') {
   const base = trainedConfig(task, pe, attention);
   // A run whose loss turns non-finite stops with an error: counted, not averaged.
-  const all = await Promise.all(seedList(trainSeeds).map(async (s) => {
-    const cfg = merge(base, { train: { seed: s } });
+  const all = await Promise.all(seedList(trainSeeds).map(async (seed) => {
+    const cfg = merge(base, { train: { seed } });
     let trained;
-    try { trained = await runner.train(cfg); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
+    // The models the verdicts read (NoPE, its controls, lm) train before the other encodings.
+    const priority = seedPriority(seed) + (pe === 'none' || task === 'lm' || attention !== 'causal' ? 0 : 0.5);
+    try { trained = await runner.train(cfg, priority); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
     const analysis = await runner.analyzeCk(trained.ck, ['--input', 'task']);
     const before = await runner.analyzeInit(cfg, { extra: ['--input', 'task'] });
-    return { summary: trained.summary, analysis, before };
+    return { seed, summary: trained.summary, analysis, before };
   }));
   const runs = all.filter(Boolean);
   if (!runs.length) throw new Error(`${task} ${pe} ${attention}: every seed failed to train`);
-  const L = base.model.n_layers;
-  const stat = (f) => meanCi(runs.map(f));
-  const cell = { task, pe, attention, L, runs, failed: all.length - runs.length,
-    acc: stat((r) => r.summary.eval[0].seq_acc), tok: stat((r) => r.summary.eval[0].token_acc),
-    tokTest: stat((r) => r.summary.eval[r.summary.eval.length - 1].token_acc), testLen: base.task.test_len,
-    loss: stat((r) => r.summary.eval[0].loss), chance: runs[0].analysis.layers[0].sites.attn_out.adjacency_chance,
-    evalExamples: runs[0].summary.eval[0].examples, analysisBatch: runs[0].analysis.batch,
-    padj: {}, padjBefore: {}, probe: {}, baseline: runs[0].analysis.probes[0].mad_baseline, constant: runs[0].analysis.probes[0].mad_constant };
-  for (const site of SITES) {
-    cell.padj[site] = Array.from({ length: L }, (_, l) => stat((r) => r.analysis.layers[l].sites[site].adjacency_score));
-    cell.padjBefore[site] = Array.from({ length: L }, (_, l) => stat((r) => r.before.layers[l].sites[site].adjacency_score));
-    for (const f of FEATURES)
-      cell.probe[`${site}/${f}`] = Array.from({ length: L }, (_, l) =>
-        stat((r) => r.analysis.probes.find((p) => p.layer === l && p.site === site && p.features === f).mad));
-  }
-  return cell;
+  return cellRecord(task, pe, attention, runs, all.length - runs.length);
 }
 
 // The trained models, described from TASKS (and each task's sequence length T
 // from its runs): what every task shares, then each task's own.
 function describeTrained(cells) {
   const sym = SYMBOLIC_TASKS.map((t) => TASKS[t]), lm = TASKS.lm, m = sym[0].model, tr = sym[0].train;
-  const seqT = (c) => cells.find((x) => x.task === c.task.name).runs[0].analysis.T;
+  const seqT = (c) => cells.find((x) => x.task === c.task.name).T;
   const groups = new Map();  // same length, steps and lr -> one phrase
   for (const t of SYMBOLIC_TASKS) {
     const c = TASKS[t], key = `${c.task.train_len}|${c.train.steps}|${c.train.lr}`;
@@ -216,55 +252,74 @@ function testRatio() {
 
 async function trainedEvidence(out) {
   const jobs = [];
-  for (const task of SYMBOLIC_TASKS) for (const pe of ENCODINGS) jobs.push([task, pe, 'causal']);
+  for (const task of SYMBOLIC_TASKS) for (const pe of TRAINED_ENCODINGS) jobs.push([task, pe, 'causal']);
   jobs.push(...TRAINED_EXTRA);
   for (const pe of LM_ENCODINGS) jobs.push(['lm', pe, 'causal']);
   const cells = await Promise.all(jobs.map((j) => trainedCell(...j)));
-  const name = (c) => `${c.task} | ${c.pe}${c.attention === 'bidirectional' ? ', bidirectional' : ''}${c.failed ? ` (${c.failed} of ${trainSeeds} seeds diverged)` : ''}`;
-  const perLayer = (xs) => xs.map((x) => fmt(x, 2)).join(' / ');
-  const c0 = cells[0];
-  out.push(`## After training: the adjacency pattern by task and encoding (${trainSeeds} training seeds, mean ± 95% interval)`, '',
+  dataFiles['trained.json'] = { command, seeds: trainSeeds, competent: COMPETENT, models: cells };
+  const name = (c) => `${c.task} | ${c.pe}${c.attention === 'bidirectional' ? ', bidirectional' : ''}${competent(c) ? '' : ' †'}` +
+    `${c.failed ? ` (${c.failed} of ${trainSeeds} seeds diverged)` : ''}`;
+  const B = (xs, d = 2) => fmtB(boot(xs), d);
+  const perLayer = (c, site, f, d = 2) => c.sites[site].map((x) => B(f(x), d)).join(' / ');
+  const sym = cells.filter((c) => c.task !== 'lm'), c0 = cells[0];
+  out.push(`## After training: the adjacency pattern by task and encoding (${trainSeeds} training seeds, mean [95% bootstrap interval over seeds])`, '',
     describeTrained(cells) +
-    `Accuracy and loss at the trained length on ${c0.evalExamples} fresh examples (for \`lm\`: windows of the same text it trains on); token accuracy also at the test length (${testRatio()}; the model never saw it). ` +
-    `P_adj on ${c0.analysisBatch} task examples per layer (L0 / L1 / ...); "before" is the same model untrained, same inputs. Chance is 2/T.`, '',
-    '| task | encoding | seq acc (trained length) | token acc | token acc at test length | P_adj attn_out before | P_adj attn_out after | P_adj resid_post before | P_adj resid_post after | chance |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...cells.map((c) => `| ${name(c)} | ${fmt(c.acc)} | ${fmt(c.tok)} | ${fmt(c.tokTest, 2)} (${c.testLen}) | ${perLayer(c.padjBefore.attn_out)} | ${perLayer(c.padj.attn_out)} | ${perLayer(c.padjBefore.resid_post)} | ${perLayer(c.padj.resid_post)} | ${c.chance.toFixed(3)} |`), '');
-  out.push(`## After training: position probes, hidden vs cosine vs variance features (same runs)`, '',
-    'Probe MAD in positions on held-out task sequences, per layer (L0 / L1 / ...), at the block output (resid_post). ' +
-    'Baselines: a random guess and always predicting the mean position. Lower is better.', '',
-    '| task | encoding | hidden | cosine | variance | random guess | predict the mean |', '|---|---|---|---|---|---|---|',
-    ...cells.map((c) => `| ${name(c)} | ${perLayer(c.probe['resid_post/hidden'])} | ${perLayer(c.probe['resid_post/cosine'])} | ${perLayer(c.probe['resid_post/variance'])} | ${c.baseline.toFixed(2)} | ${c.constant.toFixed(2)} |`), '',
-    'The same at the attention output (attn_out):', '',
-    '| task | encoding | hidden | cosine | variance |', '|---|---|---|---|---|',
-    ...cells.map((c) => `| ${name(c)} | ${perLayer(c.probe['attn_out/hidden'])} | ${perLayer(c.probe['attn_out/cosine'])} | ${perLayer(c.probe['attn_out/variance'])} |`), '');
-  // Cosine vs variance, counted plainly.
-  let cos = 0, vari = 0, tie = 0;
-  for (const c of cells) for (const site of SITES) for (let l = 0; l < c.L; l++) {
-    const a = c.probe[`${site}/cosine`][l], b = c.probe[`${site}/variance`][l];
-    if (a.mean + a.ci < b.mean - b.ci) cos++; else if (b.mean + b.ci < a.mean - a.ci) vari++; else tie++;
-  }
-  out.push(`Cosine vs variance features over every (task, encoding, layer, site) above: cosine better (intervals apart) in ${cos}, variance better in ${vari}, overlapping in ${tie}.`, '');
+    `Accuracy and loss at the trained length on ${c0.eval_examples} fresh examples; token accuracy also at the test length (${testRatio()}; the model never saw it). ` +
+    `P_adj on ${c0.analysis_batch} of the task's own examples per layer (L0 / L1); "before" is the same model untrained, same inputs. ` +
+    'Two nulls: chance 2/T (random tokens) and the content null (the same inputs as a fixed random vector per token id, no position: what content alone scores). ' +
+    `† marks a model whose mean sequence accuracy at its trained length is below ${COMPETENT}: it has not learned its task, so a pattern in it is not evidence that a model uses it. ` +
+    'Every interval is the 95% percentile bootstrap over seeds (it stays inside [0, 1] for accuracies and scores). Data: docs/data/trained.json.', '',
+    '| task | encoding | seq acc (trained length) | token acc | token acc at test length | P_adj attn_out before | P_adj attn_out after | P_adj resid_post before | P_adj resid_post after | content null | chance |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...sym.map((c) => `| ${name(c)} | ${B(c.seq_acc, 3)} | ${B(c.token_acc, 3)} | ${B(c.token_acc_test)} (${c.test_len}) | ${perLayer(c, 'attn_out', (x) => x.padj_before)} | ` +
+      `${perLayer(c, 'attn_out', (x) => x.padj)} | ${perLayer(c, 'resid_post', (x) => x.padj_before)} | ${perLayer(c, 'resid_post', (x) => x.padj)} | ${c.content_null.toFixed(3)} | ${c.chance.toFixed(3)} |`), '');
+  out.push('## After training: the variance slope (Chi et al.\'s shrinkage), same runs', '',
+    'Least-squares slope of log V(t) against log t on the task\'s own examples, per layer (L0 / L1 / ...), before and after training. ' +
+    'The sigma^4 d^2 / t law (slope -1) is a random-init law for layer 0\'s attention output on random tokens; on task inputs and after training it does not apply, and the slope is what the model made of it.', '',
+    '| task | encoding | attn_out before | attn_out after | resid_post before | resid_post after |', '|---|---|---|---|---|---|',
+    ...cells.map((c) => `| ${name(c)} | ${perLayer(c, 'attn_out', (x) => x.slope_before)} | ${perLayer(c, 'attn_out', (x) => x.slope)} | ` +
+      `${perLayer(c, 'resid_post', (x) => x.slope_before)} | ${perLayer(c, 'resid_post', (x) => x.slope)} |`), '');
+  const probeTable = (site) => [
+    `| task | encoding | ${RECORD_FEATURES.join(' | ')} | landmark (token id alone) | predict the mean |`, `|---|---|${'---|'.repeat(RECORD_FEATURES.length)}---|---|`,
+    ...cells.map((c) => `| ${name(c)} | ${RECORD_FEATURES.map((f) => perLayer(c, site, (x) => x.probe[f])).join(' | ')} | ${perLayer(c, site, (x) => x.landmark)} | ${c.mad_constant.toFixed(2)} |`)];
+  out.push('## After training: position probes (same runs)', '',
+    'Probe MAD in positions on held-out task sequences, per layer (L0 / L1 / ...), at the block output (resid_post). Lower is better. ' +
+    '`cosine` uses similarities to every position of the sequence, later ones included (a causal model cannot see those at t); `cosine_past` only earlier ones; `cosine_first` only the first token. ' +
+    'Baselines: the landmark probe (the same probe on the token id alone: what landmark tokens such as `<bos>` and separators give) and always predicting the mean position.', '',
+    ...probeTable('resid_post'), '', 'The same at the attention output (attn_out):', '', ...probeTable('attn_out'), '');
+  // Cosine features vs variance, one comparison per independent model.
+  const groups = [['causal NoPE', cells.filter(isCausalNope)], ['every model', cells]];
+  const countRow = (features) => groups.map(([label, rs]) => {
+    const n = countComparisons(rs, features);
+    return `${label} (${n.models} models): ${features} better in ${n.better}, variance better in ${n.worse}, not separated in ${n.overlap}`;
+  }).join('; ');
+  out.push('**Cosine vs variance features, counted per model.** One comparison per independent model (task, encoding, mask): per seed, the mean over its layers and both sites of ' +
+    'MAD(variance) - MAD(cosine features); a model counts when the bootstrap interval of that mean over its seeds excludes 0.', '',
+    `- ${countRow('cosine_past')}.`, `- ${countRow('cosine')}.`, '',
+    '| task | encoding | MAD(variance) - MAD(cosine_past) | MAD(variance) - MAD(cosine) |', '|---|---|---|---|',
+    ...cells.map((c) => `| ${name(c)} | ${fmtB(modelComparison(c, 'cosine_past'), 2)} | ${fmtB(modelComparison(c, 'cosine'), 2)} |`), '');
   // Haviv's curve: lm probe MAD by layer, NoPE vs learned.
   const lm = cells.filter((c) => c.task === 'lm');
-  const lmc = TASKS.lm, chars = lmc.train.steps * lmc.train.batch_size * lmc.task.train_len;
+  const lmc = TASKS.lm, chars = lmc.train.steps * lmc.train.batch_size * lmc.task.train_len, L = lmc.model.n_layers;
   const corpusBytes = corpusSize();
-  const bpc = (c) => meanCi(c.runs.map((r) => r.summary.eval[0].loss / Math.LN2));
-  out.push(`## Haviv et al.'s probe on text (\`lm\`, ${lmc.model.n_layers} layers)`, '',
+  out.push(`## Haviv et al.'s probe on text (\`lm\`, ${L} layers, ${trainSeeds} seeds)`, '',
     `Character LM on the shipped sonnets, ${lmc.train.steps} steps of ${lmc.train.batch_size} windows of ${lmc.task.train_len} characters ` +
-    `(${chars / 1e6} M characters, ~${Math.round(chars / corpusBytes)} passes over the ${Math.round(corpusBytes / 1000)} KB text). ` +
-    `Loss on fresh windows of the same text (no held-out text: this measures fit, not generalisation). Probe on the hidden state (block output) per layer, ${lm[0]?.analysisBatch} windows.`, '',
-    `| encoding | loss (nats/char) | bits per char | ${Array.from({ length: lmc.model.n_layers }, (_, l) => (l ? `L${l}` : 'probe MAD L0')).join(' | ')} | random guess | predict the mean |`,
-    `|---|---|---|${'---|'.repeat(lmc.model.n_layers)}---|---|`,
-    ...lm.map((c) => `| ${c.pe} | ${fmt(c.loss)} | ${fmt(bpc(c))} | ${c.probe['resid_post/hidden'].map((x) => fmt(x, 2)).join(' | ')} | ${c.baseline.toFixed(2)} | ${c.constant.toFixed(2)} |`), '');
-  figures['fig-lm-probe.svg'] = lineChart({ title: `Position probe on lm hidden states (block output), ${lmc.model.n_layers} layers`, xlabel: 'layer', ylabel: 'probe MAD (positions)', ymin: 0,
-    panels: [{ title: '', series: lm.map((c) => ({ name: c.pe, points: c.probe['resid_post/hidden'].map((x, l) => [l, x.mean, x.ci]) })),
-      hlines: [{ y: lm[0].constant, label: 'predict the mean' }] }] });
+    `(${chars / 1e6} M characters, ~${Math.round(chars / (0.9 * corpusBytes))} passes over the first 90% of the ${Math.round(corpusBytes / 1000)} KB text, which is all training sees). ` +
+    `Loss on 256 windows of the training part and of the held-out last 10% (\`nopelab analyze --checkpoint\`, \`lm_loss\`). Probe on the hidden state (block output) per layer, ${lm[0]?.analysis_batch} windows; ` +
+    `"rise" is the per-seed MAD at layer ${L - 1} minus layer ${L - 2}.`, '',
+    `| encoding | loss, training text | loss, held-out text | bits per char, held-out | ${Array.from({ length: L }, (_, l) => `probe MAD L${l}`).join(' | ')} | rise L${L - 2} to L${L - 1} | landmark L0 | predict the mean |`,
+    `|---|---|---|---|${'---|'.repeat(L)}---|---|---|`,
+    ...lm.map((c) => `| ${c.pe} | ${B(c.lm_loss_train_text, 3)} | ${B(c.lm_loss_heldout_text, 3)} | ${B(c.lm_loss_heldout_text.map((x) => x / Math.LN2), 3)} | ` +
+      `${c.sites.resid_post.map((x) => B(x.probe.hidden)).join(' | ')} | ${fmtB(probeRise(c, 'resid_post', 'hidden', L - 2, L - 1), 2)} | ${B(c.sites.resid_post[0].landmark)} | ${c.mad_constant.toFixed(2)} |`), '');
+  const bar = (xs) => { const b = boot(xs); return [b.mean, b.lo, b.hi]; };
+  figures['fig-lm-probe.svg'] = lineChart({ title: `Position probe on lm hidden states (block output), ${L} layers, ${trainSeeds} seeds`, xlabel: 'layer', ylabel: 'probe MAD (positions)', ymin: 0,
+    panels: [{ title: '', series: lm.map((c) => ({ name: c.pe, points: c.sites.resid_post.map((x, l) => [l, ...bar(x.probe.hidden)]) })),
+      hlines: [{ y: lm[0].mad_constant, label: 'predict the mean' }] }] });
   figures['fig-trained-adjacency.svg'] = lineChart({ title: `P_adj of the attention output by layer after training (task inputs, ${trainSeeds} seeds)`, xlabel: 'layer', ylabel: 'P_adj', ymin: 0, ymax: 1,
     panels: SYMBOLIC_TASKS.map((t) => ({ title: t,
-      series: ENCODINGS.map((pe) => { const c = cells.find((x) => x.task === t && x.pe === pe && x.attention === 'causal');
-        return { name: pe, points: c.padj.attn_out.map((x, l) => [l, x.mean, x.ci]) }; }),
-      hlines: [{ y: cells.find((x) => x.task === t).chance, label: 'chance' }] })) });
+      series: TRAINED_ENCODINGS.map((pe) => { const c = cells.find((x) => x.task === t && x.pe === pe && x.attention === 'causal');
+        return { name: pe, points: c.sites.attn_out.map((x, l) => [l, ...bar(x.padj)]) }; }),
+      hlines: [{ y: cells.find((x) => x.task === t).chance, label: 'chance' }, { y: cells.find((x) => x.task === t).content_null, label: 'content null' }] })) });
   out.push('![P_adj by layer after training](fig-trained-adjacency.svg)', '', '![lm probe by layer](fig-lm-probe.svg)', '');
 }
 
@@ -311,6 +366,17 @@ async function lengthGeneralisation(out) {
   }
 }
 
+// docs/science.md's verdict table, re-rendered from docs/data/ (this run's
+// data or the committed one) between its markers.
+function writeVerdictTable() {
+  const file = 'docs/science.md', text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(VERDICT_START), b = text.indexOf(VERDICT_END);
+  if (a < 0 || b < a) { console.error(`reproduce: ${file} has no verdict table markers; table not written`); return; }
+  const table = verdictTable(readJson('docs/data/trained.json'), readJson('docs/data/random_init.json'), keptRows(text.slice(a, b)));
+  fs.writeFileSync(file, text.slice(0, a) + table + text.slice(b + VERDICT_END.length));
+  console.error(`reproduce: rewrote the verdict table of ${file}`);
+}
+
 const RUN = { presets: presetChecks, sweeps: sweepPresets, random: randomInit, recipe: copyRecipe, trained: trainedEvidence, long: lengthGeneralisation };
 
 // Sections run concurrently (sharing the job pool), each into its own list,
@@ -350,6 +416,8 @@ async function section(fn) {
     fs.mkdirSync(OUT_DIR, { recursive: true });
     fs.writeFileSync(file, text);
     for (const [f, svg] of Object.entries(figures)) fs.writeFileSync(path.join(OUT_DIR, f), svg);
+    for (const [f, data] of Object.entries(dataFiles)) fs.writeFileSync(path.join('docs/data', f), JSON.stringify(data, null, 1) + '\n');
+    if (Object.keys(dataFiles).length) writeVerdictTable();
     const kept = SECTIONS.filter((s) => !fresh.has(s) && previous.has(s));
     console.error(`reproduce: wrote ${file} (sections ${names.join(', ')}${kept.length ? `; kept ${kept.join(', ')} as they were` : ''}) and ${Object.keys(figures).length} figures`);
   } else process.stdout.write(text);

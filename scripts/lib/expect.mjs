@@ -26,11 +26,18 @@ export function validateExpect(preset, file) {
     if (/^(adjacency|variance|probe)/.test(e.measure) && (e.layer === undefined || !e.site)) throw new Error(`${file}: ${e.measure} needs layer and site`);
     if (e.measure.startsWith('probe') && !e.features) throw new Error(`${file}: ${e.measure} needs features`);
     if (/_acc$/.test(e.measure) && !e.length) throw new Error(`${file}: ${e.measure} needs length`);
+    if (e.minus_layer !== undefined && !/^(adjacency|variance|probe)/.test(e.measure)) throw new Error(`${file}: minus_layer needs a per-layer measure`);
   }
 }
 
 // run = {analysis, before (untrained analysis, optional), evals (eval JSON), summary (train summary)}
+// With minus_layer, the measure at e.layer minus the same at minus_layer
+// (one seed's rise or fall between two layers).
 export function measure(e, run) {
+  if (e.minus_layer !== undefined) {
+    const { minus_layer: other, ...at } = e;
+    return measure(at, run) - measure({ ...at, layer: other }, run);
+  }
   const a = e.when === 'before' ? run.before : e.input === 'task' ? run.analysisTask : run.analysis;
   const scalar = (o, k) => (o[k + '_mean'] !== undefined ? o[k + '_mean'] : o[k]);
   switch (e.measure) {
@@ -53,7 +60,8 @@ export function describeExpect(e) {
   const where = e.layer !== undefined ? ` L${e.layer} ${e.site}` : '';
   const feat = e.features ? ` (${e.features})` : '';
   const len = e.length ? ` @${e.length}` : '';
-  return `${e.when === 'before' ? 'untrained ' : ''}${e.measure}${feat}${where}${len}${e.input === 'task' ? ' (task input)' : ''}`;
+  const minus = e.minus_layer !== undefined ? ` minus L${e.minus_layer}` : '';
+  return `${e.when === 'before' ? 'untrained ' : ''}${e.measure}${feat}${where}${minus}${len}${e.input === 'task' ? ' (task input)' : ''}`;
 }
 
 function validateSweepExpect(preset, file) {
@@ -69,6 +77,14 @@ function validateSweepExpect(preset, file) {
       if (!preset.sweep.axes[i].values.includes(e.cell[p])) throw new Error(`${file}: expect.cell ${p} = ${JSON.stringify(e.cell[p])} is not on the axis`);
     });
   }
+}
+
+// The values by seed of e.measure in the cell e.cell of a sweep result.
+export function sweepValues(e, result) {
+  const cell = result.cells.find((c) => Object.entries(e.cell).every(([k, v]) => c.values[k] === v));
+  const m = cell?.measures[e.measure];
+  if (!m) throw new Error(`no measure ${e.measure} in cell ${JSON.stringify(e.cell)}`);
+  return m.values;
 }
 
 // The mean over seeds of e.measure in the cell e.cell of a sweep result.

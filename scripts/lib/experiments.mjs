@@ -6,12 +6,14 @@ import { merge } from './runner.mjs';
 
 export const ENCODINGS = ['none', 'sinusoidal', 'learned', 'rope', 'alibi'];
 export const SITES = ['attn_out', 'resid_post'];
-export const FEATURES = ['hidden', 'cosine', 'variance'];
+export const FEATURES = ['hidden', 'cosine', 'variance', 'cosine_past', 'cosine_first'];
+// The random-init table's probe columns (the first three features).
+export const INIT_FEATURES = ['hidden', 'cosine', 'variance'];
 
 // Command-line defaults (scripts/reproduce documents the flags).
 export const DEFAULTS = {
   seeds: 5,          // init seeds of the random-init studies
-  trainSeeds: 3,     // training seeds of the trained studies
+  trainSeeds: 5,     // training seeds of the trained studies (each training takes under a minute natively)
   jobs: 2,           // CLI runs in parallel
   lmEncodings: 'none,learned',  // lm runs are the dearest: Haviv's pair
   longTasks: 'copy,reverse',
@@ -19,9 +21,11 @@ export const DEFAULTS = {
   longSteps: '1000,3000',
 };
 
-// Every preset against its own headline: trained presets are analysed as the
-// page does (batch sequences of random tokens) and evaluated on fresh examples.
-export const PRESET_CHECK = { analysisBatch: 32, evalExamples: 512 };
+// Every preset against its own headline, over seeds 1..seeds (random-init
+// presets: init seeds, each a second's analysis; trained presets: training
+// seeds): trained presets are analysed on batch sequences and evaluated on
+// fresh examples.
+export const PRESET_CHECK = { analysisBatch: 32, evalExamples: 512, seeds: { init: 5, trained: 5 } };
 
 // Random init: presets, and the first one at other init scales.
 export const RANDOM_INIT = {
@@ -30,7 +34,7 @@ export const RANDOM_INIT = {
 };
 
 // The copy recipe, several training seeds, evaluated at its trained and test lengths.
-export const COPY_RECIPE = { config: 'configs/copy_nope.json', examples: 1000 };
+export const COPY_RECIPE = { config: 'configs/copy_nope.json', examples: 1000, seeds: 3 };
 
 // Trained evidence: one small model per task, every encoding.
 const SMALL = { d_model: 64, n_heads: 4, n_layers: 2, d_ff: 256 };

@@ -1,5 +1,6 @@
 // Runs nopelab commands for scripts/reproduce: at most `jobs` at a time, each
-// under `nice -n 10`, with results cached by their exact arguments in
+// under `nice -n 10` and on one thread (the pool is the parallelism; results
+// are bit-identical for any thread count), with results cached by their exact arguments in
 // build/reproduce-cache/ so that a re-run only computes what is missing.
 // The binary is $NOPELAB when set (as ctest sets it), else build/nopelab.
 import { spawn } from 'node:child_process';
@@ -78,7 +79,7 @@ export class Runner {
 
   // Fresh model(s) from a config: analysis averaged over `seeds` init seeds.
   analyzeInit(config, { seeds = 1, extra = [] } = {}) {
-    const args = ['analyze', '--config', this.configFile(config), '--seeds', String(seeds), '--quiet', ...extra];
+    const args = ['analyze', '--config', this.configFile(config), '--seeds', String(seeds), '--quiet', '--threads', '1', ...extra];
     return this.run(args, { outFlag: '--out', label: `analyze ${describe(config)}`, priority: 0 }).then((r) => r.json);
   }
 
@@ -86,7 +87,7 @@ export class Runner {
   async train(config, priority = 1) {
     const cfg = this.configFile(config);
     const ck = this.file('ck-' + hash(JSON.stringify(config)), 'json');
-    const args = ['train', '--config', cfg, '--quiet', '--out', ck];
+    const args = ['train', '--config', cfg, '--quiet', '--threads', '1', '--out', ck];
     if (!fs.existsSync(ck)) fs.rmSync(this.file(hash(JSON.stringify(args)), 'json'), { force: true });
     const r = await this.run(args, { label: `train ${describe(config)}`, priority });
     return { summary: r.json, ck };
@@ -96,8 +97,10 @@ export class Runner {
   // the parallelism); cached by the preset's content.
   // Memoised: the headline check and the sweep table ask for the same result
   // at the same time, before either could find it in the cache.
+  // The key is the preset's config and sweep alone: its text and expect do
+  // not change the runs.
   sweep(preset) {
-    const args = ['sweep', '--spec', this.configFile(preset), '--jobs', '1', '--threads', '1', '--quiet'];
+    const args = ['sweep', '--spec', this.configFile({ config: preset.config, sweep: preset.sweep }), '--jobs', '1', '--threads', '1', '--quiet'];
     const key = JSON.stringify(args);
     this.sweeps ??= new Map();
     if (!this.sweeps.has(key)) this.sweeps.set(key, this.run(args, { outFlag: '--out', label: `sweep ${preset.id}`, priority: 1 }));
@@ -105,11 +108,11 @@ export class Runner {
   }
 
   analyzeCk(ck, extra = []) {
-    return this.run(['analyze', '--checkpoint', ck, '--quiet', ...extra], { outFlag: '--out', label: `analyze ${path.basename(ck)}`, priority: 0 }).then((r) => r.json);
+    return this.run(['analyze', '--checkpoint', ck, '--quiet', '--threads', '1', ...extra], { outFlag: '--out', label: `analyze ${path.basename(ck)}`, priority: 0 }).then((r) => r.json);
   }
 
   evalCk(ck, extra = []) {
-    return this.run(['eval', '--checkpoint', ck, ...extra], { label: `eval ${path.basename(ck)}`, priority: 0 }).then((r) => r.json);
+    return this.run(['eval', '--checkpoint', ck, '--threads', '1', ...extra], { label: `eval ${path.basename(ck)}`, priority: 0 }).then((r) => r.json);
   }
 }
 

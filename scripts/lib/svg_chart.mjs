@@ -6,7 +6,8 @@ import { escapeXml as esc } from '../../web/js/chart.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f'];
 
-// panels: [{title, series: [{name, points: [[x, y, ci]]}], hlines: [{y, label}]}]
+// panels: [{title, series: [{name, points: [[x, y, ci]] or [[x, y, lo, hi]]}], hlines: [{y, label}]}]
+// (ci a half-width; lo, hi an interval that need not be symmetric)
 // (points with a non-finite y are left out); logX: x on a log scale (every x
 // > 0); xtickLabel: the text of an x tick (e.g. an enum axis's names for 0, 1, ...).
 export function lineChart({ title, xlabel, ylabel, panels, ymin = null, ymax = null, xticks = null, width = 300, height = 230,
@@ -16,7 +17,7 @@ export function lineChart({ title, xlabel, ylabel, panels, ymin = null, ymax = n
   const W = cols * width, H = height + 60;
   const all = panels.flatMap((p) => p.series.flatMap((s) => s.points)).filter((p) => Number.isFinite(p[1]));
   const xs = all.map((p) => p[0]);
-  const ys = all.flatMap((p) => [p[1] - (p[2] || 0), p[1] + (p[2] || 0)]).concat(panels.flatMap((p) => (p.hlines || []).map((h) => h.y)));
+  const ys = all.flatMap((p) => [lower(p), upper(p)]).concat(panels.flatMap((p) => (p.hlines || []).map((h) => h.y)));
   const x0 = Math.min(...xs), x1 = Math.max(...xs);
   const fx = logX ? Math.log10 : (x) => x;
   const y0 = ymin ?? Math.min(...ys), y1 = ymax ?? Math.max(...ys);
@@ -49,7 +50,7 @@ export function lineChart({ title, xlabel, ylabel, panels, ymin = null, ymax = n
       out.push(`<polyline fill="none" stroke="${c}" stroke-width="1.6" points="${pts.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ')}"/>`);
       for (const p of pts) {
         const clip = (y) => Math.min(y1, Math.max(y0, y));  // intervals can leave [0, 1]; draw them to the frame
-        if (p[2] > 0) out.push(`<line x1="${sx(p[0])}" y1="${sy(clip(p[1] - p[2]))}" x2="${sx(p[0])}" y2="${sy(clip(p[1] + p[2]))}" stroke="${c}" stroke-opacity="0.5"/>`);
+        if (upper(p) > lower(p)) out.push(`<line x1="${sx(p[0])}" y1="${sy(clip(lower(p)))}" x2="${sx(p[0])}" y2="${sy(clip(upper(p)))}" stroke="${c}" stroke-opacity="0.5"/>`);
         out.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.2" fill="${c}"/>`);
       }
     });
@@ -63,3 +64,7 @@ export function lineChart({ title, xlabel, ylabel, panels, ymin = null, ymax = n
   out.push('</svg>');
   return out.join('\n');
 }
+
+// A point's error bar: [x, y, ci] is y +- ci, [x, y, lo, hi] is lo..hi.
+function lower(p) { return p.length > 3 ? p[2] : p[1] - (p[2] || 0); }
+function upper(p) { return p.length > 3 ? p[3] : p[1] + (p[2] || 0); }
