@@ -6,7 +6,7 @@ import { escapeXml as esc } from '../../web/js/chart.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f'];
 
-// panels: [{title, series: [{name, points: [[x, y, ci]]}], hlines: [{y, label}]}]
+// panels: [{title, series: [{name, points: [[x, y, ci]] or [[x, y, 0, lo, hi]]}], hlines: [{y, label}]}]
 // (points with a non-finite y are left out); logX: x on a log scale (every x
 // > 0); xtickLabel: the text of an x tick (e.g. an enum axis's names for 0, 1, ...).
 export function lineChart({ title, xlabel, ylabel, panels, ymin = null, ymax = null, xticks = null, width = 300, height = 230,
@@ -49,7 +49,8 @@ export function lineChart({ title, xlabel, ylabel, panels, ymin = null, ymax = n
       out.push(`<polyline fill="none" stroke="${c}" stroke-width="1.6" points="${pts.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ')}"/>`);
       for (const p of pts) {
         const clip = (y) => Math.min(y1, Math.max(y0, y));  // intervals can leave [0, 1]; draw them to the frame
-        if (p[2] > 0) out.push(`<line x1="${sx(p[0])}" y1="${sy(clip(p[1] - p[2]))}" x2="${sx(p[0])}" y2="${sy(clip(p[1] + p[2]))}" stroke="${c}" stroke-opacity="0.5"/>`);
+        const [lo, hi] = p.length > 3 ? [p[3], p[4]] : [p[1] - p[2], p[1] + p[2]];  // [x, y, 0, lo, hi]: an asymmetric interval
+        if (hi > lo) out.push(`<line x1="${sx(p[0])}" y1="${sy(clip(lo))}" x2="${sx(p[0])}" y2="${sy(clip(hi))}" stroke="${c}" stroke-opacity="0.5"/>`);
         out.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.2" fill="${c}"/>`);
       }
     });
