@@ -14,10 +14,11 @@ export function parseShard(text) {
   return { index, count };
 }
 
-// The runs of the grid, in a fixed order: task, encoding, seed.
+// The runs of the grid, in a fixed order: seed, task, encoding (so a run cut
+// short has every cell of its first seeds).
 export function gridRuns(grid) {
   const runs = [];
-  for (const task of grid.tasks) for (const pe of grid.encodings) for (const seed of grid.seeds) runs.push({ task, pe, seed });
+  for (const seed of grid.seeds) for (const task of grid.tasks) for (const pe of grid.encodings) runs.push({ task, pe, seed });
   return runs;
 }
 

@@ -25,7 +25,7 @@ test('the shards partition the grid and merge back in grid order', () => {
 });
 
 test('a merge refuses a missing run, a run in two parts and a part of another grid', () => {
-  assert.throws(() => mergeParts([part(0, 3), part(2, 3)]), /6 run\(s\) missing, e\.g\. copy\/none\/seed 2 \(shard 1\/3\)/);
+  assert.throws(() => mergeParts([part(0, 3), part(2, 3)]), /6 run\(s\) missing, e\.g\. copy\/rope\/seed 1 \(shard 1\/3\)/);
   assert.throws(() => mergeParts([part(0, 2), part(1, 2), part(1, 2)]), /is in two parts/);
   const other = { ...part(1, 2), grid: { ...grid, seeds: [1, 2] } };
   assert.throws(() => mergeParts([part(0, 2), other]), /part 1 \(shard 1\/2\) is of another grid/);
