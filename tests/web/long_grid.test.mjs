@@ -3,6 +3,11 @@
 // a difference only when the seed intervals are apart.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseShard, gridRuns, shardRuns, mergeParts } from '../../scripts/lib/long_parts.mjs';
 import { cellSummary, verdict, minTrainedSeqAcc, beyondTokenAcc } from '../../scripts/lib/long_verdict.mjs';
 
@@ -57,4 +62,25 @@ test('the verdict: inconclusive without competence or with overlap, a mark only 
   const overlap = verdict(cells({ none: [[1, 0.5], [1, 0.9], [1, 0.7]], rope: bad, t5_bias: [[1, 0.6], [1, 0.8], [1, 0.7]] }), opts);
   assert.equal(overlap.mark, 'inconclusive at this scale');
   assert.match(overlap.text, /overlaps t5_bias/);
+});
+
+// Through the native CLI: two shards of a tiny grid, merged, give the section
+// an unsharded run gives (runs are cached by their arguments, so the second
+// way computes nothing).
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = process.env.NOPELAB || path.join(root, 'build', 'nopelab');
+
+test('reproduce --long: --shard parts merged with --long-merge equal the unsharded section', { skip: !fs.existsSync(bin) && 'no nopelab binary' }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'long-parts-'));
+  const grid = ['--long', '--only', 'long', '--long-steps', '120', '--long-tasks', 'copy', '--long-encodings', 'none,t5_bias', '--train-seeds', '1', '--jobs', '1'];
+  const run = (args) => execFileSync('node', ['scripts/reproduce.mjs', ...grid, ...args], { cwd: root, env: { ...process.env, NOPELAB: bin, NOPELAB_THREADS: '1' }, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  for (const i of [0, 1]) run(['--shard', `${i}/2`, '--long-part', path.join(dir, `part-${i}-of-2.json`)]);
+  const parts = [0, 1].map((i) => JSON.parse(fs.readFileSync(path.join(dir, `part-${i}-of-2.json`), 'utf8')));
+  assert.deepEqual(parts.map((p) => p.runs.map((r) => r.pe)), [['none'], ['t5_bias']]);
+  const body = (text) => text.split('\n').filter((l) => !l.startsWith('<sub>') && !l.startsWith('Runtime of')).join('\n').replace(/ \(merged from shard parts in [^)]*\)/, '');
+  const merged = run(['--long-merge', dir]), direct = run([]);
+  assert.match(merged, /\| copy \| t5_bias \| \d\/1 \|/);
+  assert.equal(body(merged), body(direct));
+  fs.rmSync(dir, { recursive: true });
 });
