@@ -318,15 +318,17 @@ async function lengthGeneralisation(out) {
   const band = (rs, n, k) => seedBootstrap(rs.map((r) => at(r, n)[k]));
   const iv = (b, d = 2) => `${b.mean.toFixed(d)} [${b.lo.toFixed(d)}, ${b.hi.toFixed(d)}]`;
   const cols = [...LONG.seqLengths.map((n) => [n, 'seq_acc', 'seq acc']), ...LONG.tokenLengths.map((n) => [n, 'token_acc', 'token acc'])];
-  const hours = runs.reduce((a, r) => a + r.seconds, 0) / 3600;
+  const minutes = runs.reduce((a, r) => a + r.seconds, 0) / 60;
+  const skipped = [...LONG.tasks.filter((t) => !tasks.includes(t)).map((t) => `task ${t}`), ...LONG.encodings.filter((e) => !encodings.includes(e)).map((e) => `encoding ${e}`)];
   out.push(`## Length generalisation (Kazemnejad et al.'s setting: train lengths 1..${LONG.trainLen}, test to ${grid.testLen}; ${seeds.length} seeds)`, '',
     `Every task and encoding trains one recipe: d_model ${m.d_model}, ${m.n_layers} layers, ${m.n_heads} heads, d_ff ${m.d_ff}; ${steps} steps of batch ${tr.batch_size}, ` +
     `lr ${tr.lr} (warm-up ${tr.warmup}, cosine decay to a tenth), weight decay ${tr.weight_decay}, clip ${config.train.clip ?? 1}; vary_length (one length per batch, uniform on 1..${LONG.trainLen}), ` +
     `${LONG.symbols} symbols (add: digits). The search that chose it, with what did and did not reach competence: [long_search.md](long_search.md). ` +
     `Accuracy on ${grid.examples} fresh examples per length; every interval is a 95% seed bootstrap (every resample of the ${seeds.length} seeds' values; it lies inside [0, 1]). ` +
     `**Competent** = seeds with sequence accuracy >= ${LONG.competence} at every trained length 1..${LONG.trainLen}; "min seq acc 1..${LONG.trainLen}" is the lowest over those lengths, per seed. ` +
-    `Runs: ${tasks.length} tasks x ${encodings.length} encodings x ${seeds.length} seeds = ${runs.length} trainings, ${hours.toFixed(2)} h of training time on one core each` +
-    `${LONG_MERGE ? ` (merged from shard parts in ${LONG_MERGE})` : ''}.`, '',
+    `Runs: ${tasks.length} tasks x ${encodings.length} encodings x ${seeds.length} seeds = ${runs.length} trainings, ${minutes.toFixed(0)} min of training time in all (one core per run)` +
+    `${LONG_MERGE ? ` (merged from shard parts in ${LONG_MERGE})` : ''}.` +
+    (skipped.length ? ` **Not run here**: ${skipped.join(', ')} (the default grid; \`bash scripts/reproduce --long\` runs it, and docs/cluster.md shards it).` : ''), '',
     `| task | encoding | competent | min seq acc 1..${LONG.trainLen} | ${cols.map(([n, , label]) => `${label} @${n}`).join(' | ')} | token acc ${LONG.trainLen + 1}..${grid.testLen} |`,
     `|---|---|---|---|${'---|'.repeat(cols.length + 1)}`);
   const verdicts = [];
