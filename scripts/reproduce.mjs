@@ -326,7 +326,7 @@ async function lengthGeneralisation(out) {
     `${LONG.symbols} symbols (add: digits). The search that chose it, with what did and did not reach competence: [long_search.md](long_search.md). ` +
     `Accuracy on ${grid.examples} fresh examples per length; every interval is a 95% seed bootstrap (every resample of the ${seeds.length} seeds' values; it lies inside [0, 1]). ` +
     `**Competent** = seeds with sequence accuracy >= ${LONG.competence} at every trained length 1..${LONG.trainLen}; "min seq acc 1..${LONG.trainLen}" is the lowest over those lengths, per seed. ` +
-    `Runs: ${tasks.length} tasks x ${encodings.length} encodings x ${seeds.length} seeds = ${runs.length} trainings, ${minutes.toFixed(0)} min of training time in all (one core per run)` +
+    `Runs: ${tasks.length} tasks x ${encodings.length} encodings x ${seeds.length} seeds = ${runs.length} trainings, ${minutes.toFixed(0)} min of training time summed over the runs` +
     `${LONG_MERGE ? ` (merged from shard parts in ${LONG_MERGE})` : ''}.` +
     (skipped.length ? ` **Not run here**: ${skipped.join(', ')} (the default grid; \`bash scripts/reproduce --long\` runs it, and docs/cluster.md shards it).` : ''), '',
     `| task | encoding | competent | min seq acc 1..${LONG.trainLen} | ${cols.map(([n, , label]) => `${label} @${n}`).join(' | ')} | token acc ${LONG.trainLen + 1}..${grid.testLen} |`,
