@@ -38,9 +38,10 @@ const iv = (b) => `${b.mean.toFixed(2)} [${b.lo.toFixed(2)}, ${b.hi.toFixed(2)}]
 export function verdict(cells, { competence }) {
   const none = cells.get('none');
   const competent = (c) => c && c.seeds > 0 && c.competentSeeds === c.seeds;
-  if (!competent(none))
-    return { mark: 'inconclusive at this scale', text: `NoPE is not competent (${none ? none.competentSeeds : 0}/${none ? none.seeds : 0} seeds reach ${competence} at every trained length)` };
   const others = [...cells].filter(([pe, c]) => pe !== 'none' && competent(c));
+  if (!competent(none))
+    return { mark: 'inconclusive at this scale', text: `NoPE is not competent (${none ? none.competentSeeds : 0}/${none ? none.seeds : 0} seeds reach ${competence} at every trained length)` +
+      (none && others.length ? `; for context only, NoPE's own ${iv(none.beyond)} against the competent ${others.map(([pe, c]) => `${pe} ${iv(c.beyond)}`).join(', ')}` : '') };
   if (!others.length) return { mark: 'inconclusive at this scale', text: 'no other encoding is competent, so there is nothing to compare NoPE with' };
   const below = others.filter(([, c]) => c.beyond.hi < none.beyond.lo).map(([pe]) => pe);
   const above = others.filter(([, c]) => c.beyond.lo > none.beyond.hi).map(([pe]) => pe);
