@@ -36,6 +36,7 @@ const LONG_GRID = {
   tasks: opt('--long-tasks', LONG.tasks.join(',')).split(','),
   encodings: opt('--long-encodings', LONG.encodings.join(',')).split(','),
   steps: +opt('--long-steps', LONG.train.steps),
+  layers: +opt('--long-layers', LONG.model.n_layers),
 };
 const LONG_SHARD = opt('--shard', null), LONG_MERGE = opt('--long-merge', null);
 const command = `bash scripts/reproduce ${argv.filter((a) => a !== '--write').join(' ')}`.trim();
@@ -279,19 +280,19 @@ function corpusSize() {
 
 // ---------------------------------------------------------------- length generalisation (--long)
 // The grid: LONG.tasks x LONG.encodings x training seeds, one recipe (LONG);
-// --long-tasks, --long-encodings and --long-steps narrow or change it, and the
+// --long-tasks, --long-encodings, --long-steps and --long-layers change it, and the
 // section states exactly what ran. --shard I/N runs only runs r with
 // r % N = I and writes a part file (--long-part F, default
 // build/long-parts/part-I-of-N.json) instead of the page; --long-merge DIR
 // renders the page from every part-*.json in DIR (scripts/lib/long_parts.mjs).
 function longGrid() {
   return { tasks: LONG_GRID.tasks, encodings: LONG_GRID.encodings, seeds: seedList(trainSeeds), steps: LONG_GRID.steps,
-    config: longConfig('copy', 'none', LONG_GRID.steps), examples: LONG.examples, testLen: LONG.testLen };
+    config: longConfig('copy', 'none', LONG_GRID.steps, LONG_GRID.layers), examples: LONG.examples, testLen: LONG.testLen };
 }
 
 // One run of the grid: train, then every length 1..testLen.
 async function longRun({ task, pe, seed }) {
-  const t = await runner.train(merge(longConfig(task, pe, LONG_GRID.steps), { train: { seed } }), 2);
+  const t = await runner.train(merge(longConfig(task, pe, LONG_GRID.steps, LONG_GRID.layers), { train: { seed } }), 2);
   const e = await runner.evalCk(t.ck, ['--examples', String(LONG.examples)]);
   return { task, pe, seed, seconds: t.summary.seconds, results: e.results.map(({ length, seq_acc, token_acc }) => ({ length, seq_acc, token_acc })) };
 }

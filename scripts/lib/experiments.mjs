@@ -73,9 +73,9 @@ export const LONG = {
   figureTicks: [1, 10, 20, 30, 40],
 };
 
-export function longConfig(task, pe, steps = LONG.train.steps) {
+export function longConfig(task, pe, steps = LONG.train.steps, layers = LONG.model.n_layers) {
   return {
-    model: { ...LONG.model, pos_encoding: pe },
+    model: { ...LONG.model, n_layers: layers, pos_encoding: pe },
     task: { name: task, train_len: LONG.trainLen, test_len: LONG.testLen, vocab_size: LONG.symbols, vary_length: true },
     train: { ...LONG.train, steps },
   };
