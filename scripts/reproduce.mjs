@@ -18,8 +18,11 @@ import { lineChart } from './lib/svg_chart.mjs';
 import { readSections, assemble } from './lib/results_doc.mjs';
 import {
   ENCODINGS, SITES, FEATURES, DEFAULTS, PRESET_CHECK, RANDOM_INIT, COPY_RECIPE, TASKS, SYMBOLIC_TASKS, TRAINED_EXTRA,
-  trainedConfig, CORPUS, LONG, longSize, longConfig, SECTIONS,
+  trainedConfig, CORPUS, LONG, longConfig, SECTIONS,
 } from './lib/experiments.mjs';
+import { parseShard, gridRuns, shardRuns, mergeParts } from './lib/long_parts.mjs';
+import { at, cellSummary, verdict } from './lib/long_verdict.mjs';
+import { seedBootstrap } from './lib/seed_bootstrap.mjs';
 
 const OUT_DIR = 'docs/results';
 const argv = process.argv.slice(2);
@@ -37,10 +40,12 @@ const want = (s) => !only || only.includes(s);
 const LM_ENCODINGS = opt('--lm-encodings', DEFAULTS.lmEncodings).split(',');
 const TRAINED_ENCODINGS = opt('--encodings', ENCODINGS.join(',')).split(',');
 const LONG_GRID = {
-  tasks: opt('--long-tasks', DEFAULTS.longTasks).split(','),
-  sizes: opt('--long-sizes', DEFAULTS.longSizes).split(',').map(longSize),
-  steps: opt('--long-steps', DEFAULTS.longSteps).split(',').map(Number),
+  tasks: opt('--long-tasks', LONG.tasks.join(',')).split(','),
+  encodings: opt('--long-encodings', LONG.encodings.join(',')).split(','),
+  steps: +opt('--long-steps', LONG.train.steps),
+  layers: +opt('--long-layers', LONG.model.n_layers),
 };
+const LONG_SHARD = opt('--shard', null), LONG_MERGE = opt('--long-merge', null);
 const command = `bash scripts/reproduce ${argv.filter((a) => a !== '--write').join(' ')}`.trim();
 const t0 = Date.now();
 const figures = {};
@@ -329,39 +334,81 @@ function corpusSize() {
 }
 
 // ---------------------------------------------------------------- length generalisation (--long)
-// The grid: --long-tasks, --long-sizes (e.g. d64L2,d128L4) and --long-steps
-// narrow or widen it. The table states exactly which cells ran.
+// The grid: LONG.tasks x LONG.encodings x training seeds, one recipe (LONG);
+// --long-tasks, --long-encodings, --long-steps and --long-layers change it, and the
+// section states exactly what ran. --shard I/N runs only runs r with
+// r % N = I and writes a part file (--long-part F, default
+// build/long-parts/part-I-of-N.json) instead of the page; --long-merge DIR
+// renders the page from every part-*.json in DIR (scripts/lib/long_parts.mjs).
+function longGrid() {
+  return { tasks: LONG_GRID.tasks, encodings: LONG_GRID.encodings, seeds: seedList(trainSeeds), steps: LONG_GRID.steps,
+    config: longConfig('copy', 'none', LONG_GRID.steps, LONG_GRID.layers), examples: LONG.examples, testLen: LONG.testLen };
+}
+
+// One run of the grid: train, then every length 1..testLen.
+async function longRun({ task, pe, seed }) {
+  const t = await runner.train(merge(longConfig(task, pe, LONG_GRID.steps, LONG_GRID.layers), { train: { seed } }), 2);
+  const e = await runner.evalCk(t.ck, ['--examples', String(LONG.examples)]);
+  return { task, pe, seed, seconds: t.summary.seconds, results: e.results.map(({ length, seq_acc, token_acc }) => ({ length, seq_acc, token_acc })) };
+}
+
+async function longShard() {
+  const grid = longGrid(), shard = parseShard(LONG_SHARD);
+  const runs = await Promise.all(shardRuns(grid, shard).map(longRun));
+  const file = opt('--long-part', path.join('build', 'long-parts', `part-${shard.index}-of-${shard.count}.json`));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ grid, shard, runs }));
+  console.error(`reproduce: shard ${shard.index}/${shard.count}: ${runs.length} runs in ${file}`);
+}
+
 async function lengthGeneralisation(out) {
-  const jobs = [];
-  for (const task of LONG_GRID.tasks) for (const [sname, size] of LONG_GRID.sizes) for (const steps of LONG_GRID.steps) for (const pe of ENCODINGS)
-    jobs.push({ task, sname, steps, pe, cfg: longConfig(task, size, steps, pe) });
-  const cells = await Promise.all(jobs.map(async (j) => {
-    const runs = (await Promise.all(seedList(trainSeeds).map(async (s) => {
-      let t;
-      try { t = await runner.train(merge(j.cfg, { train: { seed: s } }), 2); } catch (e) { console.error(`reproduce: ${e.message}`); return null; }
-      return runner.evalCk(t.ck, ['--examples', String(LONG.examples)]);
-    }))).filter(Boolean);
-    const at = (n, k) => meanCi(runs.map((r) => r.results.find((x) => x.length === n)[k]));
-    return { ...j, runs, at };
-  }));
-  const tr = LONG.train;
+  let grid = longGrid(), runs;
+  if (LONG_MERGE) {
+    const parts = fs.readdirSync(LONG_MERGE).filter((f) => /^part-.*\.json$/.test(f)).map((f) => readJson(path.join(LONG_MERGE, f)));
+    runs = mergeParts(parts);
+    grid = parts[0].grid;
+  } else runs = await Promise.all(gridRuns(grid).map(longRun));
+  const { tasks, encodings, seeds, steps, config } = grid, m = config.model, tr = config.train;
+  const opts = { trainLen: LONG.trainLen, testLen: grid.testLen, competence: LONG.competence };
+  const cellRuns = (task, pe) => runs.filter((r) => r.task === task && r.pe === pe);
+  const band = (rs, n, k) => seedBootstrap(rs.map((r) => at(r, n)[k]));
+  const iv = (b, d = 2) => `${b.mean.toFixed(d)} [${b.lo.toFixed(d)}, ${b.hi.toFixed(d)}]`;
   const cols = [...LONG.seqLengths.map((n) => [n, 'seq_acc', 'seq acc']), ...LONG.tokenLengths.map((n) => [n, 'token_acc', 'token acc'])];
-  out.push(`## Length generalisation (Kazemnejad et al.'s setting: train lengths 1..${LONG.trainLen}, test to ${LONG.testLen}; ${trainSeeds} seeds)`, '',
-    `vary_length (one length per batch, uniform on 1..${LONG.trainLen}), ${LONG.symbols} symbols, ${LONG.heads} heads, d_ff = ${LONG.ffPerD} d, batch ${tr.batch_size}, lr ${tr.lr}, ` +
-    `warm-up ${tr.warmup}, cosine decay, weight decay ${tr.weight_decay} (the copy recipe's optimiser); accuracy on ${LONG.examples} fresh examples per length.`, '',
-    `| task | model | steps | encoding | ${cols.map(([n, , label]) => `${label} @${n}`).join(' | ')} |`, `|---|---|---|---|${'---|'.repeat(cols.length)}`,
-    ...cells.map((c) => `| ${c.task} | ${c.sname} | ${c.steps} | ${c.pe} | ${cols.map(([n, k]) => fmt(c.at(n, k), 2)).join(' | ')} |`), '');
+  const minutes = runs.reduce((a, r) => a + r.seconds, 0) / 60;
+  const skipped = [...LONG.tasks.filter((t) => !tasks.includes(t)).map((t) => `task ${t}`), ...LONG.encodings.filter((e) => !encodings.includes(e)).map((e) => `encoding ${e}`)];
+  out.push(`## Length generalisation (Kazemnejad et al.'s setting: train lengths 1..${LONG.trainLen}, test to ${grid.testLen}; ${seeds.length} seeds)`, '',
+    `Every task and encoding trains one recipe: d_model ${m.d_model}, ${m.n_layers} layers, ${m.n_heads} heads, d_ff ${m.d_ff}; ${steps} steps of batch ${tr.batch_size}, ` +
+    `lr ${tr.lr} (warm-up ${tr.warmup}, cosine decay to a tenth), weight decay ${tr.weight_decay}, clip ${config.train.clip ?? 1}; vary_length (one length per batch, uniform on 1..${LONG.trainLen}), ` +
+    `${LONG.symbols} symbols (add: digits). The recipe search (what did and did not reach competence) and a 4-layer follow-up of NoPE against ALiBi, where NoPE is competent: [long_search.md](long_search.md). ` +
+    `Accuracy on ${grid.examples} fresh examples per length; every interval is a 95% seed bootstrap (every resample of the ${seeds.length} seeds' values; it lies inside [0, 1]). ` +
+    `**Competent** = seeds with sequence accuracy >= ${LONG.competence} at every trained length 1..${LONG.trainLen}; "min seq acc 1..${LONG.trainLen}" is the lowest over those lengths, per seed. ` +
+    `Runs: ${tasks.length} tasks x ${encodings.length} encodings x ${seeds.length} seeds = ${runs.length} trainings, ${minutes.toFixed(0)} min of training time summed over the runs` +
+    `${LONG_MERGE ? ` (merged from shard parts in ${LONG_MERGE})` : ''}.` +
+    (skipped.length ? ` **Not run here**: ${skipped.join(', ')} (the default grid; \`bash scripts/reproduce --long\` runs it, and docs/cluster.md shards it).` : ''), '',
+    `| task | encoding | competent | min seq acc 1..${LONG.trainLen} | ${cols.map(([n, , label]) => `${label} @${n}`).join(' | ')} | token acc ${LONG.trainLen + 1}..${grid.testLen} |`,
+    `|---|---|---|---|${'---|'.repeat(cols.length + 1)}`);
+  const verdicts = [];
+  for (const task of tasks) {
+    const cells = new Map();
+    for (const pe of encodings) {
+      const rs = cellRuns(task, pe), c = cellSummary(rs, opts);
+      cells.set(pe, c);
+      out.push(`| ${task} | ${pe} | ${c.competentSeeds}/${c.seeds} | ${iv(c.minTrained)} | ${cols.map(([n, k]) => iv(band(rs, n, k))).join(' | ')} | ${iv(c.beyond)} |`);
+    }
+    verdicts.push([task, verdict(cells, opts)]);
+  }
+  out.push('', `**Kazemnejad et al.'s claim** (NoPE generalises beyond its training lengths better than absolute, rotary, ALiBi and T5 encodings), per task, ` +
+    `on token accuracy averaged over lengths ${LONG.trainLen + 1}..${grid.testLen}, competent encodings only (scripts/lib/long_verdict.mjs):`, '',
+    ...verdicts.map(([task, v]) => `- ${task}: **${v.mark}**: ${v.text}.`), '');
   out.push(`**Paper, for comparison** (Kazemnejad et al. 2023, decoder-only models of about 10^8 parameters, far larger than these): on copy trained to length ${LONG.trainLen} and tested to ${LONG.testLen}, ` +
     'NoPE keeps about 0.98 accuracy where rotary and absolute sinusoidal encodings fall to about 0 (our reading of the paper\'s copy results; its exact per-length figures are not re-derived here).', '');
-  for (const task of LONG_GRID.tasks) {
-    const panels = [];
-    for (const [sname] of LONG_GRID.sizes) for (const steps of LONG_GRID.steps)
-      panels.push({ title: `${sname}, ${steps} steps`, series: ENCODINGS.map((pe) => {
-        const c = cells.find((x) => x.task === task && x.sname === sname && x.steps === steps && x.pe === pe);
-        return { name: pe, points: Array.from({ length: LONG.testLen }, (_, i) => { const m = c.at(i + 1, 'token_acc'); return [i + 1, m.mean, m.ci]; }) };
-      }), hlines: [] });
-    figures[`fig-length-${task}.svg`] = lineChart({ title: `${task}: token accuracy by length (trained on 1..${LONG.trainLen})`, xlabel: 'length', ylabel: 'token accuracy',
-      ymin: 0, ymax: 1, xticks: LONG.figureTicks, panels });
+  const lengths = Array.from({ length: grid.testLen }, (_, i) => i + 1);
+  const series = (task, k) => encodings.map((pe) => ({ name: pe, points: lengths.map((n) => { const b = band(cellRuns(task, pe), n, k); return [n, b.mean, b.lo, b.hi]; }) }));
+  for (const task of tasks) {
+    figures[`fig-length-${task}.svg`] = lineChart({ title: `${task}: accuracy by length (trained on 1..${LONG.trainLen}; ${seeds.length} seeds, 95% seed-bootstrap bars)`,
+      xlabel: 'length', ylabel: 'accuracy', ymin: 0, ymax: 1, xticks: LONG.figureTicks, width: 380,
+      panels: [{ title: 'sequence accuracy', series: series(task, 'seq_acc'), hlines: [{ y: LONG.competence, label: 'competence' }] },
+        { title: 'token accuracy', series: series(task, 'token_acc'), hlines: [] }] });
     out.push(`![length generalisation on ${task}](fig-length-${task}.svg)`, '');
   }
 }
@@ -390,6 +437,7 @@ async function section(fn) {
 
 // ---------------------------------------------------------------- main
 (async () => {
+  if (LONG_SHARD) return longShard().catch((e) => { console.error(`reproduce: ${e.message}`); process.exit(2); });
   const names = SECTIONS.filter((name) => want(name) && (name !== 'long' || long));
   const fresh = new Map();
   try {
