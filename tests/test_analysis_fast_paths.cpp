@@ -11,7 +11,7 @@
 #include "analysis/probe_features.h"
 #include "analysis/similarity.h"
 #include "rng.h"
-#include "trainer.h"
+#include "small_models.h"
 
 using namespace nope;
 
@@ -75,15 +75,11 @@ TEST_CASE("a site sharing its buffer with another gets the measures of measuring
   // resid_post of layer 0); after a post-norm, norm1 is the block input.
   for (NormPlacement norm : {NormPlacement::pre, NormPlacement::post}) {
     Config c;
-    c.model.d_model = 32;
-    c.model.n_heads = 2;
-    c.model.n_layers = 2;
-    c.model.d_ff = 64;
+    c.model = model_sizes(32, 2, 2, 64);
     c.model.norm = norm;
     c.task.train_len = 12;
     c.task.test_len = 12;
-    Trainer tr;
-    trainer_init(tr, c);
+    Trainer tr = fresh_trainer(c);
     AnalysisRequest req;
     req.batch = 6;
     req.length = 20;
