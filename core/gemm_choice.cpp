@@ -207,6 +207,7 @@ std::string gemm_kernel_for_shape(bool trans_a, bool trans_b, int M, int N, int 
   read_env();
   const int f = g_forced.load();
   if (f >= 0) return kWasmKernels[f].name;
+  if (!g_auto.load()) return kWasmKernels[0].name;  // no probe: every product runs the default
   const int q = g_class_kernel[class_of(trans_a, trans_b, M, N, K)].load();
   return q >= 0 ? kWasmKernels[q].name : "";
 }

@@ -48,8 +48,9 @@ struct KernelChoice {
 // The classes probed so far, in the order they were probed.
 std::vector<KernelChoice> gemm_kernel_choices();
 
-// The kernel a product of this shape runs now: the forced one, the one its
-// class chose, or (class not probed yet) "".
+// The kernel a product of this shape runs now: the forced one; without
+// "auto", the default (the first name); with it, the one its class chose,
+// or (class not probed yet) "".
 std::string gemm_kernel_for_shape(bool trans_a, bool trans_b, int M, int N, int K);
 
 // For the benchmarks: GFLOP/s of every kernel of this build on one product
