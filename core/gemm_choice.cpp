@@ -57,6 +57,16 @@ std::mutex g_report_mutex;  // guards the two below
 std::vector<KernelChoice> g_report;
 double g_probe_total_ms = 0;
 
+// The kernel decided for a product of class cls: the forced one, the
+// default without "auto", else its class's choice (kUnset or kProbing while
+// not decided yet).
+int decided_kernel(int cls) {
+  const int forced = g_forced.load(std::memory_order_relaxed);
+  if (forced >= 0) return forced;
+  if (!g_auto.load(std::memory_order_relaxed)) return 0;
+  return g_class_kernel[cls].load(std::memory_order_acquire);
+}
+
 int kernel_index(const std::string& name) {
   for (int i = 0; i < kWasmKernelCount; i++)
     if (name == kWasmKernels[i].name) return i;
@@ -149,11 +159,8 @@ int probe(int cls, bool trans_a, bool trans_b, int M, int N, int K, const float*
 const WasmKernel& gemm_wasm_kernel_for(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
                                        const float* B, int ldb) {
   read_env();
-  const int forced = g_forced.load(std::memory_order_relaxed);
-  if (forced >= 0) return kWasmKernels[forced];
-  if (!g_auto.load(std::memory_order_relaxed)) return kWasmKernels[0];
   const int cls = class_of(trans_a, trans_b, M, N, K);
-  int q = g_class_kernel[cls].load(std::memory_order_acquire);
+  int q = decided_kernel(cls);
   if (q >= 0) return kWasmKernels[q];
   // First product of the class: this thread probes, another thread that
   // gets here meanwhile runs the default (the same bits). Over the budget,
@@ -205,10 +212,7 @@ std::vector<KernelChoice> gemm_kernel_choices() {
 
 std::string gemm_kernel_for_shape(bool trans_a, bool trans_b, int M, int N, int K) {
   read_env();
-  const int f = g_forced.load();
-  if (f >= 0) return kWasmKernels[f].name;
-  if (!g_auto.load()) return kWasmKernels[0].name;  // no probe: every product runs the default
-  const int q = g_class_kernel[class_of(trans_a, trans_b, M, N, K)].load();
+  const int q = decided_kernel(class_of(trans_a, trans_b, M, N, K));
   return q >= 0 ? kWasmKernels[q].name : "";
 }
 
