@@ -6,6 +6,7 @@
 // trainLen+1..testLen, per seed, with a seed-bootstrap 95% interval
 // (scripts/lib/seed_bootstrap.mjs; inside [0, 1]).
 import { seedBootstrap } from './seed_bootstrap.mjs';
+import { fmtB } from './seed_stats.mjs';
 
 // A run: {task, pe, seed, results: [{length, seq_acc, token_acc}]}
 export const at = (run, n) => run.results.find((x) => x.length === n);
@@ -31,7 +32,7 @@ export function cellSummary(runs, { trainLen, testLen, competence }) {
   };
 }
 
-const iv = (b) => `${b.mean.toFixed(2)} [${b.lo.toFixed(2)}, ${b.hi.toFixed(2)}]`;
+const iv = (b) => fmtB(b, 2);
 
 // cells: Map pe -> cellSummary. Returns {mark, text}: mark is ✔, ✘ or
 // 'inconclusive at this scale'.
