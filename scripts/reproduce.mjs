@@ -176,7 +176,9 @@ async function randomInit(out) {
     padj_attn_out: ci(a.layers[0].sites.attn_out, 'adjacency_score'), padj_resid_post: ci(a.layers[0].sites.resid_post, 'adjacency_score'),
     chance: a.layers[0].sites.attn_out.adjacency_chance, slope_attn_out: ci(a.layers[0].sites.attn_out, 'variance_slope'),
     probe_attn_out: Object.fromEntries(FEATURES.map((f) => [f, ci(pr(a, f), 'mad')])),
-    // `analyze --seeds` does not average the landmark probe: this is the first seed's batch.
+    // The landmark probe reads the token ids alone, and every init seed of
+    // `analyze --seeds` sees the same batch (drawn from the training seed): one
+    // value holds for all seeds, so it has no interval.
     landmark: { mean: pr(a, 'hidden').mad_landmark, ci: NaN }, mad_constant: pr(a, 'hidden').mad_constant,
   }));
   dataFiles['random_init.json'] = { command, seeds, T: analyses[0].T, batch: analyses[0].batch, rows: record };
@@ -187,7 +189,7 @@ async function randomInit(out) {
     `${seeds} init seeds, mean ± 95% Student-t interval)`,
   '', `Probe MAD is in positions (0..${a.T - 1}): a random guess scores ${probe.mad_baseline.toFixed(2)}, always predicting the mean ${probe.mad_constant.toFixed(2)}; ` +
     'the landmark probe reads position off the token id alone. Data: docs/data/random_init.json.', '',
-  `| model | P_adj attn_out L0 | chance | variance slope attn_out L0 | P_adj resid_post L0 | probe MAD attn_out L0: ${FEATURES.join(' / ')} | landmark probe (first seed) |`,
+  `| model | P_adj attn_out L0 | chance | variance slope attn_out L0 | P_adj resid_post L0 | probe MAD attn_out L0: ${FEATURES.join(' / ')} | landmark probe (token ids alone: the same inputs for every seed) |`,
   '|---|---|---|---|---|---|---|', ...rows, '');
 }
 

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifacts, canvasInk, closeLab, openLab, repoRoot, watchErrors } from './browser.mjs';
+import { seedBootstrap } from '../../web/js/seed_bootstrap.js';
 
 const nopelab = path.join(repoRoot, 'build', 'nopelab');
 
@@ -46,11 +47,12 @@ test('a shared two-axis sweep link runs, paints the phase diagram, and CSV expor
   assert.equal(await page.getAttribute('#tab-sweep', 'aria-selected'), 'true');
   assert.match(await page.textContent('#sweep-status'), /^12 of 12 runs in .* runs\/s/);
   assert.ok((await canvasInk(page, '#panel-sweep .heatmap-canvas')) > 0.99, 'every cell painted');
-  // Hover read-out: mean ± interval and n of the cell under the pointer.
+  // Hover read-out: mean [seed interval] and n of the cell under the pointer
+  // (checked against the exported file's values below).
   const box = await page.locator('#panel-sweep .heatmap-canvas').boundingBox();
   await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.5);
-  assert.match(await page.textContent('#panel-sweep .readout'),
-    /model\.init\.std = 0\.05, model\.pos_encoding = rope: adjacency -?\d\.\d+ ± \d\.\d+ \(n = 2\)/);
+  const readout = await page.textContent('#panel-sweep .readout');
+  assert.match(readout, /model\.init\.std = 0\.05, model\.pos_encoding = rope: adjacency -?\d\.\d+ \[-?\d\.\d+, -?\d\.\d+\] \(n = 2\)/);
   assert.match(await page.textContent('#sweep-cli'), /^nopelab sweep .*--axis model\.init\.std=0\.01,0\.05,0\.2 --axis model\.pos_encoding=none,rope --seeds 2/);
   await page.screenshot({ path: path.join(artifacts, 'sweep.png'), fullPage: true });
 
@@ -59,6 +61,9 @@ test('a shared two-axis sweep link runs, paints the phase diagram, and CSV expor
   assert.equal(json.runs.length, 12);
   assert.deepEqual(json.runs.map((r) => r.run), [...Array(12).keys()]);
   assert.equal(json.cells.length, 6);
+  // The read-out's interval is the seed bootstrap of that cell's values (row std 0.05, column rope: cell 3).
+  const hovered = seedBootstrap(json.cells[3].measures.adjacency.values);
+  assert.ok(readout.includes(`[${hovered.lo.toFixed(3)}, ${hovered.hi.toFixed(3)}]`), `${readout} vs ${JSON.stringify(hovered)}`);
   const csv = await downloadText(page, '#export-csv');
   assert.ok(csv.name.endsWith('.csv'));
   const rows = parseCsv(csv.text);

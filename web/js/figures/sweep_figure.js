@@ -10,6 +10,7 @@
 import { el } from '../dom.js';
 import { toConfig } from '../settings.js';
 import { SweepPlots } from '../views/sweep_plots.js';
+import { SEED_INTERVAL } from '../seed_bootstrap.js';
 
 // The preset's sweep over the figure's settings (preset, then attributes).
 export function sweepSpec(settings, sweep) {
@@ -171,9 +172,9 @@ export function sweepNote(s) {
     const c = s.committed;
     const how = c.seconds ? ` in ${minutes(c.seconds)}${c.jobs ? ` with --jobs ${c.jobs}` : ''}` : '';
     return `Committed run: all ${done} runs (${size}) trained natively by nopelab sweep${how}, file ${c.file}. ` +
-      `Means and ${c.result.interval}.`;
+      `Means and ${SEED_INTERVAL}.`;
   }
-  const interval = s.result?.interval ? `Means and ${s.result.interval}, over the seeds done so far.` : 'No run has finished yet.';
+  const interval = s.result?.interval ? `Means and ${SEED_INTERVAL}, over the seeds done so far.` : 'No run has finished yet.';
   return `Your run: ${done} of ${s.plan.runs} runs (${size}) trained in your browser. ${interval}`;
 }
 

@@ -1,6 +1,6 @@
 // Draws a sweep result from plain arrays: one axis -> a line per measure
-// with its shaded 95% interval and the chance/baseline line; two axes -> a
-// phase diagram (heatmap, colour bar, hover read-out of mean ± interval and
+// with its shaded 95% seed interval and the chance/baseline line; two axes -> a
+// phase diagram (heatmap, colour bar, hover read-out of mean [interval] and
 // n); three -> one phase diagram (axis 1 x axis 2) per value of the last
 // axis (e.g. one sigma x d_model map per analysis site). Also renders
 // a labelled PNG of whichever is shown.
@@ -9,14 +9,27 @@ import { MEASURES } from '../sweep_spec.js';
 import { Heatmap, fmt } from './heatmap.js';
 import { LineChart } from './line_chart.js';
 import { viridis, SERIES_COLORS, wantsLogScale } from '../chart.js';
+import { seedBootstrap } from '../seed_bootstrap.js';
 
 const measureInfo = (id) => MEASURES.find((m) => m.id === id) || { id, label: id };
 const isNumeric = (values) => values.every((v) => typeof v === 'number');
 
-// result.cells[c].measures[m] -> {mean, ci, n} (null when the cell has no run yet).
+// result.cells[c].measures[m] -> {mean, lo, hi, n} (null when the cell has
+// no run yet). The interval is the seed bootstrap of the per-seed values, as
+// docs/ quote it: it stays inside the seeds' range (an accuracy's inside
+// [0, 1]), which the file's Student-t `ci` does not. Memoised by the values,
+// since a chart redraws on every finished run.
+const intervals = new Map();
 function stat(result, c, m) {
   const s = result?.cells?.[c]?.measures?.[m];
-  return s && s.n > 0 && Number.isFinite(s.mean) ? s : null;
+  if (!(s && s.n > 0 && Number.isFinite(s.mean))) return null;
+  const key = (s.values || []).join();
+  if (!intervals.has(key)) {
+    if (intervals.size > 4096) intervals.clear();
+    intervals.set(key, s.values ? seedBootstrap(s.values) : { lo: s.mean - (s.ci || 0), hi: s.mean + (s.ci || 0) });
+  }
+  const { lo, hi } = intervals.get(key);
+  return { mean: s.mean, lo, hi, n: s.n };
 }
 
 // Mean of a per-cell baseline (chance, no-position MAD) over the cells that have it.
@@ -82,8 +95,8 @@ export class SweepPlots {
       const color = SERIES_COLORS[k % SERIES_COLORS.length];
       const series = [
         { name: `${m} (mean over seeds)`, values: s.map((v) => v?.mean ?? null), color, points: true },
-        { name: 'upper 95%', values: s.map((v) => (v ? v.mean + (v.ci || 0) : null)), color: `${color}55`, width: 1 },
-        { name: 'lower 95%', values: s.map((v) => (v ? v.mean - (v.ci || 0) : null)), color: `${color}55`, width: 1 },
+        { name: 'upper 95%', values: s.map((v) => v?.hi ?? null), color: `${color}55`, width: 1 },
+        { name: 'lower 95%', values: s.map((v) => v?.lo ?? null), color: `${color}55`, width: 1 },
       ];
       if (info.baseline) series.push({ name: info.baselineLabel, values: baselineOf(this.result, cells, info.baseline), color: '#666', dash: [6, 4], width: 1.5 });
       this.charts[k].update(x, series, { bands: [{ series: [1, 2], fill: `${color}2e` }] });
@@ -151,7 +164,7 @@ export class SweepPlots {
       describe: (i, j) => {
         const s = stat(this.result, cellAt(o, i, j), m);
         const where = `${rows.path} = ${rows.values[i]}, ${cols.path} = ${cols.values[j]}`;
-        return s ? `${where}: ${m} ${fmt(s.mean)} ± ${fmt(s.ci || 0)} (n = ${s.n})` : `${where}: not run yet`;
+        return s ? `${where}: ${m} ${fmt(s.mean)} [${fmt(s.lo)}, ${fmt(s.hi)}] (n = ${s.n})` : `${where}: not run yet`;
       },
     });
     if (o === 0) {
@@ -199,7 +212,13 @@ export class SweepPlots {
           g.fillStyle = `rgb(${r | 0},${gg | 0},${b | 0})`;
           g.fillRect(left + j * cw, y0 + top + i * ch, cw - 2, ch - 2);
           g.fillStyle = s && t(s.mean) > 0.6 ? '#000' : '#fff';
-          if (s) g.fillText(`${fmt(s.mean)}±${fmt(s.ci || 0)}`.slice(0, 13), left + j * cw + 3, y0 + top + i * ch + ch / 2 + 4);
+          if (s) {  // the mean, and under it the seed interval
+            const y = y0 + top + i * ch + ch / 2;
+            g.fillText(fmt(s.mean), left + j * cw + 3, y - 2);
+            g.font = '9px sans-serif';
+            g.fillText(`${fmt(s.lo)}–${fmt(s.hi)}`, left + j * cw + 3, y + 10);
+            g.font = '12px sans-serif';
+          }
         }
       }
     });
