@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "layernorm_stats.h"
 #include "threads.h"
 #include "vec.h"
 
@@ -93,20 +94,44 @@ void encoder_backward(real* dwte, real* dwpe, real* ddir, const real* coord, con
 
 static constexpr real kLayerNormEps = real(1e-5);
 
+// Row i's mean and 1/std, as Eigen sums it (one row at a time).
+static inline void layernorm_row_stats(const real* x_row, int C, real& m, real& s) {
+  CMapA x(x_row, C);
+  m = x.sum() / real(C);
+  const real var = (x - m).square().sum() / real(C);
+  s = real(1) / std::sqrt(var + kLayerNormEps);
+}
+
 void layernorm_forward(real* out, real* mean, real* rstd, const real* inp,
                        const real* w, const real* b, int N, int C) {
   CMapA wa(w, C);
   for_rows(N, C, [&](int i0, int i1) {
-    for (int i = i0; i < i1; i++) {
-      CMapA x(inp + (size_t)i * C, C);
-      MapA o(out + (size_t)i * C, C);
-      const real m = x.sum() / real(C);
-      const real var = (x - m).square().sum() / real(C);
-      const real s = real(1) / std::sqrt(var + kLayerNormEps);
-      if (b) o = (x - m) * s * wa + CMapA(b, C);
-      else o = (x - m) * s * wa;
-      mean[i] = m;
-      rstd[i] = s;
+    for (int g = i0; g < i1;) {
+      // The statistics of a group of rows (four at once with
+      // LAYERNORM_ROWS4: layernorm_stats.h, the same bits), then its outputs
+      // while the rows are in cache.
+      int g1 = g + 1;
+#ifdef LAYERNORM_ROWS4
+      if (g + 4 <= i1) {
+        g1 = g + 4;
+        const float* x[4] = {inp + (size_t)g * C, inp + (size_t)(g + 1) * C, inp + (size_t)(g + 2) * C,
+                             inp + (size_t)(g + 3) * C};
+        v128_t m, var;
+        layernorm_mean_var4(x, C, m, var);
+        const v128_t eps = wasm_f32x4_splat(kLayerNormEps);
+        wasm_v128_store(mean + g, m);
+        wasm_v128_store(rstd + g, wasm_f32x4_div(wasm_f32x4_splat(1.f), wasm_f32x4_sqrt(wasm_f32x4_add(var, eps))));
+      } else
+#endif
+        layernorm_row_stats(inp + (size_t)g * C, C, mean[g], rstd[g]);
+      for (int i = g; i < g1; i++) {
+        CMapA x(inp + (size_t)i * C, C);
+        MapA o(out + (size_t)i * C, C);
+        const real m = mean[i], s = rstd[i];
+        if (b) o = (x - m) * s * wa + CMapA(b, C);
+        else o = (x - m) * s * wa;
+      }
+      g = g1;
     }
   });
 }
@@ -125,19 +150,38 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
   // dx row by row with Eigen expressions (no temporaries, no allocation)
   // whose sums are vectorised in a fixed order, as in the forward: the
   // element-by-element float sums could not be vectorised and made this
-  // pass 2% of a model-B step.
+  // pass 2% of a model-B step. (In wasm, where Eigen has no SIMD packets,
+  // the two row sums take four rows at once: layernorm_stats.h.)
   // dw, db sum over rows, each column's rows in order: on one thread in the
   // same row pass, while x and dy are in cache (a second pass read both
   // back); on several, by column blocks in a pass of their own. Same bits.
   const bool one_pass = threads_available() == 1;
   CMapA wa(w, C);
   for_rows(N, C, [&](int i0, int i1) {
+    // The two row means of the gradient, four rows at a time where the build
+    // has LAYERNORM_ROWS4 (the same bits), row by row otherwise.
+    real means[2][4];
+    int group = i0, group_end = i0;
     for (int i = i0; i < i1; i++) {
       CMapA x(inp + (size_t)i * C, C), dy(dout + (size_t)i * C, C);
       MapA dx(dinp + (size_t)i * C, C);
       const real m = mean[i], s = rstd[i];
-      const real dnorm_mean = (dy * wa).sum() / real(C);
-      const real dnorm_norm_mean = (dy * wa * (x - m) * s).sum() / real(C);
+#ifdef LAYERNORM_ROWS4
+      if (i == group_end && i + 4 <= i1) {
+        group = i;
+        group_end = i + 4;
+        const float* xs[4] = {inp + (size_t)i * C, inp + (size_t)(i + 1) * C, inp + (size_t)(i + 2) * C, inp + (size_t)(i + 3) * C};
+        const float* dys[4] = {dout + (size_t)i * C, dout + (size_t)(i + 1) * C, dout + (size_t)(i + 2) * C,
+                               dout + (size_t)(i + 3) * C};
+        v128_t a, b;
+        layernorm_backward_means4(xs, dys, w, C, wasm_v128_load(mean + i), wasm_v128_load(rstd + i), a, b);
+        wasm_v128_store(means[0], a);
+        wasm_v128_store(means[1], b);
+      }
+#endif
+      const bool grouped = i < group_end;
+      const real dnorm_mean = grouped ? means[0][i - group] : (dy * wa).sum() / real(C);
+      const real dnorm_norm_mean = grouped ? means[1][i - group] : (dy * wa * (x - m) * s).sum() / real(C);
       if (dres) dx = CMapA(dres + (size_t)i * C, C) + (dy * wa - dnorm_mean - (x - m) * s * dnorm_norm_mean) * s;
       else dx += (dy * wa - dnorm_mean - (x - m) * s * dnorm_norm_mean) * s;
       if (one_pass) layernorm_param_grads_row(dw, db, x.data(), dy.data(), m, s, 0, C);
