@@ -48,8 +48,11 @@ if (process.argv.includes('--json')) {
   }
   const forced = choices.forced ? ` (forced: ${choices.forced})` : '';
   console.log(`kernel choice per shape class at the first product of a training step${forced}:`);
-  for (const c of choices.classes)
-    console.log(`  ${c.shape_class.padEnd(22)} ${c.chosen.padEnd(6)} probe ${c.probe_shape} ${c.probe_ms.toFixed(1)} ms: ${c.candidates.map((k) => `${k.name} ${k.gflops.toFixed(1)}`).join(', ')} GFLOP/s`);
+  for (const c of choices.classes) {
+    console.log(`  ${c.shape_class.padEnd(22)} ${(c.chosen || 'on trial').padEnd(8)} probe ${c.probe_shape} ${c.probe_ms.toFixed(1)} ms: ${c.candidates.map((k) => `${k.name} ${k.gflops.toFixed(1)}`).join(', ')} GFLOP/s`);
+    // A pick other than the default went on trial against it on real products.
+    if (c.probe_pick) console.log(`    trial of ${c.probe_pick}: ${c.trial.products} products, ${c.trial.shapes} shapes timed by both: default ${c.trial.default_ms.toFixed(2)} ms, ${c.probe_pick} ${c.trial.pick_ms.toFixed(2)} ms (fastest product of each shape, summed)`);
+  }
   console.log(`  probes in all: ${choices.classes.reduce((s, c) => s + c.probe_ms, 0).toFixed(1)} ms`);
   console.log(`wasm analysis (d128 L4 T256 B16, all sites): ${analysis.analysis_ms.toFixed(1)} ms vs one training step ${analysis.train_step_ms.toFixed(1)} ms`);
 }

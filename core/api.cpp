@@ -222,7 +222,12 @@ json gemm_kernels() {
                        {"probe_shape", c.probe_shape},
                        {"chosen", c.chosen},
                        {"probe_ms", c.probe_ms},
-                       {"candidates", figures_json(c.candidates)}});
+                       {"candidates", figures_json(c.candidates)},
+                       {"probe_pick", c.probe_pick},
+                       {"trial", {{"products", c.trial_products},
+                                  {"shapes", c.trial_shapes},
+                                  {"default_ms", c.trial_default_ms},
+                                  {"pick_ms", c.trial_pick_ms}}}});
   return {{"names", gemm_kernel_names()}, {"forced", gemm_forced_kernel()}, {"classes", classes}};
 }
 

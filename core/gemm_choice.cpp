@@ -44,7 +44,7 @@ std::string class_name(int c) {
   return std::string(c & 4 ? "A^T " : "A ") + (c & 2 ? "B^T" : "B") + (c & 1 ? ", >= 2^22 flops" : ", < 2^22 flops");
 }
 
-constexpr int kUnset = -1, kProbing = -2;
+constexpr int kUnset = -1, kProbing = -2, kTrial = -3;
 std::atomic<int> g_class_kernel[kClasses] = {kUnset, kUnset, kUnset, kUnset, kUnset, kUnset, kUnset, kUnset};
 std::atomic<int> g_forced{kUnset};
 // The per-class probe runs only when asked for ("auto"): on a Zen 4 it
@@ -53,9 +53,38 @@ std::atomic<int> g_forced{kUnset};
 std::atomic<bool> g_auto{false};
 std::once_flag g_env_once;
 
-std::mutex g_report_mutex;  // guards the two below
+std::mutex g_report_mutex;  // guards the four below
 std::vector<KernelChoice> g_report;
 double g_probe_total_ms = 0;
+// "trial:<name>": every class skips the sub-block probe and puts <name> on
+// trial against the default (for tests and diagnosis); -1 otherwise.
+int g_trial_only = -1;
+
+// The trial of a class whose probe picked another kernel than the default:
+// its real products alternate between the default and the pick, shape by
+// shape (a class holds several shapes, and a strict alternation over a
+// cycle of an even number of them would time each shape with one kernel
+// only), and each shape keeps each kernel's fastest product. Once
+// kTrialEach products of every kernel are timed on some shape (or after
+// kTrialMax products of the class), the pick stays only if it is kMinGain
+// faster than the default summed over the shapes both timed. The trial's
+// products are the training's own (the same bits with either kernel), timed
+// after the probe's warm-up and well after V8 has tiered the kernels up;
+// the sub-block probe alone, inside the first product, picked slower
+// kernels in 3 of 4 idle runs on a Zen 4.
+constexpr int kTrialEach = 4, kTrialMax = 64;
+struct TrialShape {
+  int M, N, K;
+  int runs[2] = {0, 0};
+  double best_ms[2] = {1e300, 1e300};
+};
+struct Trial {
+  int candidate = 0;
+  int products = 0;
+  size_t report = 0;  // its entry in g_report
+  std::vector<TrialShape> shapes;
+};
+Trial g_trial[kClasses];
 
 // The kernel decided for a product of class cls: the forced one, the
 // default without "auto", else its class's choice (kUnset or kProbing while
@@ -154,29 +183,113 @@ int probe(int cls, bool trans_a, bool trans_b, int M, int N, int K, const float*
   return chosen;
 }
 
+// Puts class cls on trial: `candidate` against the default on its real
+// products. Its report entry (the probe's, or a new one) says so until the
+// trial ends.
+void start_trial(int cls, int candidate) {
+  std::lock_guard<std::mutex> lock(g_report_mutex);
+  Trial& t = g_trial[cls];
+  t = Trial();
+  t.candidate = candidate;
+  const bool probed = !g_report.empty() && g_report.back().shape_class == class_name(cls);
+  if (!probed) {
+    KernelChoice r;
+    r.shape_class = class_name(cls);
+    g_report.push_back(r);
+  }
+  t.report = g_report.size() - 1;
+  g_report[t.report].probe_pick = kWasmKernels[candidate].name;
+  g_report[t.report].chosen = "";
+}
+
+// Ends the trial of class cls (under g_report_mutex): the pick if it was
+// kMinGain faster on the shapes both kernels timed, else the default.
+int end_trial(int cls) {
+  Trial& t = g_trial[cls];
+  double ms[2] = {0, 0};
+  int shapes = 0;
+  for (const TrialShape& sh : t.shapes)
+    if (sh.runs[0] > 0 && sh.runs[1] > 0) {
+      ms[0] += sh.best_ms[0];
+      ms[1] += sh.best_ms[1];
+      shapes++;
+    }
+  const int q = shapes > 0 && ms[0] > kMinGain * ms[1] ? t.candidate : 0;
+  KernelChoice& r = g_report[t.report];
+  r.chosen = kWasmKernels[q].name;
+  r.trial_products = t.products;
+  r.trial_shapes = shapes;
+  r.trial_default_ms = ms[0];
+  r.trial_pick_ms = ms[1];
+  return q;
+}
+
+// The trial's kernel for the next product of this shape: the one with fewer
+// timed products of it, the default first.
+int trial_slot(Trial& t, int M, int N, int K) {
+  for (TrialShape& sh : t.shapes)
+    if (sh.M == M && sh.N == N && sh.K == K) return sh.runs[1] < sh.runs[0] ? 1 : 0;
+  t.shapes.push_back({M, N, K});
+  return 0;
+}
+
+void run_on_trial(int cls, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+                  const float* B, int ldb, Grad into, float* C, int ldc) {
+  int slot, kernel;
+  {
+    std::lock_guard<std::mutex> lock(g_report_mutex);
+    Trial& t = g_trial[cls];
+    slot = trial_slot(t, M, N, K);
+    kernel = slot ? t.candidate : 0;
+  }
+  const double t0 = now_ms();
+  gemm_wasm_with(kWasmKernels[kernel], trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
+  const double ms = now_ms() - t0;
+  std::lock_guard<std::mutex> lock(g_report_mutex);
+  if (g_class_kernel[cls].load(std::memory_order_relaxed) != kTrial) return;  // another thread ended it
+  Trial& t = g_trial[cls];
+  t.products++;
+  bool enough = t.products >= kTrialMax;
+  for (TrialShape& sh : t.shapes) {
+    if (sh.M == M && sh.N == N && sh.K == K) {
+      sh.runs[slot]++;
+      sh.best_ms[slot] = std::min(sh.best_ms[slot], ms);
+    }
+    enough = enough || (sh.runs[0] >= kTrialEach && sh.runs[1] >= kTrialEach);
+  }
+  if (enough) g_class_kernel[cls].store(end_trial(cls), std::memory_order_release);
+}
+
 }  // namespace
 
-const WasmKernel& gemm_wasm_kernel_for(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
-                                       const float* B, int ldb) {
+void gemm_wasm_run(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+                   const float* B, int ldb, Grad into, float* C, int ldc) {
   read_env();
   const int cls = class_of(trans_a, trans_b, M, N, K);
   int q = decided_kernel(cls);
-  if (q >= 0) return kWasmKernels[q];
-  // First product of the class: this thread probes, another thread that
-  // gets here meanwhile runs the default (the same bits). Over the budget,
-  // a class takes the default without a probe.
+  // First product of the class: this thread probes (or, under "trial:<name>",
+  // starts the trial), another thread that gets here meanwhile runs the
+  // default (the same bits). Over the budget, a class takes the default
+  // without a probe.
   int expected = kUnset;
   if (q == kUnset && g_class_kernel[cls].compare_exchange_strong(expected, kProbing)) {
     double spent;
+    int trial_only;
     {
       std::lock_guard<std::mutex> lock(g_report_mutex);
       spent = g_probe_total_ms;
+      trial_only = g_trial_only;
     }
-    q = spent < kProbeBudgetMs ? probe(cls, trans_a, trans_b, M, N, K, A, lda, B, ldb) : 0;
+    q = trial_only >= 0 ? trial_only
+        : spent < kProbeBudgetMs ? probe(cls, trans_a, trans_b, M, N, K, A, lda, B, ldb) : 0;
+    if (q != 0) {
+      start_trial(cls, q);
+      q = kTrial;
+    }
     g_class_kernel[cls].store(q, std::memory_order_release);
-    return kWasmKernels[q];
   }
-  return kWasmKernels[0];
+  if (q == kTrial) return run_on_trial(cls, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
+  gemm_wasm_with(kWasmKernels[q >= 0 ? q : 0], trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
 }
 
 std::vector<std::string> gemm_kernel_names() {
@@ -187,16 +300,22 @@ std::vector<std::string> gemm_kernel_names() {
 
 void gemm_set_kernel(const std::string& name) {
   read_env();
-  if (name.empty() || name == kAutoKernel) {
-    g_forced.store(kUnset);
-    g_auto.store(name == kAutoKernel);
-    return;
-  }
-  const int i = kernel_index(name);
-  if (i < 0)
+  const bool trial = name.rfind(kTrialPrefix, 0) == 0;
+  const std::string kernel = trial ? name.substr(std::string(kTrialPrefix).size()) : name;
+  const int i = kernel.empty() || kernel == kAutoKernel ? -1 : kernel_index(kernel);
+  if ((trial || !(kernel.empty() || kernel == kAutoKernel)) && (i < 0 || (trial && i == 0)))
     throw Error("kernel '" + name + "' is not one of this build's GEMM kernels (" + join_names(gemm_kernel_names()) +
-                ")");
-  g_forced.store(i);
+                (trial ? "; trial: takes one of them other than the default" : "") + ")");
+  // Every setting chooses afresh: the classes' choices and the report go.
+  {
+    std::lock_guard<std::mutex> lock(g_report_mutex);
+    g_trial_only = trial ? i : -1;
+    g_report.clear();
+    g_probe_total_ms = 0;
+    for (std::atomic<int>& c : g_class_kernel) c.store(kUnset);
+  }
+  g_forced.store(trial || kernel.empty() || kernel == kAutoKernel ? kUnset : i);
+  g_auto.store(trial || kernel == kAutoKernel);
 }
 
 std::string gemm_forced_kernel() {

@@ -3,8 +3,9 @@
 // "auto" (NOPELAB_KERNEL=auto, setKernel("auto"), ?kernel=auto) the first
 // product of each shape class times every
 // candidate on a sub-block of that product's own operands (in all at most
-// kProbeBudgetMs per module) and the class keeps the fastest for the rest of
-// the page load. Every candidate gives the same bits, so the choice changes
+// kProbeBudgetMs per module); a pick other than the default then goes on
+// trial against it on the class's next real products, and the class keeps
+// the winner for the rest of the page load. Every candidate gives the same bits, so the choice changes
 // speed only. Natively the build has one kernel (AVX, or Eigen), listed
 // under its name so that the same interface reports it.
 //
@@ -20,6 +21,9 @@ namespace nope {
 constexpr double kProbeBudgetMs = 100;
 // The name that turns the per-class probe on.
 constexpr const char* kAutoKernel = "auto";
+// "trial:<name>" skips the sub-block probe and puts <name> on trial against
+// the default in every class (for tests and diagnosis).
+constexpr const char* kTrialPrefix = "trial:";
 
 // The kernels this build can run, the default first.
 std::vector<std::string> gemm_kernel_names();
@@ -37,13 +41,19 @@ struct KernelFigure {
   double gflops = 0;
 };
 
-// A shape class and what its probe chose.
+// A shape class and what its probe chose. A probe that picks another kernel
+// than the default puts it on trial against the default on the class's real
+// products before the class keeps it (gemm_choice.cpp).
 struct KernelChoice {
   std::string shape_class;  // e.g. "A B^T, >= 2^22 flops"
-  std::string probe_shape;  // the sub-block the probe timed, "MxNxK"
-  std::string chosen;
+  std::string probe_shape;  // the sub-block the probe timed, "MxNxK" ("" under trial:<name>)
+  std::string chosen;       // "" while on trial
   double probe_ms = 0;      // the probe's wall time
   std::vector<KernelFigure> candidates;  // each at its best round
+  std::string probe_pick;   // the kernel put on trial, "" if none
+  int trial_products = 0;   // products the trial timed
+  int trial_shapes = 0;     // shapes both kernels timed
+  double trial_default_ms = 0, trial_pick_ms = 0;  // fastest product of each, summed over those shapes
 };
 // The classes probed so far, in the order they were probed.
 std::vector<KernelChoice> gemm_kernel_choices();

@@ -254,8 +254,7 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, real alpha, const rea
       for (int i = 0; i < M; i++) std::memset(C + (size_t)i * ldc, 0, sizeof(float) * N);
     return;
   }
-  const WasmKernel& kern = gemm_wasm_kernel_for(trans_a, trans_b, M, N, K, A, lda, B, ldb);
-  gemm_wasm_with(kern, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
+  gemm_wasm_run(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
 }
 
 }  // namespace nope

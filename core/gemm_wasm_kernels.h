@@ -1,5 +1,5 @@
 // The wasm SIMD micro-kernels gemm_wasm.cpp chooses among (FFTW/ATLAS style:
-// gemm_wasm_choice.cpp times them at the first product of each shape class).
+// gemm_choice.cpp times them at the first product of each shape class).
 // Each computes one MR x NR tile of C over one K block of at most KC:
 //   C[r][c] (+)= alpha * (sum over k in order of a(r, k) * b[k][c])
 // with every product and sum rounded separately (wasm SIMD has no FMA) and
@@ -43,11 +43,12 @@ extern const int kWasmKernelCount;
 void gemm_wasm_with(const WasmKernel& kernel, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
                     const float* A, int lda, const float* B, int ldb, Grad into, float* C, int ldc);
 
-// The kernel for this product (gemm_choice.cpp): the forced one, else the
-// one its shape class chose, probing the class with these operands on the
-// first product of the class.
-const WasmKernel& gemm_wasm_kernel_for(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
-                                       const float* B, int ldb);
+// The product with the kernel chosen for it (gemm_choice.cpp): the forced
+// one, else the one its shape class chose, probing the class with these
+// operands on the first product of the class and timing the products of a
+// class on trial.
+void gemm_wasm_run(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+                   const float* B, int ldb, Grad into, float* C, int ldc);
 
 }  // namespace nope
 

@@ -20,7 +20,7 @@ const cfg = {
 function train(kernel) {
   const set = lab.setKernel(kernel);
   assert.equal(set.ok, true, set.error);
-  assert.equal(set.forced, kernel === 'auto' ? '' : kernel);
+  assert.equal(set.forced, kernel === 'auto' || kernel.startsWith('trial:') ? '' : kernel);
   const s = new lab.Session();
   const created = s.create(JSON.stringify(cfg));
   assert.equal(created.ok, true, created.error);
@@ -57,6 +57,34 @@ test('every kernel and the load-time choice train to byte-identical checkpoints'
     assert.equal(c.candidates.length, names.length);
     for (const k of c.candidates) assert.ok(k.gflops > 0, `${c.shape_class} ${k.name}`);
   }
+});
+
+// A class whose probe picked another kernel puts it on trial against the
+// default on the class's real products; "trial:<name>" starts that trial in
+// every class without the probe, so the path runs on any CPU.
+test('a kernel on trial against the default: same bits, a decision from both kernels\' real products', () => {
+  const names = lab.gemmKernels().names;
+  const want = train(names[0]);
+  const pick = names[1];
+  const onTrial = train(`trial:${pick}`);
+  assert.ok(onTrial.checkpoint === want.checkpoint, `checkpoint with ${pick} on trial differs`);
+  const { classes } = lab.gemmKernels();
+  assert.ok(classes.length >= 2, 'every class the run met went on trial');
+  for (const c of classes) {
+    assert.equal(c.probe_pick, pick, c.shape_class);
+    assert.equal(c.probe_shape, '', 'trial:<name> runs no probe');
+    assert.ok(c.trial.products > 0, `${c.shape_class}: no product timed`);
+    if (c.chosen === '') continue;  // still on trial when the run ended
+    assert.ok([names[0], pick].includes(c.chosen), c.chosen);
+    assert.ok(c.trial.shapes >= 1 && c.trial.default_ms > 0 && c.trial.pick_ms > 0, JSON.stringify(c));
+    // The pick stays only when it is 15% faster over the shapes both timed.
+    assert.equal(c.chosen === pick, c.trial.default_ms > 1.15 * c.trial.pick_ms, JSON.stringify(c));
+  }
+  assert.ok(classes.some((c) => c.chosen !== ''), 'some class finished its trial');
+  const bad = lab.setKernel(`trial:${names[0]}`);
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /other than the default/);
+  assert.equal(lab.setKernel('').ok, true);
 });
 
 test('an unknown kernel is an error value naming the choices', () => {
