@@ -68,7 +68,8 @@ export const LONG = {
   symbols: SYMBOLS,
   tasks: ['copy', 'reverse', 'add'],
   encodings: [...new Set([...ENCODINGS, 't5_bias'])],
-  model: { d_model: 64, n_heads: 4, n_layers: 2, d_ff: 256 },
+  // 4 layers: at 2, NoPE never became competent on copy (docs/results/long_search.md).
+  model: { d_model: 64, n_heads: 4, n_layers: 4, d_ff: 256 },
   train: { ...TRAIN, steps: 10000 },
   examples: 256,              // fresh examples per evaluated length
   competence: 0.95,           // sequence accuracy at every length 1..trainLen
