@@ -381,7 +381,7 @@ async function lengthGeneralisation(out) {
   out.push(`## Length generalisation (Kazemnejad et al.'s setting: train lengths 1..${LONG.trainLen}, test to ${grid.testLen}; ${seeds.length} seeds)`, '',
     `Every task and encoding trains one recipe: d_model ${m.d_model}, ${m.n_layers} layers, ${m.n_heads} heads, d_ff ${m.d_ff}; ${steps} steps of batch ${tr.batch_size}, ` +
     `lr ${tr.lr} (warm-up ${tr.warmup}, cosine decay to a tenth), weight decay ${tr.weight_decay}, clip ${config.train.clip ?? 1}; vary_length (one length per batch, uniform on 1..${LONG.trainLen}), ` +
-    `${LONG.symbols} symbols (add: digits). The recipe search (what did and did not reach competence) and a 4-layer follow-up of NoPE against ALiBi, where NoPE is competent: [long_search.md](long_search.md). ` +
+    `${LONG.symbols} symbols (add: digits). The recipe search (at 2 layers NoPE never became competent on copy), the 2-layer grid, and NoPE against ALiBi on copy, reverse and add (add is learned by neither at this recipe): [long_search.md](long_search.md). ` +
     `Accuracy on ${grid.examples} fresh examples per length; every interval is a 95% seed bootstrap (every resample of the ${seeds.length} seeds' values; it lies inside [0, 1]). ` +
     `**Competent** = seeds with sequence accuracy >= ${LONG.competence} at every trained length 1..${LONG.trainLen}; "min seq acc 1..${LONG.trainLen}" is the lowest over those lengths, per seed. ` +
     `Runs: ${tasks.length} tasks x ${encodings.length} encodings x ${seeds.length} seeds = ${runs.length} trainings, ${minutes.toFixed(0)} min of training time summed over the runs` +

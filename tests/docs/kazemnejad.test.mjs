@@ -1,8 +1,9 @@
 // docs/science.md's Kazemnejad et al. verdict row and section, and README's
 // row, quote the --long runs: every number they state must appear in the
 // tables those runs printed (docs/results/results.md's long section, the
-// 2-layer grid, and docs/results/long_search.md, the recipe search and the
-// 4-layer follow-up). The verdict itself follows scripts/lib/long_verdict.mjs.
+// 4-layer grid, and docs/results/long_search.md: the recipe search, the
+// 2-layer grid, NoPE against ALiBi on add). The verdicts follow
+// scripts/lib/long_verdict.mjs.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -41,8 +42,19 @@ for (const [name, text] of Object.entries(cases)) {
   });
 }
 
-test('the 4-layer follow-up table has the rows the verdict compares', () => {
+test('the 4-layer grid has the rows the verdicts compare, and its verdict lines say what the docs say', () => {
+  const grid = between(results, '<!-- section: long -->', '<!-- /section: long -->');
+  assert.match(grid, /d_model 64, 4 layers/);
+  assert.match(grid, /\| copy \| none \| 3\/3 \|.*\| 0\.85 \[0\.81, 0\.89\] \|$/m);
+  assert.match(grid, /\| copy \| alibi \| 3\/3 \|.*\| 0\.98 \[0\.96, 1\.00\] \|$/m);
+  assert.match(grid, /\| reverse \| none \| 3\/3 \|.*\| 0\.85 \[0\.79, 0\.91\] \|$/m);
+  assert.match(grid, /^- copy: \*\*✘\*\*/m);
+  assert.match(grid, /^- reverse: \*\*✔\*\*/m);
+  // Add ran for NoPE and ALiBi only (long_search.md), and neither is competent.
   const search = read('docs/results/long_search.md');
-  assert.match(search, /\| copy \| none \| 3\/3 \|.*\| 0\.85 \[0\.81, 0\.89\] \|$/m);
-  assert.match(search, /\| copy \| alibi \| 3\/3 \|.*\| 0\.98 \[0\.96, 1\.00\] \|$/m);
+  assert.match(search, /\| add \| none \| 0\/3 \|/);
+  assert.match(search, /\| add \| alibi \| 0\/3 \|/);
+  assert.match(search, /^- add: \*\*inconclusive at this scale\*\*/m);
+  const row = cases['science.md verdict row'];
+  assert.match(row, /✘ on copy .*✔ on reverse .*inconclusive on add/);
 });
