@@ -106,9 +106,9 @@ nlohmann::json bench_simd_peak();
 // {products, shapes, default_ms, pick_ms}}]}: the kernels of this build and
 // what each probed shape class chose ("" while its pick is on trial).
 nlohmann::json gemm_kernels();
-// Forces `name` (a string: a kernel, "" for the default, "auto" for the
-// per-class probe, "trial:<kernel>" to try <kernel> against the default in
-// every class); returns gemm_kernels().
+// Forces `name` (a string: a kernel; "" or "auto" for the per-class
+// choice, the module's default; "trial:<kernel>" to try <kernel> against the
+// default kernel in every class); returns gemm_kernels().
 nlohmann::json set_kernel(const nlohmann::json& name);
 // [{shape, gflops, kernel, candidates: [{name, gflops}]}] over the model-B
 // product shapes: the speed of the kernel each runs, and of every candidate.

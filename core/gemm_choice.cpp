@@ -47,10 +47,10 @@ std::string class_name(int c) {
 constexpr int kUnset = -1, kProbing = -2, kTrial = -3;
 std::atomic<int> g_class_kernel[kClasses] = {kUnset, kUnset, kUnset, kUnset, kUnset, kUnset, kUnset, kUnset};
 std::atomic<int> g_forced{kUnset};
-// The per-class probe runs only when asked for ("auto"): on a Zen 4 it
-// picked a slower kernel than the default in 3 of 4 idle runs (V8's tiers and
-// timer make a 100 ms probe noisy), so the default kernel runs otherwise.
-std::atomic<bool> g_auto{false};
+// The per-class probe (and its trial) runs unless a kernel is forced. Before
+// the trial existed it ran only when asked for ("auto"): the sub-block probe
+// alone picked a slower kernel than the default in 3 of 4 idle runs on a
+// Zen 4; a pick now has to win on the class's real products first.
 std::once_flag g_env_once;
 
 std::mutex g_report_mutex;  // guards the four below
@@ -86,13 +86,11 @@ struct Trial {
 };
 Trial g_trial[kClasses];
 
-// The kernel decided for a product of class cls: the forced one, the
-// default without "auto", else its class's choice (kUnset or kProbing while
-// not decided yet).
+// The kernel decided for a product of class cls: the forced one, else its
+// class's choice (kUnset, kProbing or kTrial while not decided yet).
 int decided_kernel(int cls) {
   const int forced = g_forced.load(std::memory_order_relaxed);
   if (forced >= 0) return forced;
-  if (!g_auto.load(std::memory_order_relaxed)) return 0;
   return g_class_kernel[cls].load(std::memory_order_acquire);
 }
 
@@ -108,7 +106,6 @@ void read_env() {
     if (env && *env) {
       const int i = kernel_index(env);
       if (i >= 0) g_forced.store(i);
-      if (std::string(env) == kAutoKernel) g_auto.store(true);
     }
   });
 }
@@ -315,7 +312,6 @@ void gemm_set_kernel(const std::string& name) {
     for (std::atomic<int>& c : g_class_kernel) c.store(kUnset);
   }
   g_forced.store(trial || kernel.empty() || kernel == kAutoKernel ? kUnset : i);
-  g_auto.store(trial || kernel == kAutoKernel);
 }
 
 std::string gemm_forced_kernel() {

@@ -191,8 +191,8 @@ EMSCRIPTEN_BINDINGS(nopelab) {
   });
   function("threadInfo", +[]() { return call(thread_info); });
 
-  // The GEMM micro-kernel (core/gemm_choice.h): force one, "" for the
-  // default, "auto" for the per-class probe (web/worker.js passes ?kernel=).
+  // The GEMM micro-kernel (core/gemm_choice.h): force one; "" or "auto" for
+  // the per-class choice, the default (web/worker.js passes ?kernel=).
   function("setKernel", +[](val name) { return call([&] { return api::set_kernel(arg(name)); }); });
   function("gemmKernels", +[]() { return call(api::gemm_kernels); });
   function("benchGemmKernels", +[]() { return call(api::bench_gemm_kernels, Reply::data); });

@@ -20,7 +20,7 @@ const cfg = {
 function train(kernel) {
   const set = lab.setKernel(kernel);
   assert.equal(set.ok, true, set.error);
-  assert.equal(set.forced, kernel === 'auto' || kernel.startsWith('trial:') ? '' : kernel);
+  assert.equal(set.forced, kernel === 'auto' || kernel === '' || kernel.startsWith('trial:') ? '' : kernel);
   const s = new lab.Session();
   const created = s.create(JSON.stringify(cfg));
   assert.equal(created.ok, true, created.error);
@@ -45,9 +45,11 @@ test('every kernel and the load-time choice train to byte-identical checkpoints'
     assert.deepEqual(got.similarity, want.similarity, `analysis with ${name}`);
     assert.ok(got.checkpoint === want.checkpoint, `checkpoint with ${name} differs from ${names[0]}`);
   }
+  // A forced kernel runs no probe; "" (the module's default) probes, as "auto" does.
+  assert.equal(lab.gemmKernels().classes.length, 0, 'a forced kernel runs no probe');
   const byDefault = train('');
-  assert.ok(byDefault.checkpoint === want.checkpoint, 'checkpoint with the default kernel differs');
-  assert.equal(lab.gemmKernels().classes.length, 0, 'the default runs no probe');
+  assert.ok(byDefault.checkpoint === want.checkpoint, 'checkpoint with the default choice differs');
+  assert.ok(lab.gemmKernels().classes.length >= 2, 'the default choice probes its shape classes');
   const auto = train('auto');
   assert.ok(auto.checkpoint === want.checkpoint, 'checkpoint with the load-time choice differs');
   const { classes } = lab.gemmKernels();
