@@ -1,7 +1,7 @@
 // TensorFlow.js (npm @tensorflow/tfjs + @tensorflow/tfjs-backend-wasm: its
 // XNNPACK wasm backend, SIMD, one thread) against our wasm module on the
 // `nopelab bench` models of core/bench.h, under node, in one run: each
-// round times ours, then TF.js in its two product forms, model by model, so
+// round times ours, then TF.js in its three product forms, model by model, so
 // a drift of the machine's speed hits all of them alike. Prints the median
 // ms/step of each, TF.js's best form, and the ratio.
 //
@@ -11,10 +11,17 @@
 // decoupled weight decay (0.1 on the matrices and the embedding, as ours),
 // betas (0.9, 0.95), eps 1e-8, lr 1e-3, the gradients clipped to global
 // norm 1. Activations are (B*T, C) (TF.js 4.22 has no gradient for a
-// batched product against a shared 2-D weight), in two product forms:
-//   plain: tf.matMul(x, W, false, true) then + b;
-//   xnn:   tf.fused.matMul with the bias (one fully-connected op, the form
-//          the wasm backend hands to XNNPACK whole).
+// batched product against a shared 2-D weight), in three product forms:
+//   plain: tf.matMul(x, W, false, true) then + b, W stored (out, in) as ours;
+//   xnn:   tf.fused.matMul(x, W^T) with the bias, W stored (out, in);
+//   xnn_in_out: tf.fused.matMul(x, W) with the bias, W stored (in, out),
+//          and a custom gradient whose products are untransposed too
+//          (dX = dY transpose(W), dW = transpose(X) dY, explicit transposes):
+//          the wasm backend runs a product without transpose flags through
+//          XNNPACK (28.5 GFLOP/s on model B's fc shape on a Zen 4) and one
+//          with a flag on a generic path (2.2 GFLOP/s), and autodiff of
+//          matMul would use the flags. Attention's batched products have no
+//          fast path in any form (about 2.2 GFLOP/s either way).
 //   node bench/tfjs_bench.mjs [--rounds R] [--json]      (default R 3)
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -51,21 +58,24 @@ function tfjsModel(m, form) {
   const zeros = (shape) => tf.variable(tf.zeros(shape));
   const ones = (shape) => tf.variable(tf.ones(shape));
   const params = []; // [variable, decays]
+  // A weight of `out` rows of `in` (ours), or stored transposed for xnn_in_out.
+  const inOut = form === 'xnn_in_out';
+  const shape = (out, inp) => (inOut ? [inp, out] : [out, inp]);
   const p = (v, decays) => (params.push([v, decays]), v);
   const wte = p(normal([V, C], 0.02), true);
   const layers = [];
   for (let l = 0; l < L; l++) {
     layers.push({
       ln1g: p(ones([C]), false), ln1b: p(zeros([C]), false),
-      wqkv: p(normal([3 * C, C], 0.02), true), bqkv: p(zeros([3 * C]), false),
-      wo: p(normal([C, C], 0.02), true), bo: p(zeros([C]), false),
+      wqkv: p(normal(shape(3 * C, C), 0.02), true), bqkv: p(zeros([3 * C]), false),
+      wo: p(normal(shape(C, C), 0.02), true), bo: p(zeros([C]), false),
       ln2g: p(ones([C]), false), ln2b: p(zeros([C]), false),
-      wfc: p(normal([F, C], 0.02), true), bfc: p(zeros([F]), false),
-      wpr: p(normal([C, F], 0.02), true), bpr: p(zeros([C]), false),
+      wfc: p(normal(shape(F, C), 0.02), true), bfc: p(zeros([F]), false),
+      wpr: p(normal(shape(C, F), 0.02), true), bpr: p(zeros([C]), false),
     });
   }
   const lnfg = p(ones([C]), false), lnfb = p(zeros([C]), false);
-  const head = p(normal([V, C], 0.02), true);
+  const head = p(normal(shape(V, C), 0.02), true);
   const moments = params.map(([v]) => [tf.zerosLike(v), tf.zerosLike(v)]);
   const inputs = tf.oneHot(tf.tensor1d(Int32Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % V), 'int32'), V).toFloat();
   const targets = tf.oneHot(tf.tensor1d(Int32Array.from({ length: B * T }, (_, i) => (i * 5 + 1) % V), 'int32'), V);
@@ -73,9 +83,17 @@ function tfjsModel(m, form) {
 
   const rows = [B * T];
   // y = x W^T + b for W (out, in), x (..., in).
-  const linear = form === 'xnn'
-    ? (x, w, b) => tf.fused.matMul({ a: x, b: w, transposeB: true, bias: b })
-    : (x, w, b) => tf.add(tf.matMul(x, w, false, true), b);
+  const linear = {
+    plain: (x, w, b) => tf.add(tf.matMul(x, w, false, true), b),
+    xnn: (x, w, b) => tf.fused.matMul({ a: x, b: w, transposeB: true, bias: b }),
+    xnn_in_out: tf.customGrad((x, w, b, save) => {
+      save([x, w]);
+      return {
+        value: tf.fused.matMul({ a: x, b: w, bias: b }),
+        gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)],
+      };
+    }),
+  }[form];
   const layerNorm = (x, g, b) => {
     const { mean, variance } = tf.moments(x, -1, true);
     return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(g).add(b);
@@ -96,7 +114,7 @@ function tfjsModel(m, form) {
       x = x.add(linear(attention(linear(layerNorm(x, ly.ln1g, ly.ln1b), ly.wqkv, ly.bqkv)), ly.wo, ly.bo));
       x = x.add(linear(gelu(linear(layerNorm(x, ly.ln2g, ly.ln2b), ly.wfc, ly.bfc)), ly.wpr, ly.bpr));
     }
-    const logits = tf.matMul(layerNorm(x, lnfg, lnfb).reshape([B * T, C]), head, false, true);
+    const logits = tf.matMul(layerNorm(x, lnfg, lnfb).reshape([B * T, C]), head, false, inOut ? false : true);
     return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), targets))).div(B * T);
   };
   const lr = 1e-3, wd = 0.1, b1 = 0.9, b2 = 0.95, eps = 1e-8, clip = 1.0;
@@ -139,12 +157,12 @@ function timeSteps(step, steps) {
 }
 
 const lab = await loadNopeLab();
-const forms = ['plain', 'xnn'];
+const forms = ['plain', 'xnn', 'xnn_in_out'];
 const results = [];
 const loadBefore = (await import('node:os')).loadavg();
 for (const [index, m] of MODELS.entries()) {
   const tfjs = Object.fromEntries(forms.map((f) => [f, tfjsModel(m, f)]));
-  const runs = { ours: [], plain: [], xnn: [] };
+  const runs = Object.fromEntries(['ours', ...forms].map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
     const o = lab.benchTraining(index, m.steps.ours);
     if (!o.ok || o.model !== m.name) throw new Error(o.error || `model ${index} is ${o.model}, not ${m.name}`);
@@ -152,7 +170,7 @@ for (const [index, m] of MODELS.entries()) {
     for (const f of forms) runs[f].push(timeSteps(tfjs[f].step, m.steps.tfjs));
   }
   const med = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
-  const best = med.plain <= med.xnn ? 'plain' : 'xnn';
+  const best = forms.reduce((a, f) => (med[f] < med[a] ? f : a));
   results.push({ model: m.name, rounds, ms_per_step: med, tfjs_best: best, ratio: med[best] / med.ours });
 }
 const loadAfter = (await import('node:os')).loadavg();
@@ -166,7 +184,7 @@ if (process.argv.includes('--json')) {
   for (const r of results) {
     const ms = r.ms_per_step;
     console.log(`model ${r.model}, median of ${r.rounds} alternating rounds: ours ${ms.ours.toFixed(1)} ms/step, ` +
-      `TF.js plain ${ms.plain.toFixed(1)}, TF.js xnn ${ms.xnn.toFixed(1)} ms/step: ` +
+      `TF.js ${forms.map((f) => `${f} ${ms[f].toFixed(1)}`).join(', ')} ms/step: ` +
       `${r.ratio.toFixed(2)}x (against TF.js ${r.tfjs_best})`);
   }
   console.log(`load after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
