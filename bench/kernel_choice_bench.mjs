@@ -1,7 +1,7 @@
-// Does the load-time kernel choice ("auto": a sub-block probe at each shape
-// class's first product, then a trial of any other pick against the default
-// on the class's real products) cost or gain speed against the default
-// kernel? Each run is a fresh node process, as each page load is a fresh
+// Does the load-time kernel choice ("auto", the module's default: a sub-block
+// probe at each shape class's first product, then a trial of any other pick
+// against the default kernel on the class's real products) cost or gain
+// speed against the default kernel (4x8r) forced? Each run is a fresh node process, as each page load is a fresh
 // module (nothing tiered up, nothing chosen yet): it trains model B from its
 // first step, so the probes and trials are inside the timed steps. Runs
 // alternate auto and default, so a drift of the machine's speed hits both.
@@ -22,7 +22,8 @@ const rounds = argValue('--rounds', 4), steps = argValue('--steps', 12);
 if (process.argv.includes('--child')) {
   const kernel = process.argv[process.argv.indexOf('--child') + 1];
   const lab = await loadNopeLab();
-  const set = lab.setKernel(kernel === 'default' ? '' : kernel);
+  // 'default': the first kernel (4x8r) forced, what ran before the choice.
+  const set = lab.setKernel(kernel === 'default' ? lab.gemmKernels().names[0] : kernel);
   if (!set.ok) throw new Error(set.error);
   // One step at a time, so the first (probing) step is seen on its own.
   const ms = [];
