@@ -147,8 +147,11 @@ void warm_up() {
 constexpr double kMinGain = 1.15;
 constexpr int kRounds = 5, kRoundsAll = 2;
 
+// Rounds after the first kRoundsAll stop once the probe has used `budget_ms`
+// (what is left of the module's kProbeBudgetMs): a pick from fewer rounds
+// still has to win its trial.
 int probe(int cls, bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
-          int ldb) {
+          int ldb, double budget_ms) {
   const double t_start = now_ms();
   {
     std::lock_guard<std::mutex> lock(g_report_mutex);
@@ -160,6 +163,7 @@ int probe(int cls, bool trans_a, bool trans_b, int M, int N, int K, const float*
   std::vector<float> scratch((size_t)m * n);
   std::vector<double> best(kWasmKernelCount, 1e300);
   for (int round = 0; round < kRounds; round++) {
+    if (round >= kRoundsAll && now_ms() - t_start > budget_ms) break;
     const double cut = round < kRoundsAll ? 1e300 : 1.25 * *std::min_element(best.begin(), best.end());
     for (int q = 0; q < kWasmKernelCount; q++)
       if (q == 0 || best[q] <= cut)
@@ -278,7 +282,7 @@ void gemm_wasm_run(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
       trial_only = g_trial_only;
     }
     q = trial_only >= 0 ? trial_only
-        : spent < kProbeBudgetMs ? probe(cls, trans_a, trans_b, M, N, K, A, lda, B, ldb) : 0;
+        : spent < kProbeBudgetMs ? probe(cls, trans_a, trans_b, M, N, K, A, lda, B, ldb, kProbeBudgetMs - spent) : 0;
     if (q != 0) {
       start_trial(cls, q);
       q = kTrial;
