@@ -18,8 +18,8 @@
 //          and a custom gradient whose products are untransposed too
 //          (dX = dY transpose(W), dW = transpose(X) dY, explicit transposes):
 //          the wasm backend runs a product without transpose flags through
-//          XNNPACK (28.5 GFLOP/s on model B's fc shape on a Zen 4) and one
-//          with a flag on a generic path (2.2 GFLOP/s), and autodiff of
+//          XNNPACK (19-24 GFLOP/s on model B's fc shape on a Zen 4) and one
+//          with a flag on a generic path (2.2; bench/tfjs_products.mjs), and autodiff of
 //          matMul would use the flags. Attention's batched products have no
 //          fast path in any form (about 2.2 GFLOP/s either way).
 //   node bench/tfjs_bench.mjs [--rounds R] [--json]      (default R 3)
