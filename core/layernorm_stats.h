@@ -9,6 +9,9 @@
 // Elsewhere (native AVX, SSE, the double build) Eigen's own vectorised sums
 // stay: the callers use these only under LAYERNORM_ROWS4.
 #pragma once
+#include <cstddef>
+#include <utility>
+
 #include "tensor.h"
 
 #if defined(__wasm_simd128__) && !defined(NOPE_DOUBLE)
@@ -34,27 +37,34 @@ inline v128_t layernorm_load1x4(const float* const r[4], int c) {
   return wasm_f32x4_make(r[0][c], r[1][c], r[2][c], r[3][c]);
 }
 
-// Calls f(c, column) for every c in 0..C-1 in order, column = element c of the
-// four rows.
-template <class F>
-inline void layernorm_columns4(const float* const r[4], int C, F&& f) {
+// Calls f(c, column...) for every c in 0..C-1 in order, one column per row
+// set: element c of that set's four rows. Each set is transposed four
+// columns at a time; a tail of C % 4 columns is gathered one by one.
+template <class F, size_t... K, class... Rows>
+inline void layernorm_columns4_impl(int C, F&& f, std::index_sequence<K...>, const Rows&... rows) {
+  const float* const* sets[] = {rows...};
   int c = 0;
   for (; c + 4 <= C; c += 4) {
-    v128_t t[4];
-    layernorm_load4x4(r, c, t);
-    for (int j = 0; j < 4; j++) f(c + j, t[j]);
+    v128_t t[sizeof...(K)][4];
+    for (size_t k = 0; k < sizeof...(K); k++) layernorm_load4x4(sets[k], c, t[k]);
+    for (int j = 0; j < 4; j++) f(c + j, t[K][j]...);
   }
-  for (; c < C; c++) f(c, layernorm_load1x4(r, c));
+  for (; c < C; c++) f(c, layernorm_load1x4(sets[K], c)...);
+}
+
+template <class F, class... Rows>
+inline void layernorm_columns4(int C, F&& f, const Rows&... rows) {
+  layernorm_columns4_impl(C, f, std::index_sequence_for<Rows...>{}, rows...);
 }
 
 // Sum over c of term(c, column): lane l is row l's sum, from c = 0 in order.
 template <class Term>
 inline v128_t layernorm_sum4(const float* const r[4], int C, Term&& term) {
   v128_t s = wasm_f32x4_splat(0.f);
-  layernorm_columns4(r, C, [&](int c, v128_t col) {
+  layernorm_columns4(C, [&](int c, v128_t col) {
     const v128_t v = term(c, col);
     s = c == 0 ? v : wasm_f32x4_add(s, v);
-  });
+  }, r);
   return s;
 }
 
@@ -75,21 +85,12 @@ inline void layernorm_mean_var4(const float* const x[4], int C, v128_t& mean, v1
 inline void layernorm_backward_means4(const float* const x[4], const float* const dy[4], const float* w, int C,
                                       v128_t mean, v128_t rstd, v128_t& dnorm_mean, v128_t& dnorm_norm_mean) {
   v128_t s1 = wasm_f32x4_splat(0.f), s2 = s1;
-  // dy's columns, transposed four at a time beside x's.
-  int c = 0;
-  auto add = [&](int cc, v128_t dyc, v128_t xc) {
-    const v128_t a = wasm_f32x4_mul(dyc, wasm_f32x4_splat(w[cc]));
+  layernorm_columns4(C, [&](int c, v128_t dyc, v128_t xc) {
+    const v128_t a = wasm_f32x4_mul(dyc, wasm_f32x4_splat(w[c]));
     const v128_t b = wasm_f32x4_mul(wasm_f32x4_mul(a, wasm_f32x4_sub(xc, mean)), rstd);
-    s1 = cc == 0 ? a : wasm_f32x4_add(s1, a);
-    s2 = cc == 0 ? b : wasm_f32x4_add(s2, b);
-  };
-  for (; c + 4 <= C; c += 4) {
-    v128_t td[4], tx[4];
-    layernorm_load4x4(dy, c, td);
-    layernorm_load4x4(x, c, tx);
-    for (int j = 0; j < 4; j++) add(c + j, td[j], tx[j]);
-  }
-  for (; c < C; c++) add(c, layernorm_load1x4(dy, c), layernorm_load1x4(x, c));
+    s1 = c == 0 ? a : wasm_f32x4_add(s1, a);
+    s2 = c == 0 ? b : wasm_f32x4_add(s2, b);
+  }, dy, x);
   const v128_t n = wasm_f32x4_splat((float)C);
   dnorm_mean = wasm_f32x4_div(s1, n);
   dnorm_norm_mean = wasm_f32x4_div(s2, n);

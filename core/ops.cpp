@@ -158,33 +158,39 @@ void layernorm_backward(real* dinp, real* dw, real* db, const real* dout, const 
   const bool one_pass = threads_available() == 1;
   CMapA wa(w, C);
   for_rows(N, C, [&](int i0, int i1) {
-    // The two row means of the gradient, four rows at a time where the build
-    // has LAYERNORM_ROWS4 (the same bits), row by row otherwise.
-    real means[2][4];
-    int group = i0, group_end = i0;
-    for (int i = i0; i < i1; i++) {
-      CMapA x(inp + (size_t)i * C, C), dy(dout + (size_t)i * C, C);
-      MapA dx(dinp + (size_t)i * C, C);
-      const real m = mean[i], s = rstd[i];
+    for (int g = i0; g < i1;) {
+      // The two row means of the gradient for a group of rows (four at once
+      // with LAYERNORM_ROWS4: layernorm_stats.h, the same bits), then the
+      // group's dx, as in the forward.
+      int g1 = g + 1;
+      real dnorm_mean[4], dnorm_norm_mean[4];
 #ifdef LAYERNORM_ROWS4
-      if (i == group_end && i + 4 <= i1) {
-        group = i;
-        group_end = i + 4;
-        const float* xs[4] = {inp + (size_t)i * C, inp + (size_t)(i + 1) * C, inp + (size_t)(i + 2) * C, inp + (size_t)(i + 3) * C};
-        const float* dys[4] = {dout + (size_t)i * C, dout + (size_t)(i + 1) * C, dout + (size_t)(i + 2) * C,
-                               dout + (size_t)(i + 3) * C};
+      if (g + 4 <= i1) {
+        g1 = g + 4;
+        const float* xs[4] = {inp + (size_t)g * C, inp + (size_t)(g + 1) * C, inp + (size_t)(g + 2) * C,
+                              inp + (size_t)(g + 3) * C};
+        const float* dys[4] = {dout + (size_t)g * C, dout + (size_t)(g + 1) * C, dout + (size_t)(g + 2) * C,
+                               dout + (size_t)(g + 3) * C};
         v128_t a, b;
-        layernorm_backward_means4(xs, dys, w, C, wasm_v128_load(mean + i), wasm_v128_load(rstd + i), a, b);
-        wasm_v128_store(means[0], a);
-        wasm_v128_store(means[1], b);
-      }
+        layernorm_backward_means4(xs, dys, w, C, wasm_v128_load(mean + g), wasm_v128_load(rstd + g), a, b);
+        wasm_v128_store(dnorm_mean, a);
+        wasm_v128_store(dnorm_norm_mean, b);
+      } else
 #endif
-      const bool grouped = i < group_end;
-      const real dnorm_mean = grouped ? means[0][i - group] : (dy * wa).sum() / real(C);
-      const real dnorm_norm_mean = grouped ? means[1][i - group] : (dy * wa * (x - m) * s).sum() / real(C);
-      if (dres) dx = CMapA(dres + (size_t)i * C, C) + (dy * wa - dnorm_mean - (x - m) * s * dnorm_norm_mean) * s;
-      else dx += (dy * wa - dnorm_mean - (x - m) * s * dnorm_norm_mean) * s;
-      if (one_pass) layernorm_param_grads_row(dw, db, x.data(), dy.data(), m, s, 0, C);
+      {
+        CMapA x(inp + (size_t)g * C, C), dy(dout + (size_t)g * C, C);
+        dnorm_mean[0] = (dy * wa).sum() / real(C);
+        dnorm_norm_mean[0] = (dy * wa * (x - mean[g]) * rstd[g]).sum() / real(C);
+      }
+      for (int i = g; i < g1; i++) {
+        CMapA x(inp + (size_t)i * C, C), dy(dout + (size_t)i * C, C);
+        MapA dx(dinp + (size_t)i * C, C);
+        const real m = mean[i], s = rstd[i], dm = dnorm_mean[i - g], dnm = dnorm_norm_mean[i - g];
+        if (dres) dx = CMapA(dres + (size_t)i * C, C) + (dy * wa - dm - (x - m) * s * dnm) * s;
+        else dx += (dy * wa - dm - (x - m) * s * dnm) * s;
+        if (one_pass) layernorm_param_grads_row(dw, db, x.data(), dy.data(), m, s, 0, C);
+      }
+      g = g1;
     }
   });
   if (one_pass) return;
