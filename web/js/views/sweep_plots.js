@@ -23,10 +23,12 @@ const intervals = new Map();
 function stat(result, c, m) {
   const s = result?.cells?.[c]?.measures?.[m];
   if (!(s && s.n > 0 && Number.isFinite(s.mean))) return null;
-  const key = (s.values || []).join();
+  // A result without per-seed values has only the file's ci to draw.
+  if (!s.values) return { mean: s.mean, lo: s.mean - (s.ci || 0), hi: s.mean + (s.ci || 0), n: s.n };
+  const key = s.values.join();
   if (!intervals.has(key)) {
     if (intervals.size > 4096) intervals.clear();
-    intervals.set(key, s.values ? seedBootstrap(s.values) : { lo: s.mean - (s.ci || 0), hi: s.mean + (s.ci || 0) });
+    intervals.set(key, seedBootstrap(s.values));
   }
   const { lo, hi } = intervals.get(key);
   return { mean: s.mean, lo, hi, n: s.n };
