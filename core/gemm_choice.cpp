@@ -134,6 +134,17 @@ void warm_up() {
   }
 }
 
+// Puts class cls on trial (under g_report_mutex): `candidate` against the
+// default on its real products. Its report entry says so until the trial ends.
+void start_trial(int cls, int candidate, size_t report) {
+  Trial& t = g_trial[cls];
+  t = Trial();
+  t.candidate = candidate;
+  t.report = report;
+  g_report[report].probe_pick = kWasmKernels[candidate].name;
+  g_report[report].chosen = "";
+}
+
 // The probe of one class on a sub-block of the product (at most 128 x 256 x
 // KC of its own operands), repeated to about 2^23 flops a measurement (a
 // quarter of a ms at 35 GFLOP/s, a few ticks of a browser's clock): five
@@ -181,26 +192,8 @@ int probe(int cls, bool trans_a, bool trans_b, int M, int N, int K, const float*
   std::lock_guard<std::mutex> lock(g_report_mutex);
   g_probe_total_ms += r.probe_ms;
   g_report.push_back(std::move(r));
+  if (chosen != 0) start_trial(cls, chosen, g_report.size() - 1);
   return chosen;
-}
-
-// Puts class cls on trial: `candidate` against the default on its real
-// products. Its report entry (the probe's, or a new one) says so until the
-// trial ends.
-void start_trial(int cls, int candidate) {
-  std::lock_guard<std::mutex> lock(g_report_mutex);
-  Trial& t = g_trial[cls];
-  t = Trial();
-  t.candidate = candidate;
-  const bool probed = !g_report.empty() && g_report.back().shape_class == class_name(cls);
-  if (!probed) {
-    KernelChoice r;
-    r.shape_class = class_name(cls);
-    g_report.push_back(r);
-  }
-  t.report = g_report.size() - 1;
-  g_report[t.report].probe_pick = kWasmKernels[candidate].name;
-  g_report[t.report].chosen = "";
 }
 
 // Ends the trial of class cls (under g_report_mutex): the pick if it was
@@ -281,12 +274,17 @@ void gemm_wasm_run(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
       spent = g_probe_total_ms;
       trial_only = g_trial_only;
     }
-    q = trial_only >= 0 ? trial_only
-        : spent < kProbeBudgetMs ? probe(cls, trans_a, trans_b, M, N, K, A, lda, B, ldb, kProbeBudgetMs - spent) : 0;
-    if (q != 0) {
-      start_trial(cls, q);
-      q = kTrial;
+    if (trial_only >= 0) {
+      std::lock_guard<std::mutex> lock(g_report_mutex);
+      KernelChoice r;
+      r.shape_class = class_name(cls);
+      g_report.push_back(r);
+      start_trial(cls, trial_only, g_report.size() - 1);
+      q = trial_only;
+    } else {
+      q = spent < kProbeBudgetMs ? probe(cls, trans_a, trans_b, M, N, K, A, lda, B, ldb, kProbeBudgetMs - spent) : 0;
     }
+    if (q != 0) q = kTrial;  // probe() or the branch above started its trial
     g_class_kernel[cls].store(q, std::memory_order_release);
   }
   if (q == kTrial) return run_on_trial(cls, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, into, C, ldc);
