@@ -35,7 +35,7 @@ static const EnumNames<AttentionMask> kMaskNames{{"causal", "bidirectional"}};
 static const EnumNames<NormPlacement> kNormNames{{"pre", "post", "none"}};
 static const EnumNames<InitScheme> kInitNames{{"normal", "xavier", "kaiming", "gpt2"}};
 static const EnumNames<TaskKind> kTaskNames{
-    {"copy", "reverse", "sort", "position", "kth", "count", "parity", "add", "lm"}};
+    {"copy", "reverse", "sort", "position", "kth", "count", "parity", "add", "add_lsd", "lm"}};
 
 const char* to_string(PosEncoding v) { return pos_encoding_row(v).name; }
 const char* to_string(AttentionMask v) { return kMaskNames.names[(int)v].c_str(); }

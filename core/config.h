@@ -16,7 +16,7 @@ namespace nope {
 enum class AttentionMask { causal, bidirectional };
 enum class NormPlacement { pre, post, none };
 enum class InitScheme { normal, xavier, kaiming, gpt2 };
-enum class TaskKind { copy, reverse, sort, position, kth, count, parity, add, lm };
+enum class TaskKind { copy, reverse, sort, position, kth, count, parity, add, add_lsd, lm };
 
 struct InitConfig {
   InitScheme scheme = InitScheme::normal;

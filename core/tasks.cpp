@@ -10,7 +10,7 @@
 namespace nope {
 
 // Token ids of the symbolic tasks:
-//   [0, S)                 symbols (S = task.vocab_size; add uses digits 0-9)
+//   [0, S)                 symbols (S = task.vocab_size; add, add_lsd use digits 0-9)
 //   S + 0                  <bos>
 //   S + 1                  separator ("|", "+" in add)
 //   S + 2                  query ("?", "=" in add)
@@ -19,7 +19,8 @@ namespace {
 
 constexpr int kDigits = 10;
 
-int symbols(const TaskConfig& t) { return t.name == TaskKind::add ? kDigits : t.vocab_size; }
+bool is_addition(TaskKind k) { return k == TaskKind::add || k == TaskKind::add_lsd; }
+int symbols(const TaskConfig& t) { return is_addition(t.name) ? kDigits : t.vocab_size; }
 int bos(const TaskConfig& t) { return symbols(t); }
 int sep(const TaskConfig& t) { return symbols(t) + 1; }
 int query(const TaskConfig& t) { return symbols(t) + 2; }
@@ -67,7 +68,8 @@ int task_seq_len(const TaskConfig& t, int n) {
     case TaskKind::parity:
     case TaskKind::lm: return n;
     case TaskKind::kth: return n + 3;
-    case TaskKind::add: return 3 * n + 3;
+    case TaskKind::add:
+    case TaskKind::add_lsd: return 3 * n + 3;
   }
   return n;
 }
@@ -82,6 +84,7 @@ std::string task_format(TaskKind k) {
     case TaskKind::count: return "x1..xn -> #c_t  (running count of symbol a, id 0, up to t)";
     case TaskKind::parity: return "b1..bn -> p_t  (running parity of the bits so far, as 0/1; vocab_size 2)";
     case TaskKind::add: return "<bos> a1..an + b1..bn = s0..sn  (digits, sum least significant first)";
+    case TaskKind::add_lsd: return "<bos> a0..an-1 + b0..bn-1 = s0..sn  (digits, every number least significant first)";
     case TaskKind::lm: return "c1..cn -> c2..cn+1  (next character of the shipped text)";
   }
   return "";
@@ -97,12 +100,12 @@ std::string task_token_name(const TaskConfig& t, int id) {
   }
   const int S = symbols(t);
   if (id >= 0 && id < S) {
-    if (t.name == TaskKind::add || t.name == TaskKind::parity || S > 26) return std::to_string(id);
+    if (is_addition(t.name) || t.name == TaskKind::parity || S > 26) return std::to_string(id);
     return std::string(1, char('a' + id));
   }
   if (id == bos(t)) return "<bos>";
-  if (id == sep(t)) return t.name == TaskKind::add ? "+" : "|";
-  if (id == query(t)) return t.name == TaskKind::add ? "=" : "?";
+  if (id == sep(t)) return is_addition(t.name) ? "+" : "|";
+  if (id == query(t)) return is_addition(t.name) ? "=" : "?";
   if (id > query(t) && id < task_vocab(t)) return "#" + std::to_string(id - label(t, 0));
   return "?";
 }
@@ -192,20 +195,27 @@ void task_batch(Batch& out, const TaskConfig& t, int n, int B, Rng& rng, TextSpl
         }
         break;
       }
-      case TaskKind::add: {
-        // a and b most significant digit first; the sum is written least
-        // significant first so each answer digit depends only on digits
-        // already seen plus one carry (learnable left to right).
-        const int* lhs = tok + 1;      // a, most significant digit first
-        const int* rhs = tok + n + 2;  // b
+      case TaskKind::add:
+      case TaskKind::add_lsd: {
+        // The sum is written least significant digit first so each answer
+        // digit depends only on one digit pair plus the carry of the digit
+        // just written (learnable left to right). add writes a and b most
+        // significant digit first, so answer digit i reads the pair i places
+        // before each operand's end, mirrored about "+" and "=" as in
+        // reverse; add_lsd writes them least significant first too, so it
+        // reads the pair i places after each operand's start, as in copy.
+        const bool lsd = t.name == TaskKind::add_lsd;
         tok[0] = bos(t);
         for (int i = 0; i < n; i++) tok[1 + i] = (int)rng_below(rng, kDigits);
         tok[n + 1] = sep(t);
         for (int i = 0; i < n; i++) tok[n + 2 + i] = (int)rng_below(rng, kDigits);
         tok[2 * n + 2] = query(t);
+        // Digit i (units first) of a and b.
+        auto a = [&](int i) { return tok[1 + (lsd ? i : n - 1 - i)]; };
+        auto b = [&](int i) { return tok[n + 2 + (lsd ? i : n - 1 - i)]; };
         int carry = 0;
         for (int i = 0; i <= n; i++) {
-          const int s = (i < n ? lhs[n - 1 - i] + rhs[n - 1 - i] : 0) + carry;
+          const int s = (i < n ? a(i) + b(i) : 0) + carry;
           carry = s / 10;
           // Answer digit i is the target at the position just before it.
           tgt[2 * n + 2 + i] = s % 10;

@@ -74,7 +74,7 @@ TEST_CASE("every enum value round-trips by name", "[config]") {
     j["model"]["init"]["scheme"] = v;
     CHECK(to_string(config_from_json(j).model.init.scheme) == std::string(v));
   }
-  for (const char* v : {"copy", "reverse", "sort", "position", "kth", "count", "parity", "add", "lm"}) {
+  for (const char* v : {"copy", "reverse", "sort", "position", "kth", "count", "parity", "add", "add_lsd", "lm"}) {
     json t = j;
     t["task"]["name"] = v;
     if (std::string(v) == "parity") t["task"]["vocab_size"] = 2;
@@ -123,7 +123,7 @@ TEST_CASE("unknown fields and wrong types are rejected by path", "[config]") {
   expect_error({{"model", {{"norm", "mid"}}}}, "model.norm = \"mid\" is not one of pre|post|none");
   expect_error({{"model", {{"init", {{"scheme", "he"}}}}}}, "model.init.scheme = \"he\" is not one of normal|xavier|kaiming|gpt2");
   expect_error({{"task", {{"name", "translate"}}}},
-               "task.name = \"translate\" is not one of copy|reverse|sort|position|kth|count|parity|add|lm");
+               "task.name = \"translate\" is not one of copy|reverse|sort|position|kth|count|parity|add|add_lsd|lm");
 }
 
 TEST_CASE("every range is enforced at both ends with the range in the message", "[config]") {

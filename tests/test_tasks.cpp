@@ -177,7 +177,7 @@ TEST_CASE("generators are deterministic per seed and reject bad lengths", "[task
 
 static const TaskKind kAllTasks[] = {TaskKind::copy,  TaskKind::reverse, TaskKind::sort,
                                      TaskKind::position, TaskKind::kth, TaskKind::count,
-                                     TaskKind::parity, TaskKind::add,   TaskKind::lm};
+                                     TaskKind::parity, TaskKind::add,   TaskKind::add_lsd, TaskKind::lm};
 
 // The loss positions of each format, written out from docs/tasks.md rather
 // than taken from the generator.
@@ -188,7 +188,8 @@ static bool is_answer(TaskKind k, int n, int p) {
     case TaskKind::sort: return p >= n + 1 && p <= 2 * n;
     case TaskKind::position: return p >= 1;
     case TaskKind::kth: return p == n + 2;
-    case TaskKind::add: return p >= 2 * n + 2;
+    case TaskKind::add:
+    case TaskKind::add_lsd: return p >= 2 * n + 2;
     case TaskKind::count:
     case TaskKind::parity:
     case TaskKind::lm: return true;
@@ -199,7 +200,7 @@ static bool is_answer(TaskKind k, int n, int p) {
 // Tasks whose answers are fed back as the next input (teacher forcing).
 static bool answer_is_next_input(TaskKind k) {
   return k == TaskKind::copy || k == TaskKind::reverse || k == TaskKind::sort || k == TaskKind::add ||
-         k == TaskKind::lm;
+         k == TaskKind::add_lsd || k == TaskKind::lm;
 }
 
 static std::string render(const TaskConfig& t, const std::vector<int>& v, int from, int T) {
@@ -253,6 +254,8 @@ TEST_CASE("one example of each task is pinned for a seed (docs/tasks.md)", "[tas
       {TaskKind::count, "b d d a", "#0 #0 #0 #1"},
       {TaskKind::parity, "1 0 1 1", "1 1 0 1"},
       {TaskKind::add, "<bos> 7 2 8 9 + 9 8 0 1 = 0 9 0 7", "- - - - - - - - - - 0 9 0 7 1"},
+      // The same draws read units first: 9827 + 1089 = 10916.
+      {TaskKind::add_lsd, "<bos> 7 2 8 9 + 9 8 0 1 = 6 1 9 0", "- - - - - - - - - - 6 1 9 0 1"},
       {TaskKind::lm, "h i m   b r i n g   f o", "i m   b r i n g   f o r"},
   };
   for (const Pin& pin : pins) {
@@ -285,6 +288,31 @@ TEST_CASE("add: the reversed answer digits sum the operands at larger n", "[task
   // The leading digit (a carry out of the top place) happens about half the time.
   CHECK(carries_out > 60);
   CHECK(carries_out < 140);
+}
+
+TEST_CASE("add_lsd: operands and sum all units first, and the sum is right at larger n", "[tasks]") {
+  const TaskConfig t = task(TaskKind::add_lsd, 9, 9);
+  const int n = 9;
+  const Batch b = sample(t, n, 200, 5);
+  REQUIRE(b.T == 3 * n + 3);
+  check_ranges(t, b);
+  for (int e = 0; e < b.B; e++) {
+    const int* tok = &b.tokens[e * b.T];
+    const int* tgt = &b.targets[e * b.T];
+    CHECK(task_token_name(t, tok[n + 1]) == "+");
+    CHECK(task_token_name(t, tok[2 * n + 2]) == "=");
+    long long a = 0, c = 0, sum = 0, place = 1;
+    for (int i = 0; i < n; i++, place *= 10) {
+      a += tok[1 + i] * place;
+      c += tok[n + 2 + i] * place;
+    }
+    place = 1;
+    for (int i = 0; i <= n; i++, place *= 10) sum += tgt[2 * n + 2 + i] * place;
+    CHECK(sum == a + c);
+    // Teacher forcing: answer digit i is the input after the one predicting it.
+    for (int i = 0; i < n; i++) CHECK(tok[2 * n + 3 + i] == tgt[2 * n + 2 + i]);
+    for (int p = 0; p < 2 * n + 2; p++) CHECK(tgt[p] == -1);
+  }
 }
 
 TEST_CASE("lm: the vocabulary is the text's characters and windows are slices of it", "[tasks]") {

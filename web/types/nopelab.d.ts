@@ -11,7 +11,7 @@ export type PosEncoding = 'none' | 'sinusoidal' | 'learned' | 'rope' | 'alibi' |
 export type AttentionMask = 'causal' | 'bidirectional';
 export type NormPlacement = 'pre' | 'post' | 'none';
 export type InitScheme = 'normal' | 'xavier' | 'kaiming' | 'gpt2';
-export type TaskName = 'copy' | 'reverse' | 'sort' | 'position' | 'kth' | 'count' | 'parity' | 'add' | 'lm';
+export type TaskName = 'copy' | 'reverse' | 'sort' | 'position' | 'kth' | 'count' | 'parity' | 'add' | 'add_lsd' | 'lm';
 /** A name from schema().registries.sites (core/sites.h). */
 export type Site = string;
 /** A name from schema().registries.probe_features (core/analysis/probe_features.h). */
