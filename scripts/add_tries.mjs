@@ -5,7 +5,8 @@
 //   node scripts/add_tries.mjs [--jobs N] [--write]
 import fs from 'node:fs';
 import { Runner } from './lib/runner.mjs';
-import { TRIES, tryConfig, renderTriesTable, TRIES_START, TRIES_END, LONG } from './lib/add_tries.mjs';
+import { LONG } from './lib/experiments.mjs';
+import { TRIES, tryConfig, renderTriesTable, TRIES_START, TRIES_END } from './lib/add_tries.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);

@@ -69,4 +69,3 @@ export function renderTriesTable(data) {
 
 export const TRIES_START = '<!-- add-tries: node scripts/add_tries.mjs --write -->';
 export const TRIES_END = '<!-- /add-tries -->';
-export { LONG };
