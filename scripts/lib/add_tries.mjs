@@ -7,6 +7,7 @@
 // table, so tests/docs/add_tries.test.mjs can check the page against the data.
 import { LONG, longConfig } from './experiments.mjs';
 import { merge } from './runner.mjs';
+import { at, beyondTokenAcc } from './long_verdict.mjs';
 
 // A fixed length (no vary_length) at train_len n, tested one item longer.
 const fixed = (n) => ({ task: { train_len: n, test_len: n + 1, vary_length: false } });
@@ -37,8 +38,6 @@ export function trainedLengths(config) {
 }
 
 const f3 = (x) => x.toFixed(3);
-const at = (r, n) => r.results.find((e) => e.length === n);
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // One row per try: the lowest sequence accuracy over its trained lengths
 // (competence is >= LONG.competence there), sequence accuracy at 1, 2 and 3
@@ -46,15 +45,14 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 // untrained lengths beyond it, and its training time.
 export function triesRows(data) {
   return data.runs.map((r) => {
-    const trained = trainedLengths(r.config), top = Math.max(...trained);
-    const beyond = r.results.filter((e) => e.length > top);
+    const trained = trainedLengths(r.config), top = Math.max(...trained), testLen = r.config.task.test_len;
     const seqAt = (n) => (at(r, n) ? f3(at(r, n).seq_acc) : '-');
     return {
       id: r.id,
       cells: [r.config.task.name, r.config.model.pos_encoding, r.change,
         trained.length > 1 ? `1..${top}` : String(top),
         f3(Math.min(...trained.map((n) => at(r, n).seq_acc))), seqAt(1), seqAt(2), seqAt(3),
-        f3(at(r, top).token_acc), beyond.length ? f3(mean(beyond.map((e) => e.token_acc))) : '-', `${r.seconds.toFixed(0)} s`],
+        f3(at(r, top).token_acc), testLen > top ? f3(beyondTokenAcc(r, top, testLen)) : '-', `${r.seconds.toFixed(0)} s`],
     };
   });
 }

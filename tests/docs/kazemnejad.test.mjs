@@ -6,20 +6,7 @@
 // scripts/lib/long_verdict.mjs.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const read = (p) => readFileSync(path.join(root, p), 'utf8');
-
-function between(text, start, end) {
-  const a = text.indexOf(start);
-  assert.ok(a >= 0, `no "${start}"`);
-  const b = text.indexOf(end, a + start.length);
-  assert.ok(b > a, `no "${end}" after "${start}"`);
-  return text.slice(a, b);
-}
+import { read, between } from './doc_text.mjs';
 
 const results = read('docs/results/results.md');
 const runs = between(results, '<!-- section: long -->', '<!-- /section: long -->') + read('docs/results/long_search.md');
