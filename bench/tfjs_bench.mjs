@@ -114,7 +114,7 @@ function tfjsModel(m, form) {
       x = x.add(linear(attention(linear(layerNorm(x, ly.ln1g, ly.ln1b), ly.wqkv, ly.bqkv)), ly.wo, ly.bo));
       x = x.add(linear(gelu(linear(layerNorm(x, ly.ln2g, ly.ln2b), ly.wfc, ly.bfc)), ly.wpr, ly.bpr));
     }
-    const logits = tf.matMul(layerNorm(x, lnfg, lnfb).reshape([B * T, C]), head, false, inOut ? false : true);
+    const logits = tf.matMul(layerNorm(x, lnfg, lnfb).reshape([B * T, C]), head, false, !inOut);
     return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), targets))).div(B * T);
   };
   const lr = 1e-3, wd = 0.1, b1 = 0.9, b2 = 0.95, eps = 1e-8, clip = 1.0;
